@@ -1,0 +1,59 @@
+package io.streamloader.core.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the host knows about one configured sink runner, typed and validated.
+ *
+ * @param name the sink's name in the config ({@code sinks.<name>}); used in logs, metrics and the default group id
+ * @param type the {@link io.streamloader.spi.SinkFactory#type()} to instantiate
+ * @param topics topics to consume, at least one
+ * @param groupId consumer group; {@code streamloader.<name>} by default
+ * @param workers worker threads, each with its own consumer and sink instance; more than the partitions is useless
+ * @param batch when to hand records to the sink
+ * @param retry backoff for retryable failures
+ * @param deadLetterTopic dead-letter topic pattern; {@code {topic}} is replaced by the source topic
+ * @param sinkConfig the sink's own settings, dotted keys, passed to the factory untouched
+ */
+public record RunnerSettings(
+        String name,
+        String type,
+        List<String> topics,
+        String groupId,
+        int workers,
+        BatchPolicy batch,
+        RetryPolicy retry,
+        String deadLetterTopic,
+        Map<String, String> sinkConfig) {
+
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "{topic}.dlq";
+
+    public RunnerSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        topics = List.copyOf(topics);
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("a sink runner needs at least one topic");
+        }
+        Objects.requireNonNull(groupId, "groupId");
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        sinkConfig = Map.copyOf(sinkConfig);
+    }
+
+    /** The group id used when the config names none. */
+    public static String defaultGroupId(String name) {
+        return "streamloader." + name;
+    }
+
+    /** The dead-letter topic for records from {@code sourceTopic}. */
+    public String deadLetterTopicFor(String sourceTopic) {
+        return deadLetterTopic.replace("{topic}", sourceTopic);
+    }
+}
