@@ -36,6 +36,8 @@ final class EventMapper {
 
     /** Size a record occupies in a batch, for the byte bound. */
     static long sizeOf(ConsumerRecord<byte[], byte[]> record) {
-        return Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()) + 64L;
+        return (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null ? 0 : record.value().length)
+                + 64L; // record overhead: offsets, timestamps, headers
     }
 }
