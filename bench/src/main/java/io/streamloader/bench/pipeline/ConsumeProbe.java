@@ -38,16 +38,25 @@ public final class ConsumeProbe {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 "RESULT records=%d bytes=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
-                count, bytes, seconds, ChildJvm.peakRssMib(), Runtime.getRuntime().maxMemory() >> 20);
+                count,
+                bytes,
+                seconds,
+                ChildJvm.peakRssMib(),
+                Runtime.getRuntime().maxMemory() >> 20);
     }
 
     private static long raw(String bootstrap, String topic, long count) {
         Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "bench-raw-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                1000);
         long seen = 0;
         long bytes = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
@@ -110,7 +119,8 @@ public final class ConsumeProbe {
             runner.start();
             while (seen.get() < count) {
                 if (runner.health().state() == RunnerHealth.State.FAILED) {
-                    throw new IllegalStateException("pipeline failed: " + runner.health().detail());
+                    throw new IllegalStateException(
+                            "pipeline failed: " + runner.health().detail());
                 }
                 Thread.sleep(5); // polling a counter in a benchmark driver, not test synchronisation
             }
