@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,42 +144,9 @@ public final class PluginRegistry implements AutoCloseable {
             searched.add(pluginsDir.toAbsolutePath() + (exists ? "" : " (does not exist)"));
             if (!exists) {
                 log.info("Plugins directory {} does not exist; no plugins loaded from it", pluginsDir);
-                return this;
             }
-            List<Path> entries;
-            try (Stream<Path> list = Files.list(pluginsDir)) {
-                entries = list.sorted().toList();
-            } catch (IOException e) {
-                problems.add(new PluginProblem(
-                        pluginsDir,
-                        List.of(),
-                        "cannot list the directory: " + e,
-                        "check its permissions",
-                        Optional.of(e)));
-                return this;
-            }
-            for (Path entry : entries) {
-                if (Files.isDirectory(entry)) {
-                    addPluginDirectory(entry);
-                } else if (entry.getFileName().toString().endsWith(".jar")) {
-                    problems.add(new PluginProblem(
-                            entry,
-                            List.of(entry),
-                            "the jar lies directly in the plugins directory",
-                            "move it into a directory of its own: " + pluginsDir.resolve("<plugin-name>") + "/",
-                            Optional.empty()));
-                }
-            }
+            PluginDirectories.load(pluginsDir).forEach(this::add);
             return this;
-        }
-
-        private void addPluginDirectory(Path dir) {
-            try {
-                add(FactoryLoading.fromDirectory(dir, SinkFactory.class.getClassLoader()));
-            } catch (IOException e) {
-                problems.add(new PluginProblem(
-                        dir, List.of(), "cannot list the directory: " + e, "check its permissions", Optional.of(e)));
-            }
         }
 
         /** Adds the factories that {@code ServiceLoader.load(SinkFactory.class, loader)} finds, for tests and IDEs. */
