@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Reads {@code streamloader.yaml}: YAML parsing (duplicate keys rejected), then {@code ${VAR:-default}} interpolation
@@ -90,19 +92,20 @@ public final class ConfigLoader {
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), java.util.List.of("file not found: " + file.toAbsolutePath()));
+            throw new ConfigException(file.toString(), List.of("file not found: " + file.toAbsolutePath()));
         } catch (IOException e) {
-            throw new ConfigException(file.toString(), java.util.List.of("cannot read the file: " + e));
+            throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
         }
     }
 
     private static String syntaxError(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
+        // SnakeYAML's message interleaves what went wrong with indented context lines (position, source excerpt).
         String message = e.getOriginalMessage()
                 .lines()
-                .findFirst()
-                .orElse("invalid YAML")
-                .strip();
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .map(String::strip)
+                .collect(Collectors.joining(": "));
         return at == null
                 ? "invalid YAML: " + message
                 : "invalid YAML at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + message;

@@ -112,7 +112,8 @@ class ConfigLoaderTest {
                 .extracting(e -> ((ConfigException) e).problems(), LIST)
                 .singleElement()
                 .asString()
-                .startsWith("invalid YAML at line 3, column ");
+                .isEqualTo("invalid YAML at line 3, column 6: while parsing a flow sequence: expected ',' or ']', but"
+                        + " got :");
     }
 
     @Test
