@@ -67,9 +67,11 @@ final class DocumentConverter {
                     "document too large: " + size + " bytes of BSON, the limit is " + maxDocumentSize,
                     "document_too_large");
         }
-        Optional<Converted> badNames = checkTopLevelNames(raw);
-        if (badNames.isPresent()) {
-            return badNames.get();
+        TopLevel top = scanTopLevel(raw);
+        if (top.badName() != null) {
+            return reject(
+                    "invalid field name '" + top.badName() + "': top-level names must not start with '$'",
+                    "invalid_field_name");
         }
         BsonValue id;
         if (idField.isPresent()) {
@@ -81,12 +83,11 @@ final class DocumentConverter {
             if (id.isArray()) {
                 return reject("id-field '" + idField.get() + "' is an array; _id cannot be an array", "invalid_id");
             }
-            BsonValue own = raw.get("_id");
-            if (own != null && !own.equals(id)) {
+            if (top.hasId() && !raw.get("_id").equals(id)) {
                 return reject("value has an _id that differs from id-field '" + idField.get() + "'", "conflicting_id");
             }
         } else {
-            if (raw.containsKey("_id")) {
+            if (top.hasId()) {
                 return reject(
                         "value has its own _id field; set id-field: _id to store documents under it", "conflicting_id");
             }
@@ -98,21 +99,24 @@ final class DocumentConverter {
         return withDates(raw, id);
     }
 
+    /** What one pass over the top-level names found: a name MongoDB rejects, and whether there is an {@code _id}. */
+    private record TopLevel(String badName, boolean hasId) {}
+
     /** Top-level names starting with {@code $} are operators to MongoDB; the driver would fail the whole bulk. */
-    private static Optional<Converted> checkTopLevelNames(RawBsonDocument raw) {
+    private static TopLevel scanTopLevel(RawBsonDocument raw) {
+        boolean hasId = false;
         try (BsonBinaryReader reader = new BsonBinaryReader(raw.getByteBuffer().asNIO())) {
             reader.readStartDocument();
             while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
                 String name = reader.readName();
                 if (name.startsWith("$")) {
-                    return Optional.of(reject(
-                            "invalid field name '" + name + "': top-level names must not start with '$'",
-                            "invalid_field_name"));
+                    return new TopLevel(name, hasId);
                 }
+                hasId |= name.equals("_id");
                 reader.skipValue();
             }
         }
-        return Optional.empty();
+        return new TopLevel(null, hasId);
     }
 
     private Converted withDates(RawBsonDocument raw, BsonValue id) {

@@ -40,7 +40,8 @@ import org.bson.BsonValue;
  * @param serverSelectionTimeout {@value #SERVER_SELECTION_TIMEOUT}: how long a write waits for a usable server
  *     before the batch is retried
  * @param connectTimeout {@value #CONNECT_TIMEOUT}: TCP connect timeout
- * @param socketTimeout {@value #SOCKET_TIMEOUT}: read timeout of one request
+ * @param socketTimeout {@value #SOCKET_TIMEOUT}: read timeout of one request; a half-open connection surfaces after
+ *     this long as a retriable failure, so keep it above the slowest healthy bulk write
  * @param maxDocumentSize {@value #MAX_DOCUMENT_SIZE}: larger BSON documents go to the dead-letter topic
  * @param indexes {@value #INDEXES}{@code .<name>.*}: indexes created at start
  */
@@ -166,7 +167,7 @@ public record MongoSinkConfig(
         Duration wtimeout = positive(r, WRITE_CONCERN_TIMEOUT, Duration.ofSeconds(15));
         Duration serverSelection = positive(r, SERVER_SELECTION_TIMEOUT, Duration.ofSeconds(5));
         Duration connect = positive(r, CONNECT_TIMEOUT, Duration.ofSeconds(5));
-        Duration socket = positive(r, SOCKET_TIMEOUT, Duration.ofSeconds(30));
+        Duration socket = positive(r, SOCKET_TIMEOUT, Duration.ofSeconds(10));
         long maxSize = r.bytes(MAX_DOCUMENT_SIZE, MONGO_MAX_DOCUMENT_SIZE);
         if (maxSize < 1 || maxSize > MONGO_MAX_DOCUMENT_SIZE) {
             r.problem(MAX_DOCUMENT_SIZE, "must be between 1 and 16MiB, was " + maxSize);

@@ -47,7 +47,7 @@ class MongoSinkConfigTest {
         assertThat(c.writeConcernTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.serverSelectionTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.socketTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.socketTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.maxDocumentSize()).isEqualTo(16 * 1024 * 1024);
         assertThat(c.indexes()).isEmpty();
     }
