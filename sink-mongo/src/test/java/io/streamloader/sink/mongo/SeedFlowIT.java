@@ -93,15 +93,16 @@ class SeedFlowIT {
                 match(436177, "AS Monaco FC", "Stade Rennais FC 1901", 2, 1),
                 match(436178, "Lille OSC", "RC Lens", 1, 0));
 
-        SinkRunner runner =
-                new SinkRunner(settings, new MongoSinkFactory(), testing.clientProperties(), new SimpleMeterRegistry());
+        TestingHandledEvents sink = new TestingHandledEvents();
+        SinkRunner runner = new SinkRunner(settings, sink, testing.clientProperties(), new SimpleMeterRegistry());
         runners.add(runner);
         runner.start();
 
         MongoDatabase db = client.getDatabase(database);
-        await().atMost(Duration.ofSeconds(90))
-                .until(() -> testing.committedTotal(settings.groupId(), "somedata") == testing.endTotal("somedata")
-                        && testing.committedTotal(settings.groupId(), "footdata") == testing.endTotal("footdata"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> sink.count() == 4);
+        runner.close();
+        assertThat(testing.committedTotal(settings.groupId(), "somedata")).isEqualTo(testing.endTotal("somedata"));
+        assertThat(testing.committedTotal(settings.groupId(), "footdata")).isEqualTo(testing.endTotal("footdata"));
         List<Document> somedata = db.getCollection("somedata").find().into(new ArrayList<>());
         assertThat(somedata).hasSize(1);
         Document truck = somedata.getFirst();

@@ -1,0 +1,65 @@
+package io.streamloader.sink.mongo;
+
+import io.streamloader.spi.Event;
+import io.streamloader.spi.EventFailure;
+import io.streamloader.spi.FailureKind;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.WriteResult;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Wraps the mongo factory and remembers the ids of events whose fate is settled (stored, or failed permanently and
+ * so dead-lettered), so a test knows when a runner has done its work without relying on when an asynchronous offset
+ * commit happens to land. Offsets are then asserted after the runner closed, which commits synchronously.
+ */
+final class TestingHandledEvents implements SinkFactory {
+    private final MongoSinkFactory delegate = new MongoSinkFactory();
+    private final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+    int count() {
+        return handled.size();
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public void validate(SinkContext context) {
+        delegate.validate(context);
+    }
+
+    @Override
+    public Sink create(SinkContext context) {
+        Sink sink = delegate.create(context);
+        return new Sink() {
+            @Override
+            public WriteResult write(List<Event> batch) {
+                WriteResult result = sink.write(batch);
+                Set<String> retry = result.failures().stream()
+                        .filter(f -> f.kind() == FailureKind.RETRYABLE)
+                        .map(EventFailure::event)
+                        .map(Event::id)
+                        .collect(Collectors.toSet());
+                batch.stream().map(Event::id).filter(id -> !retry.contains(id)).forEach(handled::add);
+                return result;
+            }
+
+            @Override
+            public void checkHealth() throws Exception {
+                sink.checkHealth();
+            }
+
+            @Override
+            public void close() {
+                sink.close();
+            }
+        };
+    }
+}
