@@ -67,6 +67,11 @@ public record Event(
         return value.clone();
     }
 
+    /** A read-only view of the value, without copying it; for sinks that stream values to a store. */
+    public java.nio.ByteBuffer valueBuffer() {
+        return java.nio.ByteBuffer.wrap(value).asReadOnlyBuffer();
+    }
+
     /** The value's length in bytes, without copying it. */
     public int valueSize() {
         return value.length;

@@ -1,0 +1,19 @@
+package io.streamloader.bench;
+
+import io.streamloader.bench.pipeline.PipelineBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bench/run}: one subcommand per benchmark, each printing a table. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks against devstack services. Each prints a table; run on an otherwise idle machine.",
+        subcommands = {PipelineBench.class})
+public final class Bench {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Bench()).execute(args);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,120 @@
+package io.streamloader.bench.pipeline;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamloader.bench.ChildJvm;
+import io.streamloader.core.pipeline.BatchPolicy;
+import io.streamloader.core.pipeline.RetryPolicy;
+import io.streamloader.core.pipeline.RunnerHealth;
+import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.spi.Event;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.WriteResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Child-JVM side of {@link PipelineBench}: reads {@code count} records either with a bare kafka-clients consumer
+ * ({@code raw}) or through a {@link SinkRunner} into a no-op sink ({@code pipeline}), and prints a RESULT line.
+ */
+public final class ConsumeProbe {
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String bootstrap = args[1];
+        String topic = args[2];
+        long count = Long.parseLong(args[3]);
+        int workers = Integer.parseInt(args[4]);
+        long start = System.nanoTime();
+        long bytes = "raw".equals(mode) ? raw(bootstrap, topic, count) : pipeline(bootstrap, topic, count, workers);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                "RESULT records=%d bytes=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
+                count, bytes, seconds, ChildJvm.peakRssMib(), Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    private static long raw(String bootstrap, String topic, long count) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        long seen = 0;
+        long bytes = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (seen < count) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    seen++;
+                    bytes += record.value().length;
+                }
+            }
+            consumer.commitSync();
+        }
+        return bytes;
+    }
+
+    private static long pipeline(String bootstrap, String topic, long count, int workers) throws InterruptedException {
+        AtomicLong seen = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        SinkFactory noop = new SinkFactory() {
+            @Override
+            public String type() {
+                return "noop";
+            }
+
+            @Override
+            public void validate(SinkContext context) {}
+
+            @Override
+            public Sink create(SinkContext context) {
+                return new Sink() {
+                    @Override
+                    public WriteResult write(List<Event> batch) {
+                        long b = 0;
+                        for (Event event : batch) {
+                            b += event.valueSize();
+                        }
+                        bytes.addAndGet(b);
+                        seen.addAndGet(batch.size());
+                        return WriteResult.success();
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+            }
+        };
+        RunnerSettings settings = new RunnerSettings(
+                "bench",
+                "noop",
+                List.of(topic),
+                "bench-pipeline-" + System.nanoTime(),
+                workers,
+                new BatchPolicy(1000, 8L << 20, Duration.ofMillis(100)),
+                RetryPolicy.DEFAULT,
+                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                Map.of());
+        try (SinkRunner runner =
+                new SinkRunner(settings, noop, Map.of("bootstrap.servers", bootstrap), new SimpleMeterRegistry())) {
+            runner.start();
+            while (seen.get() < count) {
+                if (runner.health().state() == RunnerHealth.State.FAILED) {
+                    throw new IllegalStateException("pipeline failed: " + runner.health().detail());
+                }
+                Thread.sleep(5); // polling a counter in a benchmark driver, not test synchronisation
+            }
+        }
+        return bytes.get();
+    }
+}

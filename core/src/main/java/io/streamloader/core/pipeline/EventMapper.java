@@ -1,0 +1,43 @@
+package io.streamloader.core.pipeline;
+
+import io.streamloader.spi.Event;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/** Turns a consumed record into the SPI's {@link Event}. */
+final class EventMapper {
+
+    private EventMapper() {}
+
+    static Event toEvent(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        String id = headers.get(Event.ID_HEADER);
+        if (id == null || id.isBlank()) {
+            id = record.topic() + "-" + record.partition() + "-" + record.offset();
+        }
+        return new Event(
+                id,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                Instant.ofEpochMilli(Math.max(0, record.timestamp())),
+                record.key(),
+                record.value(),
+                headers,
+                headers.get(Event.CONTENT_TYPE_HEADER));
+    }
+
+    /** Size a record occupies in a batch, for the byte bound. */
+    static long sizeOf(ConsumerRecord<byte[], byte[]> record) {
+        return (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null ? 0 : record.value().length)
+                + 64L; // record overhead: offsets, timestamps, headers
+    }
+}

@@ -1,0 +1,92 @@
+package io.streamloader.devstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Process-wide local services for integration tests: each starts on its first use only (a test that needs Kafka
+ * alone never starts Elasticsearch), at most once per JVM, and is stopped by a shutdown hook that also ends every
+ * child process. Data lives in a per-run directory under {@code java.io.tmpdir}, removed at shutdown.
+ *
+ * <p>System properties: {@value #SERVICES_PROPERTY} = {@code local} (default) or {@code containers} (S3 and MongoDB
+ * from Testcontainers); {@code streamloader.devstack.<kafka|elasticsearch|postgres|s3|mongo>.port} for a fixed port
+ * (default 0 = free); {@value #KEEP_DATA_PROPERTY} = {@code true} keeps the run directory.
+ */
+public final class DevStack {
+
+    public static final String SERVICES_PROPERTY = "streamloader.services";
+    public static final String KEEP_DATA_PROPERTY = "streamloader.devstack.keep-data";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DevStack.class);
+
+    private static final LazyService<KafkaService> KAFKA =
+            new LazyService<>(() -> new KafkaService(dir("kafka"), port("kafka")));
+    private static final LazyService<PostgresService> POSTGRES =
+            new LazyService<>(() -> new PostgresService(dir("postgres"), port("postgres")));
+    private static final LazyService<MongoService> MONGO =
+            new LazyService<>(() -> new LocalMongoService(port("mongo")));
+
+    private static Path runDir;
+
+    private DevStack() {}
+
+    public static KafkaService kafka() {
+        return KAFKA.get();
+    }
+
+    public static PostgresService postgres() {
+        return POSTGRES.get();
+    }
+
+    public static MongoService mongo() {
+        return MONGO.get();
+    }
+
+    /** True when {@value #SERVICES_PROPERTY} asks for containers (S3 and MongoDB only). */
+    public static boolean containersMode() {
+        String mode = System.getProperty(SERVICES_PROPERTY, "local").trim();
+        return switch (mode) {
+            case "local", "" -> false;
+            case "containers" -> true;
+            default ->
+                throw new DevStackException(SERVICES_PROPERTY + " must be 'local' or 'containers', got '" + mode + "'");
+        };
+    }
+
+    private static int port(String service) {
+        return Integer.getInteger("streamloader.devstack." + service + ".port", 0);
+    }
+
+    /** A service's data directory inside this JVM's run directory, created on first use. */
+    private static synchronized Path dir(String service) {
+        try {
+            if (runDir == null) {
+                Path base = Path.of(System.getProperty("java.io.tmpdir"), "streamloader-devstack");
+                Files.createDirectories(base);
+                runDir = Files.createTempDirectory(base, "run-");
+                Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
+            }
+            return Files.createDirectories(runDir.resolve(service));
+        } catch (IOException e) {
+            throw new DevStackException("cannot create a data directory for " + service + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void shutdown() {
+        // Reverse order of dependency in tests: stores first, Kafka last (sinks may still be committing).
+        for (LazyService<?> service : List.of(MONGO, POSTGRES, KAFKA)) {
+            try {
+                service.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping a local service at shutdown failed", e);
+            }
+        }
+        if (!Boolean.getBoolean(KEEP_DATA_PROPERTY)) {
+            Dirs.deleteQuietly(runDir);
+        }
+    }
+}
