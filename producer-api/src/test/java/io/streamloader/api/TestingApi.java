@@ -56,7 +56,15 @@ final class TestingApi {
     }
 
     static String header(org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
+        return header(r.headers(), name);
+    }
+
+    static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r, String name) {
+        return header(r.headers(), name);
+    }
+
+    static String header(org.apache.kafka.common.header.Headers headers, String name) {
+        var h = headers.lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
