@@ -47,7 +47,9 @@ public final class Table {
     private static void line(StringBuilder out, List<String> cells, int[] widths) {
         out.append('|');
         for (int i = 0; i < cells.size(); i++) {
-            out.append(' ').append(String.format("%-" + widths[i] + "s", cells.get(i))).append(" |");
+            out.append(' ')
+                    .append(String.format("%-" + widths[i] + "s", cells.get(i)))
+                    .append(" |");
         }
         out.append('\n');
     }

@@ -21,10 +21,16 @@ import picocli.CommandLine.Option;
  * Pipeline throughput into a no-op sink next to the raw kafka-clients consumer rate, same topic, same run. Both
  * readers run in child JVMs with the same heap limit; the broker runs in this JVM.
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true, description = "Pipeline vs raw consumer, 1 KB JSON events.")
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
+        description = "Pipeline vs raw consumer, 1 KB JSON events.")
 public final class PipelineBench implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "1000000", description = "Events to produce and read (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--events",
+            defaultValue = "1000000",
+            description = "Events to produce and read (default ${DEFAULT-VALUE}).")
     long events;
 
     @Option(names = "--size", defaultValue = "1024", description = "Bytes per JSON event (default ${DEFAULT-VALUE}).")
@@ -33,10 +39,16 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "Topic partitions (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--heap", defaultValue = "256m", description = "-Xmx of each reader JVM (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--heap",
+            defaultValue = "256m",
+            description = "-Xmx of each reader JVM (default ${DEFAULT-VALUE}).")
     String heap;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "Alternating raw/pipeline rounds (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description = "Alternating raw/pipeline rounds (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Override
@@ -88,10 +100,14 @@ public final class PipelineBench implements Callable<Integer> {
 
     private void produce(String bootstrap, String topic) throws Exception {
         Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024);
         byte[][] payloads = payloads(1000);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -116,7 +132,8 @@ public final class PipelineBench implements Callable<Integer> {
         byte[][] out = new byte[distinct][];
         java.util.Random random = new java.util.Random(42);
         for (int i = 0; i < distinct; i++) {
-            String head = "{\"id\":" + i + ",\"type\":\"click\",\"user\":\"u" + random.nextInt(10_000) + "\",\"payload\":\"";
+            String head =
+                    "{\"id\":" + i + ",\"type\":\"click\",\"user\":\"u" + random.nextInt(10_000) + "\",\"payload\":\"";
             StringBuilder json = new StringBuilder(head);
             while (json.length() < size - 2) {
                 json.append((char) ('a' + random.nextInt(26)));

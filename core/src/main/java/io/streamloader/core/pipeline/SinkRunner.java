@@ -39,6 +39,7 @@ public final class SinkRunner implements AutoCloseable {
     private final MeterRegistry registry;
     private final PipelineMetrics metrics;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final List<HealthTracker> workerHealth = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<AutoCloseable> meters = new ArrayList<>();
@@ -120,6 +121,9 @@ public final class SinkRunner implements AutoCloseable {
     @Override
     public void close() {
         stopping.set(true);
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             if (!awaitTermination(Duration.ofSeconds(30))) {
                 log.warn("sink {}: workers did not stop within 30 s", settings.name());

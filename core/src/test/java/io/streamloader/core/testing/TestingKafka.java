@@ -38,17 +38,23 @@ public final class TestingKafka {
     /** Sends {@code count} events with ids {@code prefix + i} (header sl-event-id) and waits for every ack. */
     public void produce(String topic, String idPrefix, int count, IntFunction<String> value) {
         Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 10,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                10,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sends = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 String id = idPrefix + i;
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                        topic, id.getBytes(StandardCharsets.UTF_8), value.apply(i).getBytes(StandardCharsets.UTF_8));
+                        topic,
+                        id.getBytes(StandardCharsets.UTF_8),
+                        value.apply(i).getBytes(StandardCharsets.UTF_8));
                 record.headers().add(Event.ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
                 sends.add(producer.send(record));
             }
@@ -63,8 +69,9 @@ public final class TestingKafka {
     /** The group's committed offsets summed over the topic's partitions. */
     public long committedTotal(String groupId, String topic) {
         try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets =
-                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             return offsets.entrySet().stream()
                     .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                     .mapToLong(e -> e.getValue().offset())
@@ -77,7 +84,11 @@ public final class TestingKafka {
     /** The topic's end offsets summed over its partitions: how many records it holds. */
     public long endTotal(String topic) {
         try (Admin admin = admin()) {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            var partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
             Map<TopicPartition, OffsetSpec> request = partitions.stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             return admin.listOffsets(request).all().get().values().stream()
@@ -91,9 +102,12 @@ public final class TestingKafka {
     /** Every record of a topic, read from the beginning until {@code expected} arrived or 30 s passed. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
         Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
