@@ -1,5 +1,9 @@
 package io.streamloader.api;
 
+import io.streamloader.core.config.ConfigNode;
+import io.streamloader.core.config.ConfigProblems;
+import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.core.config.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +33,8 @@ import java.util.regex.Pattern;
  * @param idField per-element field that becomes the event id when present ({@code api.id-field}; empty: none)
  * @param keyField per-element field whose value becomes the Kafka key ({@code api.key-field}; empty: the event id)
  * @param schemas JSON Schema file per topic ({@code api.schemas.<topic>})
- * @param apiKeys API key to the topics it may write, {@code *} for all ({@code api.keys}); empty: no authentication
+ * @param apiKeys API key to the topics it may write, {@code *} for all ({@code api.keys.<name>.key} and {@code
+ *     .topics}); empty: no authentication
  * @param blobContentTypes media types stored as one opaque event, {@code type/*} wildcards allowed ({@code
  *     api.blob-content-types})
  */
@@ -105,6 +110,57 @@ public record ApiConfig(
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Binds the {@code api:} section of a loaded file. {@code api.topics} defaults to every topic under {@code
+     * topics:}; schema paths are taken as written (relative to the working directory).
+     *
+     * @throws io.streamloader.core.config.ConfigException listing every problem, each with its key path
+     */
+    public static ApiConfig from(StreamloaderConfig file) {
+        var problems = new ConfigProblems();
+        var node = file.api().bind(problems);
+        var topics = file.topics().stream().map(TopicSettings::name).toList();
+        ApiConfig config = from(node, topics);
+        node.finish();
+        problems.throwIfAny("streamloader.yaml");
+        return config;
+    }
+
+    /**
+     * Binds an {@code api:} node; problems (including the record's own validation) go to the node, and the defaults
+     * are returned when there are any. Call {@link ConfigNode#finish()} afterwards to reject unknown keys.
+     */
+    public static ApiConfig from(ConfigNode node, List<String> fileTopics) {
+        var d = defaults();
+        var b = builder()
+                .host(node.string("host", d.host()))
+                .port(node.integer("port", d.port(), 0, 65535))
+                .topics(node.stringList("topics", fileTopics))
+                .maxBodyBytes(node.bytes("max-body-bytes", d.maxBodyBytes()))
+                .maxInFlightBytes(node.bytes("max-in-flight-bytes", d.maxInFlightBytes()))
+                .requestTimeout(node.duration("request-timeout", d.requestTimeout()))
+                .retryAfter(node.duration("retry-after", d.retryAfter()))
+                .idField(node.string("id-field", d.idField().orElse("")))
+                .keyField(node.string("key-field", d.keyField().orElse("")))
+                .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()));
+        Map<String, String> routes = node.flatStringMap("routes");
+        if (node.isPresent() && !routes.isEmpty()) {
+            b.routes(routes);
+        }
+        node.flatStringMap("schemas").forEach((topic, file) -> b.schema(topic, Path.of(file)));
+        // keys are named entries so the secret itself is a value, which ${ENV} interpolation reaches (keys are not)
+        node.section("keys")
+                .sections()
+                .forEach((name, entry) -> b.apiKey(
+                        entry.requiredString("key"), new LinkedHashSet<>(entry.stringList("topics", List.of("*")))));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            node.problem(e.getMessage());
+            return d;
+        }
     }
 
     /** Every topic the API writes to: the routes' topics and {@link #topics()}, sorted. */
