@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,6 +24,8 @@ final class ApiMetrics {
     private final MeterRegistry registry;
     private final Set<String> topics;
     private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
     ApiMetrics(MeterRegistry registry, Set<String> topics, InFlightLimiter limiter) {
         this.registry = registry;
@@ -35,30 +38,36 @@ final class ApiMetrics {
     }
 
     void request(String route, String topic, int status, long nanos) {
-        Timer.builder("streamloader.api.requests")
-                .description("HTTP requests to ingest routes, until the reply")
-                .tag("route", route)
-                .tag("topic", topics.contains(topic) ? topic : UNKNOWN)
-                .tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
+        String topicTag = topics.contains(topic) ? topic : UNKNOWN;
+        // meters are cached: registering per request costs an id and a lookup in the registry on every hit
+        timers.computeIfAbsent(
+                        List.of(route, topicTag, Integer.toString(status)),
+                        k -> Timer.builder("streamloader.api.requests")
+                                .description("HTTP requests to ingest routes, until the reply")
+                                .tag("route", k.get(0))
+                                .tag("topic", k.get(1))
+                                .tag("status", k.get(2))
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(30))
+                                .register(registry))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void accepted(String topic, int events, long bytes) {
-        Counter.builder("streamloader.api.events")
-                .description("events acknowledged by Kafka")
-                .tag("topic", topic)
-                .register(registry)
-                .increment(events);
-        Counter.builder("streamloader.api.bytes")
-                .description("request body bytes of acknowledged requests")
-                .baseUnit("bytes")
-                .tag("topic", topic)
-                .register(registry)
-                .increment(bytes);
+        Counter[] c = counters.computeIfAbsent(topic, t -> new Counter[] {
+            Counter.builder("streamloader.api.events")
+                    .description("events acknowledged by Kafka")
+                    .tag("topic", t)
+                    .register(registry),
+            Counter.builder("streamloader.api.bytes")
+                    .description("request body bytes of acknowledged requests")
+                    .baseUnit("bytes")
+                    .tag("topic", t)
+                    .register(registry)
+        });
+        c[0].increment(events);
+        c[1].increment(bytes);
         accepted.computeIfAbsent(topic, t -> new LongAdder()).add(events);
     }
 
