@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  * users, 100 URLs, 30 countries), as JSON objects with those field names; {@code batch} events per request as an array,
  * each optionally padded to about {@code eventBytes}.
  */
-final class Clickstream implements Workload {
+public final class Clickstream implements Workload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
@@ -81,7 +81,13 @@ final class Clickstream implements Workload {
     private final int eventBytes;
     private final LocalDateTime monthStart;
 
-    Clickstream(String path, int batch, int eventBytes, long seed) {
+    /**
+     * @param path route to post to
+     * @param batch events per request
+     * @param eventBytes pad each event to about this many bytes; 0 for no padding
+     * @param seed for the fixed pools
+     */
+    public Clickstream(String path, int batch, int eventBytes, long seed) {
         this.path = path;
         this.batch = batch;
         this.eventBytes = eventBytes;
@@ -113,7 +119,8 @@ final class Clickstream implements Workload {
         return Workload.post(base, path, "application/json", body).build();
     }
 
-    ObjectNode event(RandomGenerator random) {
+    /** One clickstream event, as the generator posts it. */
+    public ObjectNode event(RandomGenerator random) {
         long span = ChronoUnit.SECONDS.between(monthStart, LocalDateTime.now(ZoneOffset.UTC));
         ObjectNode e = JSON.createObjectNode()
                 .put("user_id", users.get(random.nextInt(users.size())))
