@@ -55,6 +55,7 @@ final class ChildProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {
+                stop(Duration.ZERO); // unregister it and end any child it left behind
                 throw failure(what + ": process exited with code " + process.exitValue() + " before it was ready");
             }
             if (System.nanoTime() > deadline) {
@@ -73,6 +74,10 @@ final class ChildProcess {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    java.util.stream.Stream<ProcessHandle> descendants() {
+        return process.descendants();
     }
 
     /** SIGTERM, then SIGKILL for the whole process tree if it has not exited within {@code grace}. */

@@ -34,7 +34,12 @@ public final class DevStack {
     private static final LazyService<MongoService> MONGO = new LazyService<>(
             () -> containersMode() ? Containers.mongo(port("mongo")) : new LocalMongoService(port("mongo")));
 
-    private static Path runDir;
+    private static volatile Path runDir;
+
+    static {
+        // registered when the first service is asked for (that loads this class), before anything starts
+        Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
+    }
 
     private DevStack() {}
 
@@ -80,7 +85,6 @@ public final class DevStack {
                 Path base = Path.of(System.getProperty("java.io.tmpdir"), "streamloader-devstack");
                 Files.createDirectories(base);
                 runDir = Files.createTempDirectory(base, "run-");
-                Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
             }
             return Files.createDirectories(runDir.resolve(service));
         } catch (IOException e) {

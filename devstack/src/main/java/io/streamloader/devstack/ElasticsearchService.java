@@ -45,8 +45,13 @@ public final class ElasticsearchService implements DevService {
 
     @Override
     public synchronized void start() {
-        if (process != null) {
+        if (process != null && process.isAlive()) {
             return;
+        }
+        if (process != null) { // it died on its own; clean up before starting again
+            LOG.warn("{} on port {} had exited; starting it again", name(), port);
+            process.stop(Duration.ZERO);
+            process = null;
         }
         port = Ports.claim(name(), port);
         long started = System.nanoTime();
@@ -68,9 +73,10 @@ public final class ElasticsearchService implements DevService {
         if (process == null) {
             return;
         }
+        long stopping = System.nanoTime();
         process.stop(STOP_TIMEOUT);
         process = null;
-        LOG.info("{} on {} stopped", name(), url());
+        LOG.info("{} on {} stopped in {} ms", name(), url(), elapsed(stopping));
     }
 
     @Override

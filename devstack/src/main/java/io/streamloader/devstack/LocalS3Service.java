@@ -44,8 +44,13 @@ public final class LocalS3Service implements S3Service {
 
     @Override
     public synchronized void start() {
-        if (process != null) {
+        if (process != null && process.isAlive()) {
             return;
+        }
+        if (process != null) { // it died on its own; clean up before starting again
+            LOG.warn("{} on port {} had exited; starting it again", name(), port);
+            process.stop(Duration.ZERO);
+            process = null;
         }
         port = Ports.claim(name(), port);
         long started = System.nanoTime();
@@ -74,9 +79,10 @@ public final class LocalS3Service implements S3Service {
         if (process == null) {
             return;
         }
+        long stopping = System.nanoTime();
         process.stop(Duration.ofSeconds(10));
         process = null;
-        LOG.info("{} on {} stopped", name(), endpoint());
+        LOG.info("{} on {} stopped in {} ms", name(), endpoint(), elapsed(stopping));
     }
 
     @Override
