@@ -57,6 +57,9 @@ public final class ApiBench implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "512m", description = "-Xmx of the API, generator and raw JVMs")
     String heap;
 
+    @Option(names = "--api-java-opts", defaultValue = "", description = "extra JVM options of the API (profiling)")
+    String apiJavaOpts;
+
     @Override
     public Integer call() throws Exception {
         KafkaService kafka = DevStack.kafka();
@@ -83,8 +86,7 @@ public final class ApiBench implements Callable<Integer> {
                     kafka.bootstrapServers(),
                     topic,
                     Long.toString(rawEvents),
-                    Integer.toString(eventBytes),
-                    Integer.toString(1 << 20));
+                    Integer.toString(eventBytes));
 
             var table = new Table(
                     "scenario",
@@ -99,7 +101,7 @@ public final class ApiBench implements Callable<Integer> {
             row(table, "single-event POST (c=" + singleConcurrency + ")", single);
             row(table, batch + "-event POST (c=" + batchConcurrency + ")", batched);
             table.row(
-                    "raw kafka-clients, API settings",
+                    "raw kafka-clients (API settings) #1",
                     "-",
                     raw.get("events"),
                     raw.get("seconds"),
@@ -109,7 +111,7 @@ public final class ApiBench implements Callable<Integer> {
                     "-",
                     raw.get("failed"));
             table.row(
-                    "raw kafka-clients, batch.size 1 MiB",
+                    "raw kafka-clients (API settings) #2",
                     "-",
                     rawLarge.get("events"),
                     rawLarge.get("seconds"),
@@ -147,10 +149,12 @@ public final class ApiBench implements Callable<Integer> {
     }
 
     private Process startApi(String bootstrap, String topic) throws IOException {
-        var command = new ArrayList<>(List.of(
-                java(),
-                "-Xmx" + heap,
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+        var command = new ArrayList<>(
+                List.of(java(), "-Xmx" + heap, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        command.addAll(List.of(apiJavaOpts.split(" ")).stream()
+                .filter(s -> !s.isBlank())
+                .toList());
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 ProducerApiMain.class.getName(),
