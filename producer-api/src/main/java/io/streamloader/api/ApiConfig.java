@@ -207,7 +207,7 @@ public record ApiConfig(
                 new LinkedHashMap<>(Map.of("/somedata", "somedata", "/footdata", "footdata", "/events", "events"));
         private List<String> topics = new ArrayList<>();
         private long maxBodyBytes = 16L << 20;
-        private long maxInFlightBytes = 256L << 20;
+        private long maxInFlightBytes = 64L << 20;
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration retryAfter = Duration.ofSeconds(1);
         private String idField = "id";

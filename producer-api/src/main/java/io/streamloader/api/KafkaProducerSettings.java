@@ -13,6 +13,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code acks=all} + idempotence: a 200 means every in-sync replica has the event, written once.
  *   <li>{@code linger.ms=5}, {@code batch.size=1 MiB}: concurrent requests share batches; 5 ms is small against the
  *       request timeout and buys most of the batching.
+ *   <li>{@code buffer.memory=64 MiB}, the default {@code api.max-in-flight-bytes}: what the API admits fits the
+ *       producer's buffer, and both fit a 512 MiB heap.
  *   <li>{@code max.block.ms} at most 1 s: with no broker metadata or a full buffer, {@code send()} fails fast and the
  *       client gets 503 instead of a hanging request.
  *   <li>{@code delivery.timeout.ms} at least the request timeout: Kafka keeps retrying for as long as the client
@@ -34,7 +36,7 @@ public final class KafkaProducerSettings {
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, linger);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(1000L, timeoutMs));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, kafkaRequestTimeout);

@@ -24,7 +24,7 @@ class ApiConfigTest {
         assertThat(c.topics()).containsExactly("clicks");
         assertThat(c.allTopics()).containsExactly("clicks", "events", "footdata", "somedata");
         assertThat(c.maxBodyBytes()).isEqualTo(16L << 20);
-        assertThat(c.maxInFlightBytes()).isEqualTo(256L << 20);
+        assertThat(c.maxInFlightBytes()).isEqualTo(64L << 20);
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.idField()).contains("id");
