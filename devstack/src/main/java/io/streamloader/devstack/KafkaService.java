@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -112,7 +113,7 @@ public final class KafkaService implements DevService {
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
             try {
-                admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1)))
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                         .all()
                         .get();
             } catch (ExecutionException e) {
