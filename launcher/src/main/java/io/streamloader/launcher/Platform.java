@@ -1,7 +1,10 @@
 package io.streamloader.launcher;
 
+import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamloader.api.ApiConfig;
+import io.streamloader.api.ProducerApi;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
@@ -14,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@code run} and {@code dev} start from a validated config: the sink runners and the admin endpoint. Started
+ * What {@code run} and {@code dev} start from a validated config: the sink runners, the producer API (when
+ * configured) and the admin endpoint. Started
  * once; {@link #close()} stops everything in reverse order and is idempotent.
  */
 final class Platform implements AutoCloseable {
@@ -25,6 +29,7 @@ final class Platform implements AutoCloseable {
     private final List<SinkRunner> runners = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AdminServer admin;
+    private Javalin api;
     private boolean closed;
 
     Platform(Startup startup) {
@@ -42,6 +47,9 @@ final class Platform implements AutoCloseable {
                         registry);
                 runners.add(runner);
                 runner.start();
+            }
+            if (startup.api().isPresent()) {
+                startApi(startup.api().get());
             }
             if (startup.config().admin().enabled()) {
                 KafkaProbe kafka = new KafkaProbe(startup.config().kafka().clientProperties());
@@ -65,6 +73,21 @@ final class Platform implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The producer API shares the registry, so its /metrics also shows the pipeline's meters. */
+    private void startApi(ApiConfig config) {
+        Javalin app = ProducerApi.connect(config, startup.config().kafka().clientProperties(), registry)
+                .create();
+        app.start();
+        api = app;
+        closeables.add(app::stop);
+        log.info("producer API on http://{}:{}/ (openapi.json, health/ready, metrics)", config.host(), app.port());
+    }
+
+    /** The producer API's port, or -1 when it does not run. */
+    int apiPort() {
+        return api == null ? -1 : api.port();
     }
 
     List<SinkRunner> runners() {

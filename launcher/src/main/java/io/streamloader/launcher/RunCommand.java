@@ -49,11 +49,17 @@ final class RunCommand implements Callable<Integer> {
 
     /** Blocks until SIGTERM/Ctrl-C (exit 0) or until every runner has failed (exit 1). */
     static int runUntilStopped(Platform platform) throws InterruptedException {
+        return runUntilStopped(platform, () -> {});
+    }
+
+    /** As {@link #runUntilStopped(Platform)}, running {@code afterwards} once the platform is closed. */
+    static int runUntilStopped(Platform platform, Runnable afterwards) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             platform.close();
+                            afterwards.run();
                             stopped.countDown();
                         },
                         "streamloader-shutdown"));
@@ -61,6 +67,7 @@ final class RunCommand implements Callable<Integer> {
             if (platform.allRunnersFailed()) {
                 log.error("every sink runner has failed; exiting");
                 platform.close();
+                afterwards.run();
                 return ExitCodes.FAILURE;
             }
         }
