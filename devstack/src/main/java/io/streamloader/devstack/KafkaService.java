@@ -107,7 +107,7 @@ public final class KafkaService implements DevService {
 
     /**
      * Creates the topic (replication factor 1) and returns once every partition has a leader, so producers and
-     * consumers can use it at once. A topic that already exists is left as it is.
+     * consumers can use it at once (partitions ready on the broker). A topic that already exists is left as it is.
      */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
@@ -121,7 +121,7 @@ public final class KafkaService implements DevService {
                 }
                 LOG.debug("{}: topic {} already exists", name(), name);
             }
-            KafkaTopics.awaitLeaders(admin, name, TOPIC_READY_TIMEOUT);
+            KafkaTopics.awaitReady(admin, name, TOPIC_READY_TIMEOUT);
         } catch (ExecutionException e) {
             throw new DevStackException(name() + " on " + bootstrapServers() + ": cannot create topic " + name, e);
         } catch (InterruptedException e) {
