@@ -16,7 +16,6 @@ import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.dialect.PostgreSQLDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,8 @@ final class RowWriter implements AutoCloseable {
                 new BootstrapServiceRegistryBuilder().applyClassLoader(loader).build();
         StandardServiceRegistry registry = new StandardServiceRegistryBuilder(bootstrap)
                 .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
-                .applySetting(AvailableSettings.DIALECT, PostgreSQLDialect.class.getName())
+                // the dialect from the product name, without a connection at boot
+                .applySetting(AvailableSettings.JAKARTA_HBM2DDL_DB_NAME, "PostgreSQL")
                 .applySetting(AvailableSettings.ALLOW_METADATA_ON_BOOT, false)
                 .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, batchSize)
                 .applySetting(AvailableSettings.JDBC_TIME_ZONE, "UTC")
