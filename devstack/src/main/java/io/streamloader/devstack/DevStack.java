@@ -25,12 +25,21 @@ public final class DevStack {
 
     private static final LazyService<KafkaService> KAFKA =
             new LazyService<>(() -> new KafkaService(dir("kafka"), port("kafka")));
+    private static final LazyService<ElasticsearchService> ELASTICSEARCH =
+            new LazyService<>(() -> new ElasticsearchService(dir("elasticsearch"), port("elasticsearch")));
     private static final LazyService<PostgresService> POSTGRES =
             new LazyService<>(() -> new PostgresService(dir("postgres"), port("postgres")));
-    private static final LazyService<MongoService> MONGO =
-            new LazyService<>(() -> new LocalMongoService(port("mongo")));
+    private static final LazyService<S3Service> S3 = new LazyService<>(
+            () -> containersMode() ? Containers.s3(port("s3")) : new LocalS3Service(dir("s3"), port("s3")));
+    private static final LazyService<MongoService> MONGO = new LazyService<>(
+            () -> containersMode() ? Containers.mongo(port("mongo")) : new LocalMongoService(port("mongo")));
 
-    private static Path runDir;
+    private static volatile Path runDir;
+
+    static {
+        // registered when the first service is asked for (that loads this class), before anything starts
+        Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
+    }
 
     private DevStack() {}
 
@@ -38,8 +47,16 @@ public final class DevStack {
         return KAFKA.get();
     }
 
+    public static ElasticsearchService elasticsearch() {
+        return ELASTICSEARCH.get();
+    }
+
     public static PostgresService postgres() {
         return POSTGRES.get();
+    }
+
+    public static S3Service s3() {
+        return S3.get();
     }
 
     public static MongoService mongo() {
@@ -68,7 +85,6 @@ public final class DevStack {
                 Path base = Path.of(System.getProperty("java.io.tmpdir"), "streamloader-devstack");
                 Files.createDirectories(base);
                 runDir = Files.createTempDirectory(base, "run-");
-                Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
             }
             return Files.createDirectories(runDir.resolve(service));
         } catch (IOException e) {
@@ -78,13 +94,14 @@ public final class DevStack {
 
     private static void shutdown() {
         // Reverse order of dependency in tests: stores first, Kafka last (sinks may still be committing).
-        for (LazyService<?> service : List.of(MONGO, POSTGRES, KAFKA)) {
+        for (LazyService<?> service : List.of(ELASTICSEARCH, MONGO, S3, POSTGRES, KAFKA)) {
             try {
                 service.stop();
             } catch (RuntimeException e) {
                 LOG.warn("stopping a local service at shutdown failed", e);
             }
         }
+        ChildProcess.destroyAll();
         if (!Boolean.getBoolean(KEEP_DATA_PROPERTY)) {
             Dirs.deleteQuietly(runDir);
         }

@@ -16,7 +16,9 @@ public final class DevStackExtension implements ParameterResolver {
 
     private static final Map<Class<?>, Supplier<? extends DevService>> SERVICES = Map.of(
             KafkaService.class, DevStack::kafka,
+            ElasticsearchService.class, DevStack::elasticsearch,
             PostgresService.class, DevStack::postgres,
+            S3Service.class, DevStack::s3,
             MongoService.class, DevStack::mongo);
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -107,12 +108,12 @@ public final class KafkaService implements DevService {
 
     /**
      * Creates the topic (replication factor 1) and returns once every partition has a leader, so producers and
-     * consumers can use it at once. A topic that already exists is left as it is.
+     * consumers can use it at once (partitions ready on the broker). A topic that already exists is left as it is.
      */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
             try {
-                admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1)))
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                         .all()
                         .get();
             } catch (ExecutionException e) {
@@ -121,7 +122,7 @@ public final class KafkaService implements DevService {
                 }
                 LOG.debug("{}: topic {} already exists", name(), name);
             }
-            KafkaTopics.awaitLeaders(admin, name, TOPIC_READY_TIMEOUT);
+            KafkaTopics.awaitReady(admin, name, TOPIC_READY_TIMEOUT);
         } catch (ExecutionException e) {
             throw new DevStackException(name() + " on " + bootstrapServers() + ": cannot create topic " + name, e);
         } catch (InterruptedException e) {

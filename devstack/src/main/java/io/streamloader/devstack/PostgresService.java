@@ -2,6 +2,7 @@ package io.streamloader.devstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -56,7 +57,8 @@ public final class PostgresService implements DevService {
                     .setServerConfig("max_connections", "200")
                     .start();
         } catch (IOException | RuntimeException e) {
-            // zonky stops what it started when start() fails, and logs the server's output through SLF4J.
+            // zonky leaves a postmaster behind when its startup wait fails; the server's output went to SLF4J.
+            killPostmaster();
             throw new DevStackException(name() + " failed to start on port " + port + ": " + e.getMessage(), e);
         }
         LOG.info("{} started on {} in {} ms (data in {})", name(), jdbcUrl(), elapsed(started), dataDir);
@@ -100,6 +102,19 @@ public final class PostgresService implements DevService {
 
     public String database() {
         return DATABASE;
+    }
+
+    /** Ends a postmaster left running by a failed start; postmaster.pid exists only while one runs. */
+    private void killPostmaster() {
+        Path pidFile = dataDir.resolve("data").resolve("postmaster.pid");
+        try {
+            if (Files.exists(pidFile)) {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy); // SIGTERM = smart shutdown
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: could not end the postmaster of {}", name(), pidFile, e);
+        }
     }
 
     private static long elapsed(long nanos) {

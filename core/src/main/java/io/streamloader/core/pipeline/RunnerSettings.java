@@ -47,6 +47,14 @@ public record RunnerSettings(
         sinkConfig = Map.copyOf(sinkConfig);
     }
 
+    /** Shows the sink's config keys but none of their values: any of them may be a secret. */
+    @Override
+    public String toString() {
+        return "RunnerSettings[name=" + name + ", type=" + type + ", topics=" + topics + ", groupId=" + groupId
+                + ", workers=" + workers + ", batch=" + batch + ", retry=" + retry + ", deadLetterTopic="
+                + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet()) + "]";
+    }
+
     /** The group id used when the config names none. */
     public static String defaultGroupId(String name) {
         return "streamloader." + name;

@@ -6,6 +6,7 @@ import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ final class Worker implements Runnable {
     private final Runnable onFatal;
     private final BatchBuffer buffer;
     private final Set<TopicPartition> owned = new HashSet<>();
+    /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
+    private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
 
     Worker(
             RunnerSettings settings,
@@ -82,6 +85,7 @@ final class Worker implements Runnable {
             if (!buffer.isEmpty()) {
                 flush(writer, buffer.take()); // one last try; what does not succeed stays uncommitted
             }
+            commitSync(owned);
             health.stopped();
         } catch (RuntimeException | Error e) {
             health.failed(e.toString());
@@ -118,15 +122,41 @@ final class Worker implements Runnable {
         metrics.batchLatency.record(Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /**
+     * Commits a resolved batch asynchronously: a round trip per batch would cost the consumer a large share of its
+     * throughput. Commits are sent in order, and a failed one is covered by the next, or by {@link #commitSync} when
+     * partitions are revoked or the worker stops, so the only effect of a lost async commit is a redelivery.
+     */
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.keySet().retainAll(owned);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        completed.putAll(offsets);
+        consumer.commitAsync(new HashMap<>(offsets), (committed, e) -> {
+            if (e != null) {
+                log.debug(
+                        "sink {}: async commit failed ({}); the next commit covers it", settings.name(), e.toString());
+            }
+        });
+    }
+
+    /** Makes the completed offsets of {@code partitions} durable before they are given up. */
+    private void commitSync(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata offset = completed.remove(tp);
+            if (offset != null) {
+                offsets.put(tp, offset);
+            }
+        }
         if (offsets.isEmpty()) {
             return;
         }
         try {
             consumer.commitSync(offsets);
         } catch (KafkaException e) {
-            // Safe: the events are stored under their ids; the next owner or the next commit covers them.
+            // Safe: the events are stored under their ids; the next owner redelivers and overwrites them.
             log.warn(
                     "sink {}: offset commit failed ({}); events may be redelivered and overwritten",
                     settings.name(),
@@ -193,11 +223,13 @@ final class Worker implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitSync(partitions);
             lose(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(completed::remove); // no longer ours to commit
             lose(partitions);
         }
 

@@ -1,0 +1,318 @@
+package io.streamloader.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One mapping of the config file with its key path: the binder every component uses to read its section into a typed
+ * record.
+ *
+ * <ol>
+ *   <li>Every getter takes a default, or says it is required, and never throws: a missing key gives the default; a
+ *       value of the wrong type or out of range records a problem naming the key path and what was expected, and
+ *       gives the default, so that parsing continues and every problem is reported at once.
+ *   <li>Every key asked for is remembered. {@link #finish()} then records each key present but never asked for as
+ *       unknown, with a "did you mean" suggestion when a known key is close, for this node and every section
+ *       obtained from it.
+ *   <li>A YAML {@code null} (a key with no value) counts as missing.
+ * </ol>
+ *
+ * <p>Not thread-safe: bind a file on one thread.
+ */
+public final class ConfigNode {
+
+    private final String keyPath;
+    private final JsonNode node;
+    private final ConfigProblems problems;
+    private final Set<String> known = new LinkedHashSet<>();
+    private final Map<String, ConfigNode> children = new LinkedHashMap<>();
+    private boolean finished;
+
+    private ConfigNode(String keyPath, JsonNode node, ConfigProblems problems) {
+        this.keyPath = keyPath;
+        this.node = node == null || !node.isObject() ? MissingNode.getInstance() : node;
+        this.problems = Objects.requireNonNull(problems, "problems");
+    }
+
+    /** The root of a parsed file; {@code node} should be a mapping (anything else binds as empty). */
+    public static ConfigNode root(JsonNode node, ConfigProblems problems) {
+        return new ConfigNode("", node, problems);
+    }
+
+    static ConfigNode of(String keyPath, JsonNode node, ConfigProblems problems) {
+        return new ConfigNode(keyPath, node, problems);
+    }
+
+    /** This node's key path, for example {@code sinks.search}; empty for the root. */
+    public String keyPath() {
+        return keyPath;
+    }
+
+    /** The key path of {@code key} in this node, for messages. */
+    public String keyPath(String key) {
+        return join(keyPath, key);
+    }
+
+    /** The problems this node records into, shared with the whole file. */
+    public ConfigProblems problems() {
+        return problems;
+    }
+
+    /** Whether this mapping was present in the file (an absent section binds as empty, giving every default). */
+    public boolean isPresent() {
+        return !node.isMissingNode();
+    }
+
+    /** Records a problem with {@code key} of this node, for checks across keys. */
+    public void problem(String key, String message) {
+        problems.add(keyPath(key), message);
+    }
+
+    /** Records a problem with this node as a whole. */
+    public void problem(String message) {
+        problems.add(keyPath, message);
+    }
+
+    public String string(String key, String defaultValue) {
+        return scalar(key, defaultValue, "a string", s -> s);
+    }
+
+    /** A string that has no default; empty when the key is absent. */
+    public Optional<String> optionalString(String key) {
+        return Optional.ofNullable(scalar(key, null, "a string", s -> s));
+    }
+
+    /** A non-blank string; a problem when absent or blank, and then an empty string. */
+    public String requiredString(String key) {
+        Optional<String> value = optionalString(key);
+        if (value.isEmpty()) {
+            problem(key, "is required");
+        } else if (value.get().isBlank()) {
+            problem(key, "must not be blank");
+        }
+        return value.orElse("");
+    }
+
+    /** A whole number within {@code [min, max]}. */
+    public int integer(String key, int defaultValue, int min, int max) {
+        return (int) longValue(key, defaultValue, min, max);
+    }
+
+    /** A whole number within {@code [min, max]}. */
+    public long longValue(String key, long defaultValue, long min, long max) {
+        return scalar(key, defaultValue, "a whole number", s -> inRange(Long.parseLong(s.strip()), min, max));
+    }
+
+    /** A finite number within {@code [min, max]}. */
+    public double doubleValue(String key, double defaultValue, double min, double max) {
+        return scalar(key, defaultValue, "a number", s -> {
+            double d = Double.parseDouble(s.strip());
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return inRange(d, min, max);
+        });
+    }
+
+    /** {@code true} or {@code false}, ignoring case. */
+    public boolean bool(String key, boolean defaultValue) {
+        return scalar(key, defaultValue, "true or false", s -> switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, was " + Durations.quoted(s));
+        });
+    }
+
+    /** A non-negative duration; see {@link Durations#parse} for the forms. */
+    public Duration duration(String key, Duration defaultValue) {
+        return scalar(key, defaultValue, Durations.FORMS, Durations::parse);
+    }
+
+    /** A non-negative size in bytes; see {@link ByteSizes#parse} for the forms. */
+    public long bytes(String key, long defaultValue) {
+        return scalar(key, defaultValue, ByteSizes.FORMS, ByteSizes::parse);
+    }
+
+    public URI uri(String key, URI defaultValue) {
+        return scalar(key, defaultValue, "a URI", s -> {
+            try {
+                return new URI(s.strip());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("is not a valid URI: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    public Path path(String key, Path defaultValue) {
+        return scalar(key, defaultValue, "a file path", s -> Path.of(s.strip()));
+    }
+
+    /**
+     * A list of strings, written as a YAML list or as one comma-separated string; elements are stripped and empty
+     * ones dropped.
+     */
+    public List<String> stringList(String key, List<String> defaultValue) {
+        Optional<JsonNode> value = value(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        JsonNode v = value.get();
+        List<String> raw = new ArrayList<>();
+        if (v.isArray()) {
+            for (int i = 0; i < v.size(); i++) {
+                if (v.get(i).isContainerNode()) {
+                    problems.add(keyPath(key) + "[" + i + "]", "expected a string, got " + describe(v.get(i)));
+                } else if (!v.get(i).isNull()) {
+                    raw.add(v.get(i).asText());
+                }
+            }
+        } else if (v.isObject()) {
+            problem(key, "expected a list or a comma-separated string, got a mapping");
+            return defaultValue;
+        } else {
+            raw.addAll(List.of(v.asText().split(",")));
+        }
+        return raw.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The mapping under {@code key}; empty (all defaults) when absent, and a problem when not a mapping. */
+    public ConfigNode section(String key) {
+        ConfigNode existing = children.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        JsonNode v = value(key).orElse(null);
+        if (v != null && !v.isObject()) {
+            problem(key, "expected a mapping, got " + describe(v));
+        }
+        ConfigNode child = new ConfigNode(keyPath(key), v, problems);
+        children.put(key, child);
+        return child;
+    }
+
+    /** Every key of this node as a named section, in file order: for maps of named things such as sinks. */
+    public Map<String, ConfigNode> sections() {
+        Map<String, ConfigNode> result = new LinkedHashMap<>();
+        names(node).forEach(name -> result.put(name, section(name)));
+        return Collections.unmodifiableMap(result);
+    }
+
+    /**
+     * The mapping under {@code key} flattened to dotted keys ({@code auth: {user: x}} gives {@code auth.user=x}), for
+     * settings passed through to another component such as a sink's {@code config:} or Kafka client properties.
+     * Lists of scalars are joined with commas; a list holding mappings gives {@code key.0.field}; {@code null} gives an
+     * empty string. Keys are not checked: the receiver owns them.
+     */
+    public Map<String, String> flatStringMap(String key) {
+        JsonNode v = value(key).orElse(null);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            problem(key, "expected a mapping, got " + describe(v));
+            return Map.of();
+        }
+        return Collections.unmodifiableMap(Flattener.flatten(v, keyPath(key), problems));
+    }
+
+    /**
+     * The mapping under {@code key} kept unbound, for a section another module parses with its own binder (which then
+     * also checks its keys). Only the key itself counts as known here.
+     */
+    public RawSection raw(String key) {
+        JsonNode v = value(key).orElse(null);
+        if (v != null && !v.isObject()) {
+            problem(key, "expected a mapping, got " + describe(v));
+            v = null;
+        }
+        return new RawSection(keyPath(key), v);
+    }
+
+    /**
+     * Records every key of this node and of the sections obtained from it that no getter asked for, with a suggestion
+     * when a known key is close. Call once, after binding; later calls do nothing.
+     */
+    public void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        for (String key : names(node)) {
+            if (!known.contains(key)) {
+                problems.add(keyPath(key), KeySuggestions.unknownKey(key, known));
+            }
+        }
+        children.values().forEach(ConfigNode::finish);
+    }
+
+    private <T> T scalar(String key, T defaultValue, String expected, Function<String, T> parse) {
+        Optional<JsonNode> value = value(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        JsonNode v = value.get();
+        if (v.isContainerNode()) {
+            problem(key, "expected " + expected + ", got " + describe(v));
+            return defaultValue;
+        }
+        try {
+            return parse.apply(v.asText());
+        } catch (NumberFormatException e) {
+            problem(key, "expected " + expected + ", was " + describe(v));
+        } catch (IllegalArgumentException e) {
+            problem(key, e.getMessage());
+        }
+        return defaultValue;
+    }
+
+    private Optional<JsonNode> value(String key) {
+        known.add(key);
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    private static <N extends Comparable<N>> N inRange(N value, N min, N max) {
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException("must be at least " + min + ", was " + value);
+        }
+        if (value.compareTo(max) > 0) {
+            throw new IllegalArgumentException("must be at most " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    static String describe(JsonNode v) {
+        if (v.isObject()) {
+            return "a mapping";
+        }
+        if (v.isArray()) {
+            return "a list";
+        }
+        return v.isTextual() ? Durations.quoted(v.textValue()) : v.asText();
+    }
+
+    /** The keys of a mapping in file order. */
+    static List<String> names(JsonNode mapping) {
+        List<String> names = new ArrayList<>();
+        mapping.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+}

@@ -1,0 +1,122 @@
+package io.streamloader.core.config;
+
+import io.streamloader.core.pipeline.BatchPolicy;
+import io.streamloader.core.pipeline.RetryPolicy;
+import io.streamloader.core.pipeline.RunnerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Binds one entry under {@code sinks:} to {@link RunnerSettings}.
+ *
+ * <pre>
+ * sinks:
+ *   search:
+ *     type: elasticsearch            # required: a SinkFactory type
+ *     enabled: true                  # false keeps the entry but starts no runner
+ *     topics: [events]               # required; each must be listed under topics:
+ *     group-id: streamloader.search  # default streamloader.&lt;name&gt;
+ *     workers: 1                     # consumer threads, 1..256
+ *     batch: { max-records: 1000, max-bytes: 8MiB, max-linger: 200ms }
+ *     retry: { initial-backoff: 100ms, max-backoff: 30s, multiplier: 2.0, jitter: 0.2, give-up-after: 0s }
+ *     dead-letter: { topic: "{topic}.dlq" }
+ *     config: { urls: http://localhost:9200 }   # the sink's own keys, flattened, passed to its factory
+ * </pre>
+ */
+final class SinkSettingsBinder {
+
+    static final int MAX_WORKERS = 256;
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]+");
+
+    private SinkSettingsBinder() {}
+
+    /** Whether {@code sinks.<name>} is enabled; read separately so disabled sinks are still validated. */
+    static boolean enabled(ConfigNode node) {
+        return node.bool("enabled", true);
+    }
+
+    /** The settings, or empty when they are invalid (each problem then recorded with its key path). */
+    static Optional<RunnerSettings> bind(String name, ConfigNode node, Set<String> knownTopics) {
+        int problemsBefore = node.problems().size();
+        if (!NAME.matcher(name).matches()) {
+            node.problem("sink names may only use a-z, A-Z, 0-9, '.', '_' and '-' (the name is part of the group id)");
+        }
+        String type = node.requiredString("type");
+        List<String> topics = node.stringList("topics", List.of());
+        if (topics.isEmpty()) {
+            node.problem("topics", "is required: list the topics this sink consumes");
+        }
+        List<String> unlisted =
+                topics.stream().filter(t -> !knownTopics.contains(t)).toList();
+        if (!unlisted.isEmpty()) {
+            node.problem(
+                    "topics",
+                    (unlisted.size() == 1 ? "topic " : "topics ") + String.join(", ", unlisted)
+                            + " must be listed under topics: (listed: "
+                            + String.join(", ", knownTopics.stream().sorted().toList()) + ")");
+        }
+        String groupId = node.string("group-id", RunnerSettings.defaultGroupId(name));
+        int workers = node.integer("workers", 1, 1, MAX_WORKERS);
+        BatchPolicy batch = batch(node.section("batch"));
+        RetryPolicy retry = retry(node.section("retry"));
+        String deadLetter = deadLetterTopic(node.section("dead-letter"));
+        var sinkConfig = node.flatStringMap("config");
+        if (node.problems().size() > problemsBefore) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(
+                    new RunnerSettings(name, type, topics, groupId, workers, batch, retry, deadLetter, sinkConfig));
+        } catch (IllegalArgumentException e) {
+            node.problem(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static BatchPolicy batch(ConfigNode node) {
+        BatchPolicy d = BatchPolicy.DEFAULT;
+        int maxRecords = node.integer("max-records", d.maxRecords(), 1, Integer.MAX_VALUE);
+        long maxBytes = node.bytes("max-bytes", d.maxBytes());
+        if (maxBytes < 1) {
+            node.problem("max-bytes", "must be at least 1 byte, was " + maxBytes);
+            maxBytes = d.maxBytes();
+        }
+        return new BatchPolicy(maxRecords, maxBytes, node.duration("max-linger", d.maxLinger()));
+    }
+
+    private static RetryPolicy retry(ConfigNode node) {
+        RetryPolicy d = RetryPolicy.DEFAULT;
+        Duration initial = node.duration("initial-backoff", d.initialBackoff());
+        if (initial.isZero()) {
+            node.problem("initial-backoff", "must be positive, was 0s");
+            initial = d.initialBackoff();
+        }
+        Duration max = node.duration("max-backoff", d.maxBackoff());
+        if (max.compareTo(initial) < 0) {
+            node.problem(
+                    "max-backoff",
+                    "must not be below initial-backoff (" + Durations.format(initial) + "), was "
+                            + Durations.format(max));
+            max = initial;
+        }
+        double multiplier = node.doubleValue("multiplier", d.multiplier(), 1.0, 100.0);
+        double jitter = node.doubleValue("jitter", d.jitter(), 0.0, 1.0);
+        Duration giveUp = node.duration("give-up-after", d.giveUpAfter());
+        return new RetryPolicy(initial, max, multiplier, jitter, giveUp);
+    }
+
+    private static String deadLetterTopic(ConfigNode node) {
+        String pattern = node.string("topic", RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC);
+        if (!TopicSettings.isLegalName(pattern.replace("{topic}", "t"))) {
+            node.problem(
+                    "topic",
+                    "is not a legal Kafka topic name pattern: use a-z, A-Z, 0-9, '.', '_', '-' and {topic}, was "
+                            + Durations.quoted(pattern));
+            return RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC;
+        }
+        return pattern;
+    }
+}

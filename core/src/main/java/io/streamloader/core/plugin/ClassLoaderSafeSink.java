@@ -1,0 +1,46 @@
+package io.streamloader.core.plugin;
+
+import io.streamloader.spi.Event;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.WriteResult;
+import java.util.List;
+import java.util.Objects;
+
+/** A {@link Sink} whose calls run with the plugin's classloader as thread context classloader. */
+@SuppressWarnings("try") // the ThreadContextClassLoader resources are used for their side effect only
+final class ClassLoaderSafeSink implements Sink {
+
+    private final Sink delegate;
+    private final ClassLoader loader;
+
+    ClassLoaderSafeSink(Sink delegate, ClassLoader loader) {
+        this.delegate = Objects.requireNonNull(delegate, "the factory returned no sink");
+        this.loader = loader;
+    }
+
+    @Override
+    public WriteResult write(List<Event> batch) {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
+            return delegate.write(batch);
+        }
+    }
+
+    @Override
+    public void checkHealth() throws Exception {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
+            delegate.checkHealth();
+        }
+    }
+
+    @Override
+    public void close() {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
+            delegate.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return delegate.toString();
+    }
+}

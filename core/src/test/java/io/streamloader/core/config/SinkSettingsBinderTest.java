@@ -1,0 +1,106 @@
+package io.streamloader.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamloader.core.pipeline.BatchPolicy;
+import io.streamloader.core.pipeline.RetryPolicy;
+import io.streamloader.core.pipeline.RunnerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SinkSettingsBinderTest {
+
+    private final ConfigProblems problems = new ConfigProblems();
+
+    private Optional<RunnerSettings> bind(String yaml) {
+        ConfigNode root = ConfigLoader.readTree(yaml, Map.of(), problems);
+        Optional<RunnerSettings> settings =
+                SinkSettingsBinder.bind("search", root.section("sinks").section("search"), Set.of("events", "other"));
+        root.finish();
+        return settings;
+    }
+
+    @Test
+    void defaults() {
+        assertThat(bind("sinks: {search: {type: elasticsearch, topics: [events]}}"))
+                .contains(new RunnerSettings(
+                        "search",
+                        "elasticsearch",
+                        List.of("events"),
+                        "streamloader.search",
+                        1,
+                        BatchPolicy.DEFAULT,
+                        RetryPolicy.DEFAULT,
+                        "{topic}.dlq",
+                        Map.of()));
+        assertThat(problems.list()).isEmpty();
+    }
+
+    @Test
+    void everyKeyMapped() {
+        Optional<RunnerSettings> settings = bind("""
+                sinks:
+                  search:
+                    type: elasticsearch
+                    topics: [events, other]
+                    group-id: custom.group
+                    workers: 3
+                    batch: {max-records: 10, max-bytes: 64KiB, max-linger: 1s}
+                    retry: {initial-backoff: 1s, max-backoff: 1m, multiplier: 3, jitter: 0.5, give-up-after: 1h}
+                    dead-letter: {topic: "dlq.{topic}"}
+                    config: {urls: "http://es:9200", auth: {username: elastic}}
+                """);
+        assertThat(settings)
+                .contains(new RunnerSettings(
+                        "search",
+                        "elasticsearch",
+                        List.of("events", "other"),
+                        "custom.group",
+                        3,
+                        new BatchPolicy(10, 65536, Duration.ofSeconds(1)),
+                        new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(1), 3.0, 0.5, Duration.ofHours(1)),
+                        "dlq.{topic}",
+                        Map.of("urls", "http://es:9200", "auth.username", "elastic")));
+        assertThat(problems.list()).isEmpty();
+    }
+
+    @Test
+    void everyBadValueIsAProblemWithItsKeyPath() {
+        Optional<RunnerSettings> settings = bind("""
+                sinks:
+                  search:
+                    topics: [events, nope]
+                    workers: 0
+                    batch: {max-records: 0, max-bytes: 0, max-linger: 5}
+                    retry: {initial-backoff: 0s, max-backoff: 50ms, multiplier: 0.5, jitter: 2}
+                    dead-letter: {topic: "bad topic"}
+                """);
+        assertThat(settings).isEmpty();
+        assertThat(problems.list())
+                .containsExactly(
+                        "sinks.search.type: is required",
+                        "sinks.search.topics: topic nope must be listed under topics: (listed: events, other)",
+                        "sinks.search.workers: must be at least 1, was 0",
+                        "sinks.search.batch.max-records: must be at least 1, was 0",
+                        "sinks.search.batch.max-bytes: must be at least 1 byte, was 0",
+                        "sinks.search.batch.max-linger: expected " + Durations.FORMS
+                                + ", was \"5\" (a bare number has no unit; write 5ms or 5s)",
+                        "sinks.search.retry.initial-backoff: must be positive, was 0s",
+                        "sinks.search.retry.max-backoff: must not be below initial-backoff (100ms), was 50ms",
+                        "sinks.search.retry.multiplier: must be at least 1.0, was 0.5",
+                        "sinks.search.retry.jitter: must be at most 1.0, was 2.0",
+                        "sinks.search.dead-letter.topic: is not a legal Kafka topic name pattern: use a-z, A-Z, 0-9,"
+                                + " '.', '_', '-' and {topic}, was \"bad topic\"");
+    }
+
+    @Test
+    void missingTopicsIsAProblem() {
+        bind("sinks: {search: {type: x}}");
+        assertThat(problems.list())
+                .containsExactly("sinks.search.topics: is required: list the topics this sink consumes");
+    }
+}

@@ -1,0 +1,61 @@
+package io.streamloader.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChildProcessTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aProcessThatDiesBeforeItIsReadyFailsWithItsLogTail() {
+        ChildProcess process = start("echo starting; echo 'fatal: bad setting' >&2; exit 3");
+
+        assertThatThrownBy(() -> process.awaitReady("Demo on port 1", () -> false, Duration.ofSeconds(30)))
+                .isInstanceOf(DevStackException.class)
+                .hasMessageContaining("Demo on port 1")
+                .hasMessageContaining("exited with code 3")
+                .hasMessageContaining("fatal: bad setting");
+    }
+
+    @Test
+    void aProcessThatNeverGetsReadyIsStoppedAfterTheTimeout() {
+        ChildProcess process = start("echo waiting; exec sleep 60");
+
+        assertThatThrownBy(() -> process.awaitReady("Demo", () -> false, Duration.ofMillis(300)))
+                .hasMessageContaining("not ready after")
+                .hasMessageContaining("waiting");
+        assertThat(process.isAlive()).isFalse();
+    }
+
+    @Test
+    void stopEndsTheProcessAndItsChildren() throws Exception {
+        ChildProcess process = start("sleep 60 & sleep 60 & wait");
+        ProcessHandle child = awaitChild(process);
+
+        process.stop(Duration.ofSeconds(5));
+
+        assertThat(process.isAlive()).isFalse();
+        child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(child.isAlive()).isFalse();
+    }
+
+    private ChildProcess start(String script) {
+        return ChildProcess.start("Demo", List.of("sh", "-c", script), Map.of(), dir, dir.resolve("demo.log"));
+    }
+
+    private static ProcessHandle awaitChild(ChildProcess process) {
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> process.descendants().findFirst(), java.util.Optional::isPresent)
+                .orElseThrow();
+    }
+}

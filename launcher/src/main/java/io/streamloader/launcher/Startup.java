@@ -1,0 +1,95 @@
+package io.streamloader.launcher;
+
+import io.streamloader.core.config.ConfigException;
+import io.streamloader.core.config.ConfigLoader;
+import io.streamloader.core.config.SecretMasker;
+import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.plugin.PluginException;
+import io.streamloader.core.plugin.PluginProblem;
+import io.streamloader.core.plugin.PluginRegistry;
+import io.streamloader.spi.SinkConfigException;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything checked before anything starts: the config file, the plugins it needs, and each sink's own settings.
+ * Every problem is collected, so the operator fixes them all in one go.
+ *
+ * @param config the validated config
+ * @param registry loaded plugins; the caller closes it
+ * @param factories the factory of every enabled sink, by sink name
+ */
+record Startup(StreamloaderConfig config, PluginRegistry registry, Map<String, SinkFactory> factories)
+        implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Startup.class);
+
+    /** Where relative plugin directories are resolved: the distribution's home (set by bin/streamloader), else ".". */
+    static final String HOME_PROPERTY = "streamloader.home";
+
+    /**
+     * @throws ConfigException listing every problem of the file, its plugins and its sinks' settings
+     */
+    static Startup validate(Path configFile, Map<String, String> env) {
+        StreamloaderConfig config = ConfigLoader.load(configFile, env);
+        Path pluginsDir = resolve(config.plugins().dir());
+        PluginRegistry registry = PluginRegistry.fromDirectory(pluginsDir);
+        for (PluginProblem problem : registry.problems()) {
+            log.warn("plugin not loaded: {}", problem.describe());
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, SinkFactory> factories = new LinkedHashMap<>();
+        for (RunnerSettings sink : config.sinks()) {
+            try {
+                SinkFactory factory = registry.factory(sink.type());
+                factory.validate(new SinkContext(sink.name(), sink.sinkConfig()));
+                factories.put(sink.name(), factory);
+            } catch (PluginException e) {
+                problems.add("sinks." + sink.name() + ".type: " + e.getMessage() + " (plugins directory: " + pluginsDir
+                        + ")");
+            } catch (SinkConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (config.sinks().isEmpty() && !config.api().isPresent()) {
+            problems.add("sinks: nothing to run; configure at least one sink (or the api section)");
+        }
+        if (!problems.isEmpty()) {
+            registry.close();
+            throw new ConfigException(configFile.toString(), problems);
+        }
+        return new Startup(config, registry, factories);
+    }
+
+    /** Masks generic secret patterns plus every secret key the configured sinks declare. */
+    SecretMasker masker() {
+        Set<String> keys = new HashSet<>();
+        factories.values().forEach(f -> keys.addAll(f.secretKeys()));
+        return SecretMasker.withKeys(keys);
+    }
+
+    /** Closes the plugin classloaders. */
+    @Override
+    public void close() {
+        registry.close();
+    }
+
+    static Path resolve(Path path) {
+        if (path.isAbsolute()) {
+            return path;
+        }
+        String home = System.getProperty(HOME_PROPERTY);
+        return home == null || home.isBlank()
+                ? path.toAbsolutePath()
+                : Path.of(home).resolve(path);
+    }
+}

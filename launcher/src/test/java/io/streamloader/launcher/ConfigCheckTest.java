@@ -1,0 +1,139 @@
+package io.streamloader.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamloader.core.plugin.TestingPluginJars;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ConfigCheckTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Path pluginsWithEcho() {
+        TestingPluginJars jars = new TestingPluginJars(dir.resolve("work"));
+        jars.plugin("echo")
+                .jar(
+                        "echo.jar",
+                        jar -> jar.source(
+                                        "com.example.echo.EchoFactory",
+                                        TestingPluginJars.echoFactory("com.example.echo.EchoFactory", "echo"))
+                                .service("com.example.echo.EchoFactory"));
+        return jars.pluginsDir();
+    }
+
+    private Path config(String yaml) throws IOException {
+        Path file = dir.resolve("streamloader.yaml");
+        Files.writeString(file, yaml.replace("PLUGINS", pluginsWithEcho().toString()));
+        return file;
+    }
+
+    @Test
+    void threeMistakesGiveExitCodeTwoAndThreeMessagesNamingTheirKeys() throws IOException {
+        Path file = config("""
+                kafka:
+                  bootstrap-servers: localhost:9092
+                topics:
+                  events: { partitions: 3 }
+                plugins:
+                  dir: PLUGINS
+                sinks:
+                  search:
+                    type: echo
+                    topics: [events]
+                    workers: lots
+                    batch: { max-records: 0 }
+                    dead-letter: { topik: "{topic}.dlq" }
+                """);
+        assertThat(run("config", "check", file.toString())).isEqualTo(ExitCodes.INVALID);
+        List<String> problems = Arrays.stream(err.toString().split("\n"))
+                .filter(l -> l.startsWith("  - "))
+                .toList();
+        assertThat(problems).hasSize(3);
+        assertThat(problems.get(0)).contains("sinks.search.workers");
+        assertThat(problems.get(1)).contains("sinks.search.batch.max-records");
+        assertThat(problems.get(2)).contains("sinks.search.dead-letter.topik").contains("topic");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aValidFileIsPrintedWithSecretsMasked() throws IOException {
+        Path file = config("""
+                topics:
+                  events: {}
+                plugins:
+                  dir: PLUGINS
+                sinks:
+                  search:
+                    type: echo
+                    topics: [events]
+                    config:
+                      password: hunter2
+                      url: http://localhost:1
+                """);
+        assertThat(run("config", "check", file.toString())).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("is valid").contains("search").doesNotContain("hunter2");
+    }
+
+    @Test
+    void anUnknownSinkTypeNamesTheKeyAndTheTypesThatExist() throws IOException {
+        Path file = config("""
+                topics:
+                  events: {}
+                plugins:
+                  dir: PLUGINS
+                sinks:
+                  search:
+                    type: elasticsearh
+                    topics: [events]
+                """);
+        assertThat(run("config", "check", file.toString())).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString())
+                .contains("sinks.search.type")
+                .contains("elasticsearh")
+                .contains("echo");
+    }
+
+    @Test
+    void aBrokenPluginIsReportedWithItsJarWhileTheOthersStillLoad() throws IOException {
+        Path file = config("""
+                topics:
+                  events: {}
+                plugins:
+                  dir: PLUGINS
+                sinks:
+                  search:
+                    type: echo
+                    topics: [events]
+                """);
+        Path broken = file.getParent().resolve("work").resolve("plugins").resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("not-a-jar.jar"), "garbage");
+        assertThat(run("config", "check", file.toString())).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(err.toString()).contains("warning: plugin not loaded").contains("not-a-jar.jar");
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Exit codes:").contains("2").contains("Invalid command line");
+    }
+}
