@@ -1,6 +1,7 @@
 package io.streamloader.sink.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.json.JsonpMappingException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
@@ -88,14 +89,26 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
         }
     }
 
+    /** {@code type: reason; caused by type: reason ...} */
+    private static String describe(ErrorCause error) {
+        StringBuilder out = new StringBuilder();
+        for (ErrorCause e = error; e != null; e = e.causedBy()) {
+            out.append(out.isEmpty() ? "" : "; caused by ")
+                    .append(e.type())
+                    .append(": ")
+                    .append(e.reason());
+        }
+        return out.toString();
+    }
+
     private static void installTemplate(SinkContext context, Connections.Clients clients, String name, String json) {
         String key = context.keyPath(ElasticsearchSinkConfig.TEMPLATES + "." + name);
         try {
             clients.typed().indices().putIndexTemplate(b -> b.name(name).withJson(new StringReader(json)));
             log.info("sink {}: index template {} installed", context.name(), name);
         } catch (ElasticsearchException e) {
-            throw new SinkConfigException(List.of(key + ": Elasticsearch rejected the index template: "
-                    + e.error().type() + ": " + e.error().reason()));
+            throw new SinkConfigException(
+                    List.of(key + ": Elasticsearch rejected the index template: " + describe(e.error())));
         } catch (JsonpMappingException | IllegalArgumentException e) {
             throw new SinkConfigException(List.of(key + ": not a valid index template body: " + e.getMessage()));
         } catch (IOException e) {
