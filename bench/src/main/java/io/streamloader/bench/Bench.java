@@ -1,5 +1,6 @@
 package io.streamloader.bench;
 
+import io.streamloader.bench.elasticsearch.ElasticsearchBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks against devstack services. Each prints a table; run on an otherwise idle machine.",
-        subcommands = {PipelineBench.class})
+        subcommands = {PipelineBench.class, ElasticsearchBench.class})
 public final class Bench {
 
     public static void main(String[] args) {
