@@ -56,21 +56,23 @@ final class BatchWriter {
 
     Map<TopicPartition, OffsetAndMetadata> write(
             List<ConsumerRecord<byte[], byte[]>> records, Predicate<TopicPartition> owned, Waiter waiter) {
-        Map<Coordinates, ConsumerRecord<byte[], byte[]>> byCoordinates = new HashMap<>(records.size() * 2);
         List<Event> toWrite = new ArrayList<>(records.size());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            byCoordinates.put(Coordinates.of(record), record);
             toWrite.add(EventMapper.toEvent(record));
         }
+        // Only needed once something failed; the common all-stored path never builds it.
+        Map<Coordinates, ConsumerRecord<byte[], byte[]>> byCoordinates = new HashMap<>();
         List<DeadLetter> toDeadLetter = new ArrayList<>();
         Map<Coordinates, Long> failingSince = new HashMap<>();
         int attempt = 0;
         while (true) {
-            toWrite.removeIf(e -> !owned.test(new TopicPartition(e.topic(), e.partition())));
-            toDeadLetter.removeIf(l -> !owned.test(
-                    new TopicPartition(l.original().topic(), l.original().partition())));
+            if (attempt > 0) { // partitions can only be lost while waiting, inside a poll
+                toWrite.removeIf(e -> !owned.test(new TopicPartition(e.topic(), e.partition())));
+                toDeadLetter.removeIf(l -> !owned.test(
+                        new TopicPartition(l.original().topic(), l.original().partition())));
+            }
             if (!toWrite.isEmpty()) {
-                toWrite = writeOnce(toWrite, byCoordinates, toDeadLetter, failingSince);
+                toWrite = writeOnce(toWrite, records, byCoordinates, toDeadLetter, failingSince);
             }
             if (!toDeadLetter.isEmpty() && publish(toDeadLetter)) {
                 toDeadLetter.clear();
@@ -102,6 +104,7 @@ final class BatchWriter {
     /** One call to the sink; returns the events to write again and adds permanent failures to {@code toDeadLetter}. */
     private List<Event> writeOnce(
             List<Event> toWrite,
+            List<ConsumerRecord<byte[], byte[]>> records,
             Map<Coordinates, ConsumerRecord<byte[], byte[]>> byCoordinates,
             List<DeadLetter> toDeadLetter,
             Map<Coordinates, Long> failingSince) {
@@ -119,6 +122,13 @@ final class BatchWriter {
                     .map(ev -> EventFailure.retryable(
                             ev, e.getMessage(), e.getClass().getName()))
                     .toList();
+        }
+        if (failures.isEmpty()) {
+            metrics.written.increment(toWrite.size());
+            return List.of();
+        }
+        if (byCoordinates.isEmpty()) {
+            records.forEach(r -> byCoordinates.put(Coordinates.of(r), r));
         }
         Map<Coordinates, EventFailure> failed = new LinkedHashMap<>();
         for (EventFailure failure : failures) {
@@ -192,16 +202,21 @@ final class BatchWriter {
                 Math::min));
         Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
+        TopicPartition tp = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (tp == null
+                    || tp.partition() != record.partition()
+                    || !tp.topic().equals(record.topic())) {
+                tp = new TopicPartition(record.topic(), record.partition());
+            }
             first.merge(tp, record.offset(), Math::min);
             next.merge(tp, record.offset() + 1, Math::max);
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        next.forEach((tp, end) -> {
-            long commit = Math.min(end, firstUnresolved.getOrDefault(tp, Long.MAX_VALUE));
-            if (owned.test(tp) && commit > first.get(tp)) {
-                offsets.put(tp, new OffsetAndMetadata(commit));
+        next.forEach((partition, end) -> {
+            long commit = Math.min(end, firstUnresolved.getOrDefault(partition, Long.MAX_VALUE));
+            if (owned.test(partition) && commit > first.get(partition)) {
+                offsets.put(partition, new OffsetAndMetadata(commit));
             }
         });
         return offsets;
