@@ -1,6 +1,7 @@
 package io.streamloader.bench;
 
 import io.streamloader.bench.api.ApiBench;
+import io.streamloader.bench.elasticsearch.ElasticsearchBench;
 import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
@@ -12,7 +13,13 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks against devstack services. Each prints a table; run on an otherwise idle machine.",
-        subcommands = {PipelineBench.class, ApiBench.class, MongoBench.class, PostgresBench.class})
+        subcommands = {
+            PipelineBench.class,
+            ApiBench.class,
+            ElasticsearchBench.class,
+            MongoBench.class,
+            PostgresBench.class
+        })
 public final class Bench {
 
     public static void main(String[] args) {
