@@ -36,9 +36,17 @@ public final class DevStack {
 
     private static volatile Path runDir;
 
+    /**
+     * {@code false} leaves stopping to the caller ({@link #stopAll()}): JVM shutdown hooks run concurrently, so a
+     * process that must stop its own users of the services first (dev mode) stops the services itself afterwards.
+     */
+    public static final String SHUTDOWN_HOOK_PROPERTY = "streamloader.devstack.shutdown-hook";
+
     static {
         // registered when the first service is asked for (that loads this class), before anything starts
-        Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
+        if (!"false".equals(System.getProperty(SHUTDOWN_HOOK_PROPERTY))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
+        }
     }
 
     private DevStack() {}

@@ -126,6 +126,8 @@ final class DevCommand implements Callable<Integer> {
         System.setProperty("streamloader.devstack.s3.port", Integer.toString(s3Port));
         System.setProperty("streamloader.devstack.mongo.port", Integer.toString(mongoPort));
         System.setProperty(DevStack.KEEP_DATA_PROPERTY, Boolean.toString(keepData));
+        // sinks and API stop first, then the services (see runUntilStopped below), never concurrently
+        System.setProperty(DevStack.SHUTDOWN_HOOK_PROPERTY, "false");
 
         Platform platform;
         try {
@@ -145,7 +147,6 @@ final class DevCommand implements Callable<Integer> {
             DevStack.stopAll();
             return ExitCodes.FAILURE;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(DevStack::stopAll, "dev-services-shutdown"));
         printWelcome(out, platform);
         return RunCommand.runUntilStopped(platform, DevStack::stopAll);
     }
@@ -227,7 +228,7 @@ final class DevCommand implements Callable<Integer> {
                 "  curl -s -H 'Content-Type: application/json' " + api
                         + "/footdata -d '[{\"id\":1,\"home\":\"Lyon\",\"away\":\"Nice\"},{\"id\":2,\"home\":\"Lens\",\"away\":\"Brest\"}]'");
         out.println("  curl -s " + api
-                + "/events -d 'timestamp=2024-05-01T10:00:00Z&make=Volvo&model=FH16&vin=YV2A4C2A5RA123456"
+                + "/events -d 'timestamp=1714557600.5&make=Volvo&model=FH16&vin=YV2A4C2A5RA123456"
                 + "&position_x=1.5&position_y=2.5&position_z=0&speed=85.6'");
         out.println("  curl -s -H 'Content-Type: image/png' --data-binary @picture.png '" + api
                 + "/topics/images?customer_id=42&uuid=$(cat /proc/sys/kernel/random/uuid)'");
