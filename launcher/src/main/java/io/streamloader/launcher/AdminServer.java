@@ -16,9 +16,11 @@ import java.util.function.Supplier;
 
 /**
  * {@code /health/live}, {@code /health/ready} and {@code /metrics} of a {@code streamloader run} process. Ready means
- * Kafka answers and every sink runner is {@code RUNNING}; the body lists each runner's state and why, as JSON.
+ * Kafka answers, every sink runner is {@code RUNNING} and its store answers a health check; the body lists each
+ * runner's state, its store's and why, as JSON.
  */
 final class AdminServer implements AutoCloseable {
+    private static final java.time.Duration STORE_CHECK_TIMEOUT = java.time.Duration.ofSeconds(3);
     private final HttpServer server;
 
     AdminServer(
@@ -49,11 +51,16 @@ final class AdminServer implements AutoCloseable {
         boolean ready = true;
         for (int i = 0; i < runners.size(); i++) {
             RunnerHealth health = runners.get(i).health();
-            ready &= health.isHealthy();
+            String store = health.state() == RunnerHealth.State.RUNNING
+                    ? runners.get(i).checkStore(STORE_CHECK_TIMEOUT).orElse("")
+                    : "";
+            ready &= health.isHealthy() && store.isEmpty();
             body.append(i == 0 ? "" : ",")
                     .append(quote(runners.get(i).name()))
                     .append(":{\"state\":")
                     .append(quote(health.state().name()))
+                    .append(",\"store\":")
+                    .append(quote(store.isEmpty() ? "UP" : store))
                     .append(",\"detail\":")
                     .append(quote(health.detail()))
                     .append(",\"since\":")

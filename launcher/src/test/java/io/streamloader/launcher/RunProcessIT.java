@@ -86,7 +86,9 @@ class RunProcessIT {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-            assertThat(ready.body()).contains("\"echo\":{\"state\":\"RUNNING\"").contains("\"kafka\":\"UP\"");
+            assertThat(ready.body())
+                    .contains("\"echo\":{\"state\":\"RUNNING\",\"store\":\"UP\"")
+                    .contains("\"kafka\":\"UP\"");
             String metrics = http.send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
                                     .build(),
