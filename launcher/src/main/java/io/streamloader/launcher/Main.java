@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "1:A runner or service failed while running; the log says which and why.",
             "2:Invalid command line, config file or plugin; every problem was printed and nothing was started."
         },
-        subcommands = {RunCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, TopicsCommand.class, PluginsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
