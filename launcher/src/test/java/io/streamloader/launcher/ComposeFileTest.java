@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamloader.core.config.ConfigLoader;
 import io.streamloader.core.config.StreamloaderConfig;
-import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -189,7 +187,9 @@ class ComposeFileTest {
         targets.forEach((key, value) -> {
             Matcher m = HOST_PORT.matcher(value);
             while (m.find()) {
-                assertThat(services.keySet()).as("%s points at %s", key, m.group()).contains(m.group(1));
+                assertThat(services.keySet())
+                        .as("%s points at %s", key, m.group())
+                        .contains(m.group(1));
                 found.add(m.group(1) + ":" + m.group(2));
             }
         });
@@ -205,15 +205,14 @@ class ComposeFileTest {
     }
 
     @Test
-    void kafkaInitCreatesEveryConfiguredTopic() throws IOException {
-        Map<String, String> env = environment(services.get("kafka-init"));
-        assertThat(Arrays.asList(env.get("TOPICS").trim().split("\\s+")))
-                .containsExactlyInAnyOrderElementsOf(
-                        config().topics().stream().map(TopicSettings::name).toList());
-        assertThat(String.join("\n", list(services.get("kafka-init").get("command"))))
-                .contains("$$t.dlq")
-                .contains("--replication-factor 3")
-                .contains("min.insync.replicas=2");
+    void kafkaInitCreatesTheTopicsFromTheSameFileAndEnvironment() throws IOException {
+        Map<String, Object> init = services.get("kafka-init");
+        assertThat(init.get("image")).isEqualTo(services.get("streamloader").get("image"));
+        assertThat(list(init.get("command")))
+                .startsWith("topics", "create", "--config", "/etc/streamloader/streamloader.yaml");
+        assertThat(list(init.get("volumes")))
+                .isEqualTo(list(services.get("streamloader").get("volumes")));
+        ConfigLoader.parse(Files.readString(DIR.resolve("streamloader.yaml")), environment(init));
     }
 
     /** compose/streamloader.yaml, interpolated from the streamloader service's environment as compose resolves it. */
