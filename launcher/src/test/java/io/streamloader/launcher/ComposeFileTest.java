@@ -3,6 +3,7 @@ package io.streamloader.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamloader.api.ApiConfig;
 import io.streamloader.core.config.ConfigLoader;
 import io.streamloader.core.config.StreamloaderConfig;
 import io.streamloader.core.pipeline.RunnerSettings;
@@ -168,7 +169,15 @@ class ComposeFileTest {
                 .extracting(RunnerSettings::name, RunnerSettings::type)
                 .containsExactly(
                         tuple("search", "elasticsearch"), tuple("docs", "mongo"), tuple("archive", "postgres-minio"));
-        assertThat(config.api().isPresent()).isTrue();
+        ApiConfig api = ApiConfig.from(config); // the api: section binds (producer-api's own validation)
+        assertThat(api.port()).isEqualTo(8080);
+        assertThat(config.admin().enabled()).isTrue();
+        assertThat(list(service.get("ports")))
+                .contains(
+                        api.port() + ":" + api.port(), "8081:" + config.admin().port());
+        assertThat(String.join(" ", list(map(service.get("healthcheck")).get("test"))))
+                .contains("/dev/tcp/127.0.0.1/" + config.admin().port())
+                .contains("GET /health/ready");
         assertThat(config.plugins().dir()).isEqualTo(Path.of("plugins"));
         assertThat(config.topics())
                 .allSatisfy(topic ->

@@ -10,6 +10,11 @@ import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +56,10 @@ class CustomSinkIT {
         String topic = "jsonl-it-" + System.nanoTime();
         kafka.createTopic(topic, 2);
         kafka.createTopic(topic + ".dlq", 1);
+        int adminPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            adminPort = probe.getLocalPort();
+        }
         Path config = dir.resolve("streamloader.yaml");
         Files.writeString(config, """
                 kafka:
@@ -58,6 +68,9 @@ class CustomSinkIT {
                   %1$s: { partitions: 2 }
                 plugins:
                   dir: %2$s
+                admin:
+                  host: 127.0.0.1
+                  port: %4$d
                 sinks:
                   files:
                     type: jsonl
@@ -66,7 +79,7 @@ class CustomSinkIT {
                     config:
                       dir: %3$s
                       fsync: true
-                """.formatted(topic, plugins, out));
+                """.formatted(topic, plugins, out, adminPort));
         TestingKafka testing = new TestingKafka(kafka.bootstrapServers());
         testing.produce(topic, "e-", 100, i -> i == 42 ? "{\"i\": broken" : "{\"i\": " + i + "}");
 
@@ -79,6 +92,17 @@ class CustomSinkIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> testing.endTotal(topic + ".dlq") == 1);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> testing.committedTotal("jsonl-it-" + topic, topic) == 100);
+
+            // the sink's checkHealth (its directory is writable) feeds the admin endpoint's readiness
+            HttpResponse<String> ready = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"files\":{\"state\":\"RUNNING\"");
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nrun.log:\n" + Files.readString(dir.resolve("run.log")), e);
         } finally {
             process.destroy(); // SIGTERM
         }
