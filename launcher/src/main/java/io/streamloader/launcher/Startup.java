@@ -10,7 +10,6 @@ import io.streamloader.core.config.StreamloaderConfig;
 import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
-import io.streamloader.core.plugin.PluginProblem;
 import io.streamloader.core.plugin.PluginRegistry;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
@@ -23,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Everything checked before anything starts: the config file, the plugins it needs, and each sink's own settings.
@@ -38,7 +35,6 @@ import org.slf4j.LoggerFactory;
 record Startup(
         StreamloaderConfig config, PluginRegistry registry, Map<String, SinkFactory> factories, Optional<ApiConfig> api)
         implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Startup.class);
 
     /** Where relative plugin directories are resolved: the distribution's home (set by bin/streamloader), else ".". */
     static final String HOME_PROPERTY = "streamloader.home";
@@ -57,9 +53,6 @@ record Startup(
     static Startup validate(String source, StreamloaderConfig config) {
         Path pluginsDir = resolve(config.plugins().dir());
         PluginRegistry registry = PluginRegistry.fromDirectory(pluginsDir);
-        for (PluginProblem problem : registry.problems()) {
-            log.warn("plugin not loaded: {}", problem.describe());
-        }
         List<String> problems = new ArrayList<>();
         Map<String, SinkFactory> factories = new LinkedHashMap<>();
         for (RunnerSettings sink : config.sinks()) {
