@@ -1,7 +1,10 @@
 package io.streamloader.bench;
 
+import io.streamloader.bench.api.ApiBench;
+import io.streamloader.bench.elasticsearch.ElasticsearchBench;
 import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
+import io.streamloader.bench.postgres.PostgresBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +13,13 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks against devstack services. Each prints a table; run on an otherwise idle machine.",
-        subcommands = {PipelineBench.class, MongoBench.class})
+        subcommands = {
+            PipelineBench.class,
+            ApiBench.class,
+            ElasticsearchBench.class,
+            MongoBench.class,
+            PostgresBench.class
+        })
 public final class Bench {
 
     public static void main(String[] args) {

@@ -36,9 +36,17 @@ public final class DevStack {
 
     private static volatile Path runDir;
 
+    /**
+     * {@code false} leaves stopping to the caller ({@link #stopAll()}): JVM shutdown hooks run concurrently, so a
+     * process that must stop its own users of the services first (dev mode) stops the services itself afterwards.
+     */
+    public static final String SHUTDOWN_HOOK_PROPERTY = "streamloader.devstack.shutdown-hook";
+
     static {
         // registered when the first service is asked for (that loads this class), before anything starts
-        Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
+        if (!"false".equals(System.getProperty(SHUTDOWN_HOOK_PROPERTY))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(DevStack::shutdown, "devstack-shutdown"));
+        }
     }
 
     private DevStack() {}
@@ -90,6 +98,15 @@ public final class DevStack {
         } catch (IOException e) {
             throw new DevStackException("cannot create a data directory for " + service + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stops every started service and deletes the run directory (unless kept). Idempotent; also runs as a JVM
+     * shutdown hook. {@code streamloader dev} calls it itself after stopping the sinks, so nothing sees a store
+     * vanish while it is still committing.
+     */
+    public static synchronized void stopAll() {
+        shutdown();
     }
 
     private static void shutdown() {

@@ -9,6 +9,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -42,6 +47,7 @@ public final class SinkRunner implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<HealthTracker> workerHealth = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
     private final List<AutoCloseable> meters = new ArrayList<>();
     private KafkaProducer<byte[], byte[]> deadLetterProducer;
 
@@ -80,6 +86,7 @@ public final class SinkRunner implements AutoCloseable {
             workerHealth.add(health);
             Worker worker = new Worker(
                     settings, consumer, factory, deadLetters, metrics, health, stopping, this::stopAfterFatal);
+            workers.add(worker);
             Thread thread = new Thread(worker, "sl-" + settings.name() + "-" + i);
             threads.add(thread);
             thread.start();
@@ -99,6 +106,40 @@ public final class SinkRunner implements AutoCloseable {
                 .map(HealthTracker::get)
                 .max(Comparator.comparingInt(h -> severity(h.state())))
                 .orElse(RunnerHealth.of(RunnerHealth.State.STARTING, "not started"));
+    }
+
+    /**
+     * Asks a running sink instance whether its store is reachable ({@link io.streamloader.spi.Sink#checkHealth()}),
+     * waiting at most {@code timeout}. Catches an outage while no events flow, which {@link #health()} cannot see.
+     *
+     * @return empty when reachable (or no sink is running yet), else why not
+     */
+    public Optional<String> checkStore(Duration timeout) {
+        Optional<io.streamloader.spi.Sink> sink =
+                workers.stream().map(Worker::sink).flatMap(Optional::stream).findFirst();
+        if (sink.isEmpty()) {
+            return Optional.empty();
+        }
+        CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        sink.get().checkHealth();
+                        return Optional.empty();
+                    } catch (Exception e) {
+                        return Optional.of(String.valueOf(e.getMessage()));
+                    }
+                },
+                Thread::startVirtualThread);
+        try {
+            return probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return Optional.of("store did not answer a health check within " + timeout);
+        } catch (ExecutionException e) {
+            return Optional.of(String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
     }
 
     /** Waits until every worker has ended; true when they did within {@code timeout}. */

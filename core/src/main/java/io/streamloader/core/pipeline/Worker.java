@@ -41,6 +41,8 @@ final class Worker implements Runnable {
     private final Runnable onFatal;
     private final BatchBuffer buffer;
     private final Set<TopicPartition> owned = new HashSet<>();
+    /** The started sink, for health probes from other threads; null before start and after close. */
+    private volatile Sink liveSink;
     /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
 
@@ -73,6 +75,7 @@ final class Worker implements Runnable {
             if (sink == null) {
                 return;
             }
+            liveSink = sink;
             BatchWriter writer = new BatchWriter(settings, sink, deadLetters, metrics, health);
             consumer.subscribe(settings.topics(), new Listener());
             health.running();
@@ -92,9 +95,15 @@ final class Worker implements Runnable {
             log.error("sink {}: fatal error, runner stops and commits nothing more", settings.name(), e);
             onFatal.run();
         } finally {
+            liveSink = null;
             closeQuietly(sink);
             MDC.remove("sink");
         }
+    }
+
+    /** The running sink instance, if any; its {@link Sink#checkHealth()} may be called from any thread. */
+    java.util.Optional<Sink> sink() {
+        return java.util.Optional.ofNullable(liveSink);
     }
 
     private Sink createSink() {

@@ -243,6 +243,24 @@ class PipelineIT {
         assertThat(runner.health().state()).isEqualTo(RunnerHealth.State.STOPPED);
     }
 
+    @Test
+    void anIdleRunnerStillReportsAnUnreachableStore(TestInfo info) {
+        topic(info, 1);
+        TestingRecordingSink sink = new TestingRecordingSink(TestingRecordingSink.STORE_ALL);
+        SinkRunner runner = start(settings("idle", 1, 100), sink);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runner.health().state() == RunnerHealth.State.RUNNING);
+        assertThat(runner.checkStore(Duration.ofSeconds(2))).isEmpty();
+
+        sink.unreachable("connection refused: localhost:9200");
+        assertThat(runner.checkStore(Duration.ofSeconds(2))).contains("connection refused: localhost:9200");
+        assertThat(runner.health().state())
+                .as("no write failed, so the state alone cannot tell")
+                .isEqualTo(RunnerHealth.State.RUNNING);
+
+        sink.unreachable(null);
+        assertThat(runner.checkStore(Duration.ofSeconds(2))).isEmpty();
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> record, String key) {
         var header = record.headers().lastHeader(key);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -30,6 +30,7 @@ public final class TestingRecordingSink implements SinkFactory {
     private final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile Behaviour behaviour;
+    private volatile String unreachable;
 
     public TestingRecordingSink(Behaviour behaviour) {
         this.behaviour = behaviour;
@@ -37,6 +38,11 @@ public final class TestingRecordingSink implements SinkFactory {
 
     public void behave(Behaviour next) {
         this.behaviour = next;
+    }
+
+    /** Makes {@link Sink#checkHealth()} fail with {@code problem}, or pass again with {@code null}. */
+    public void unreachable(String problem) {
+        this.unreachable = problem;
     }
 
     /** Stores the events under their ids (overwriting), as an idempotent store would. */
@@ -76,6 +82,14 @@ public final class TestingRecordingSink implements SinkFactory {
             public WriteResult write(List<Event> batch) {
                 calls.incrementAndGet();
                 return behaviour.apply(TestingRecordingSink.this, batch);
+            }
+
+            @Override
+            public void checkHealth() {
+                String problem = unreachable;
+                if (problem != null) {
+                    throw new IllegalStateException(problem);
+                }
             }
 
             @Override

@@ -1,0 +1,40 @@
+package io.streamloader.examples.jsonl;
+
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkConfigException;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * Type {@code jsonl}: every event as one JSON line in {@code <dir>/<topic>/<partition>.jsonl}. Listed in {@code
+ * META-INF/services/io.streamloader.spi.SinkFactory}; stateless, so the host may share it between threads.
+ */
+public final class JsonlSinkFactory implements SinkFactory {
+
+    @Override
+    public String type() {
+        return "jsonl";
+    }
+
+    /** Config check: parse the settings, no I/O. */
+    @Override
+    public void validate(SinkContext context) {
+        JsonlConfig.from(context);
+    }
+
+    /** Once per worker thread: creates the directory, so a bad path stops the runner at start. */
+    @Override
+    public Sink create(SinkContext context) {
+        JsonlConfig config = JsonlConfig.from(context);
+        try {
+            Files.createDirectories(config.dir());
+        } catch (IOException e) {
+            throw new SinkConfigException(List.of(context.keyPath(JsonlConfig.DIR) + ": cannot create directory "
+                    + config.dir().toAbsolutePath() + ": " + e));
+        }
+        return new JsonlSink(context.name(), config);
+    }
+}

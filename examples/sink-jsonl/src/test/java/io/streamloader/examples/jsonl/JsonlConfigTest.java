@@ -1,0 +1,37 @@
+package io.streamloader.examples.jsonl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamloader.spi.SinkConfigException;
+import io.streamloader.spi.SinkContext;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonlConfigTest {
+
+    @Test
+    void defaults() {
+        JsonlConfig config = JsonlConfig.from(new SinkContext("files", Map.of("dir", "/var/lib/events")));
+        assertThat(config).isEqualTo(new JsonlConfig(Path.of("/var/lib/events"), true));
+    }
+
+    @Test
+    void everyKeyMapped() {
+        JsonlConfig config = JsonlConfig.from(new SinkContext("files", Map.of("dir", "out", "fsync", "false")));
+        assertThat(config).isEqualTo(new JsonlConfig(Path.of("out"), false));
+    }
+
+    @Test
+    void reportsEveryProblemWithItsKeyPath() {
+        assertThatThrownBy(() -> JsonlConfig.from(new SinkContext("files", Map.of("fsync", "sometimes", "dri", "x"))))
+                .isInstanceOfSatisfying(
+                        SinkConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactlyInAnyOrder(
+                                        "sinks.files.config.dir: is required",
+                                        "sinks.files.config.fsync: must be true or false, was 'sometimes'",
+                                        "sinks.files.config.dri: unknown setting; known settings are dir, fsync"));
+    }
+}

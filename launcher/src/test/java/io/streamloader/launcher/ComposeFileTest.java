@@ -1,0 +1,292 @@
+package io.streamloader.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.streamloader.api.ApiConfig;
+import io.streamloader.core.config.ConfigLoader;
+import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.core.pipeline.RunnerSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The compose stack's files are consistent without starting Docker: {@code compose/compose.yaml} is well formed for
+ * what we rely on, and {@code compose/streamloader.yaml} passes config validation with the environment compose gives
+ * the streamloader container and points only at services of the stack.
+ *
+ * <p>Parsed with SnakeYAML (Jackson's YAML parser underneath) rather than Jackson's tree model, because Jackson does
+ * not expand the {@code <<: *anchor} merge keys the file uses and Compose does.
+ */
+class ComposeFileTest {
+    private static final Path DIR =
+            Path.of(System.getProperty("basedir", ".")).resolve("../compose").normalize();
+    /** Compose's own interpolation: {@code ${VAR}}, {@code ${VAR:-default}}; {@code $$} is a literal {@code $}. */
+    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("(?<!\\$)\\$\\{(\\w+)(?::?-([^}]*))?}");
+    /** host:port in a bootstrap list or a URL ({@code //host:port}, {@code user@host:port}). */
+    private static final Pattern HOST_PORT = Pattern.compile("(?:^|[/@,])([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{2,5})\\b");
+
+    private static Map<String, Object> compose;
+    private static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    static void parse() throws IOException {
+        compose = map(
+                new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(DIR.resolve("compose.yaml"))));
+        services = new LinkedHashMap<>();
+        map(compose.get("services")).forEach((name, service) -> services.put(name, map(service)));
+    }
+
+    @Test
+    void everyServiceHasAnImageAndLongRunningOnesAHealthCheck() {
+        assertThat(services)
+                .containsKeys(
+                        "kafka-1",
+                        "kafka-2",
+                        "kafka-3",
+                        "elasticsearch",
+                        "mongo",
+                        "postgres",
+                        "minio",
+                        "kafka-ui",
+                        "streamloader");
+        services.forEach((name, service) -> {
+            assertThat(service.containsKey("image") || service.containsKey("build"))
+                    .as("%s has an image or a build", name)
+                    .isTrue();
+            if (isJob(service)) {
+                assertThat(dependents(name, "service_completed_successfully"))
+                        .as("one-shot job %s is awaited by someone", name)
+                        .isNotEmpty();
+            } else {
+                assertThat(map(service.get("healthcheck")))
+                        .as("health check of %s", name)
+                        .containsKey("test");
+                assertThat(service.get("restart")).as(name).isEqualTo("unless-stopped");
+            }
+        });
+    }
+
+    @Test
+    void dependenciesExistAndAreAwaitedTheWayTheyCanBe() {
+        services.forEach((name, service) -> dependsOn(service).forEach((target, condition) -> {
+            assertThat(services.keySet()).as("%s depends on %s", name, target).contains(target);
+            if (condition.equals("service_healthy")) {
+                assertThat(services.get(target))
+                        .as("%s awaits %s healthy", name, target)
+                        .containsKey("healthcheck");
+            }
+        }));
+        assertThat(dependsOn(services.get("streamloader")))
+                .containsEntry("kafka-init", "service_completed_successfully")
+                .containsEntry("elasticsearch", "service_healthy")
+                .containsEntry("mongo", "service_healthy")
+                .containsEntry("postgres", "service_healthy")
+                .containsEntry("minio", "service_healthy");
+    }
+
+    @Test
+    void namedVolumesAreDeclaredAndUsedAndHostPortsAreDistinct() {
+        Set<String> declared = map(compose.get("volumes")).keySet();
+        Set<String> used = new HashSet<>();
+        List<String> hostPorts = new ArrayList<>();
+        services.forEach((name, service) -> {
+            for (Object volume : list(service.get("volumes"))) {
+                String source = String.valueOf(volume).split(":", 2)[0];
+                if (!source.startsWith(".") && !source.startsWith("/") && !source.startsWith("~")) {
+                    assertThat(declared).as("volume %s of %s", source, name).contains(source);
+                    used.add(source);
+                } else {
+                    assertThat(DIR.resolve(source)).as("bind mount of %s", name).exists();
+                }
+            }
+            list(service.get("ports"))
+                    .forEach(p -> hostPorts.add(String.valueOf(p).split(":", 2)[0]));
+        });
+        assertThat(used).containsExactlyInAnyOrderElementsOf(declared);
+        assertThat(hostPorts).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void kafkaIsAThreeNodeKraftClusterWithThreeReplicasAndTwoInSync() {
+        Map<String, Map<String, String>> brokers = new LinkedHashMap<>();
+        services.forEach((name, service) -> {
+            Map<String, String> env = environment(service);
+            if (String.valueOf(service.get("image")).startsWith("apache/kafka:") && env.containsKey("KAFKA_NODE_ID")) {
+                brokers.put(name, env);
+                assertThat(String.valueOf(service.get("image"))).startsWith("apache/kafka:4.");
+            }
+        });
+        assertThat(brokers).containsOnlyKeys("kafka-1", "kafka-2", "kafka-3");
+        String voters = "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093";
+        Set<String> nodeIds = new TreeSet<>();
+        Set<String> clusterIds = new HashSet<>();
+        brokers.forEach((name, env) -> {
+            assertThat(env)
+                    .as(name)
+                    .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                    .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", voters)
+                    .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3")
+                    .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
+                    .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3")
+                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3")
+                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")
+                    .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).contains("INTERNAL://" + name + ":9092");
+            nodeIds.add(env.get("KAFKA_NODE_ID"));
+            clusterIds.add(env.get("CLUSTER_ID"));
+        });
+        assertThat(nodeIds).containsExactly("1", "2", "3");
+        assertThat(clusterIds).singleElement().asString().matches("[A-Za-z0-9_-]{22}");
+    }
+
+    @Test
+    void streamloaderYamlIsValidWithTheEnvironmentComposeGivesTheContainer() throws IOException {
+        Map<String, Object> service = services.get("streamloader");
+        assertThat(list(service.get("volumes"))).contains("./streamloader.yaml:/etc/streamloader/streamloader.yaml:ro");
+        assertThat(list(service.get("command")))
+                .containsExactly("run", "--config", "/etc/streamloader/streamloader.yaml");
+
+        StreamloaderConfig config = config();
+
+        assertThat(config.sinks())
+                .extracting(RunnerSettings::name, RunnerSettings::type)
+                .containsExactly(
+                        tuple("search", "elasticsearch"), tuple("docs", "mongo"), tuple("archive", "postgres-minio"));
+        ApiConfig api = ApiConfig.from(config); // the api: section binds (producer-api's own validation)
+        assertThat(api.port()).isEqualTo(8080);
+        assertThat(config.admin().enabled()).isTrue();
+        assertThat(list(service.get("ports")))
+                .contains(
+                        api.port() + ":" + api.port(), "8081:" + config.admin().port());
+        assertThat(String.join(" ", list(map(service.get("healthcheck")).get("test"))))
+                .contains("/dev/tcp/127.0.0.1/" + config.admin().port())
+                .contains("GET /health/ready");
+        assertThat(config.plugins().dir()).isEqualTo(Path.of("plugins"));
+        assertThat(config.topics())
+                .allSatisfy(topic ->
+                        assertThat(topic.replicationFactor()).as(topic.name()).isEqualTo((short) 3));
+    }
+
+    @Test
+    void everyHostAndPortStreamloaderUsesIsAServiceOfTheStack() throws IOException {
+        StreamloaderConfig config = config();
+        Map<String, String> targets = new LinkedHashMap<>();
+        targets.put("kafka.bootstrap-servers", config.kafka().bootstrapServers());
+        for (RunnerSettings sink : config.sinks()) {
+            sink.sinkConfig().forEach((key, value) -> targets.put("sinks." + sink.name() + ".config." + key, value));
+        }
+        Set<String> found = new LinkedHashSet<>();
+        targets.forEach((key, value) -> {
+            Matcher m = HOST_PORT.matcher(value);
+            while (m.find()) {
+                assertThat(services.keySet())
+                        .as("%s points at %s", key, m.group())
+                        .contains(m.group(1));
+                found.add(m.group(1) + ":" + m.group(2));
+            }
+        });
+        assertThat(found)
+                .containsExactlyInAnyOrder(
+                        "kafka-1:9092",
+                        "kafka-2:9092",
+                        "kafka-3:9092",
+                        "elasticsearch:9200",
+                        "mongo:27017",
+                        "postgres:5432",
+                        "minio:9000");
+    }
+
+    @Test
+    void kafkaInitCreatesTheTopicsFromTheSameFileAndEnvironment() throws IOException {
+        Map<String, Object> init = services.get("kafka-init");
+        assertThat(init.get("image")).isEqualTo(services.get("streamloader").get("image"));
+        assertThat(list(init.get("command")))
+                .startsWith("topics", "create", "--config", "/etc/streamloader/streamloader.yaml");
+        assertThat(list(init.get("volumes")))
+                .isEqualTo(list(services.get("streamloader").get("volumes")));
+        ConfigLoader.parse(Files.readString(DIR.resolve("streamloader.yaml")), environment(init));
+    }
+
+    /** compose/streamloader.yaml, interpolated from the streamloader service's environment as compose resolves it. */
+    private static StreamloaderConfig config() throws IOException {
+        return ConfigLoader.parse(
+                Files.readString(DIR.resolve("streamloader.yaml")), environment(services.get("streamloader")));
+    }
+
+    private static boolean isJob(Map<String, Object> service) {
+        return "no".equals(String.valueOf(service.get("restart")));
+    }
+
+    /** Services awaiting {@code target} with {@code condition}. */
+    private static List<String> dependents(String target, String condition) {
+        return services.entrySet().stream()
+                .filter(e -> condition.equals(dependsOn(e.getValue()).get(target)))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** depends_on in either form; the short (list) form means service_started. */
+    private static Map<String, String> dependsOn(Map<String, Object> service) {
+        Object dependsOn = service.get("depends_on");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (dependsOn instanceof List<?> names) {
+            names.forEach(n -> out.put(String.valueOf(n), "service_started"));
+        } else if (dependsOn != null) {
+            map(dependsOn)
+                    .forEach((n, spec) -> out.put(n, String.valueOf(map(spec).get("condition"))));
+        }
+        return out;
+    }
+
+    /** A service's environment in either form, with compose's ${VAR:-default} resolved as if no .env were set. */
+    private static Map<String, String> environment(Map<String, Object> service) {
+        Object environment = service.get("environment");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (environment instanceof List<?> entries) {
+            entries.forEach(e -> {
+                String[] kv = String.valueOf(e).split("=", 2);
+                out.put(kv[0], kv.length == 2 ? resolve(kv[1]) : "");
+            });
+        } else if (environment != null) {
+            map(environment).forEach((k, v) -> out.put(k, resolve(String.valueOf(v))));
+        }
+        return out;
+    }
+
+    private static String resolve(String value) {
+        Matcher m = COMPOSE_VARIABLE.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(2) == null ? "" : m.group(2)));
+        }
+        return m.appendTail(sb).toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object yaml) {
+        return yaml == null ? Map.of() : (Map<String, Object>) yaml;
+    }
+
+    private static List<String> list(Object yaml) {
+        return yaml == null
+                ? List.of()
+                : ((List<?>) yaml).stream().map(String::valueOf).toList();
+    }
+}
