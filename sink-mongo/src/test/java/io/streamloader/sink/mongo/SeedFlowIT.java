@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import io.javalin.Javalin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamloader.api.ApiConfig;
+import io.streamloader.api.ProducerApi;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
@@ -15,28 +20,22 @@ import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.MongoService;
-import io.streamloader.spi.Event;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seed 002 (Kafka_Pipeline): somedata and footdata both land in MongoDB, once. The original stored neither reliably:
- * its footdata values were arrays that insert_many rejected, and it never committed offsets.
- *
- * <p>Records are produced the way producer-api does for {@code GET /somedata/truck?number=3} and {@code POST
- * /footdata} with an array of three matches (one event per array element, JSON value, {@code sl-event-id} and {@code
- * content-type} headers), because producer-api has not landed on main yet.
+ * Seed 002 (Kafka_Pipeline): {@code GET /somedata/truck?number=3} and {@code POST /footdata} with three matches go
+ * through producer-api into Kafka and through the mongo sink into MongoDB; both land, once. The original stored
+ * neither reliably: its footdata values were arrays that insert_many rejected, and it never committed offsets.
  */
 class SeedFlowIT {
     private final KafkaService kafka = DevStack.kafka();
@@ -68,7 +67,7 @@ class SeedFlowIT {
     }
 
     @Test
-    void somedataAndFootdataBothLandOnce() {
+    void somedataAndFootdataBothLandOnce() throws Exception {
         kafka.createTopic("somedata", 1);
         kafka.createTopic("footdata", 1);
         kafka.createTopic("somedata.dlq", 1);
@@ -85,13 +84,30 @@ class SeedFlowIT {
                 RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
                 Map.of("connection-string", mongo.connectionString(), "database", database));
 
-        // GET /somedata/truck?number=3 → one event; POST /footdata with 3 matches → three events
-        produce("somedata", "{\"0\":\"truck\",\"1\":\"truck\",\"2\":\"truck\"}");
-        produce(
-                "footdata",
-                match(436176, "Paris Saint-Germain FC", "Olympique de Marseille", 4, 0),
-                match(436177, "AS Monaco FC", "Stade Rennais FC 1901", 2, 1),
-                match(436178, "Lille OSC", "RC Lens", 1, 0));
+        ProducerApi api = ProducerApi.connect(
+                ApiConfig.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .routes(Map.of("/somedata", "somedata", "/footdata", "footdata"))
+                        .build(),
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Javalin app = api.create().start();
+        try {
+            String base = "http://127.0.0.1:" + app.port();
+            assertThat(http(HttpRequest.newBuilder(URI.create(base + "/somedata/truck?number=3")))
+                            .statusCode())
+                    .isEqualTo(200);
+            String matches = "[" + match(436176, "Paris Saint-Germain FC", "Olympique de Marseille", 4, 0) + ","
+                    + match(436177, "AS Monaco FC", "Stade Rennais FC 1901", 2, 1) + ","
+                    + match(436178, "Lille OSC", "RC Lens", 1, 0) + "]";
+            HttpResponse<String> posted = http(HttpRequest.newBuilder(URI.create(base + "/footdata"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(matches)));
+            assertThat(posted.statusCode()).as(posted.body()).isBetween(200, 299);
+        } finally {
+            app.stop();
+        }
 
         TestingHandledEvents sink = new TestingHandledEvents();
         SinkRunner runner = new SinkRunner(settings, sink, testing.clientProperties(), new SimpleMeterRegistry());
@@ -120,27 +136,9 @@ class SeedFlowIT {
                 .isZero();
     }
 
-    /** One record per value, as producer-api writes them. */
-    private void produce(String topic, String... values) {
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true);
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (String value : values) {
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8));
-                record.headers()
-                        .add(Event.ID_HEADER, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))
-                        .add(Event.CONTENT_TYPE_HEADER, "application/json".getBytes(StandardCharsets.UTF_8));
-                producer.send(record).get();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("producing to " + topic + " failed", e);
+    private static HttpResponse<String> http(HttpRequest.Builder request) throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 }
