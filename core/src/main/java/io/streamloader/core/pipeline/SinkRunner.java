@@ -214,6 +214,8 @@ public final class SinkRunner implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
                 Math.min(settings.batch().maxRecords(), 10_000));
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // never store what a transactional producer (e.g. the exactly-once rollup) aborted
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putAll(kafkaProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sl-" + settings.name() + "-" + worker);

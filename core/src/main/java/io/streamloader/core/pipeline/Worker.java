@@ -45,6 +45,8 @@ final class Worker implements Runnable {
     private volatile Sink liveSink;
     /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
+    /** Set by a failed async commit (callbacks run on this thread, inside poll or commit). */
+    private boolean commitFailed;
 
     Worker(
             RunnerSettings settings,
@@ -84,11 +86,16 @@ final class Worker implements Runnable {
                 while (buffer.isDue() && !stopping.get()) {
                     flush(writer, buffer.take());
                 }
+                if (commitFailed) {
+                    // no later batch may come to cover it (an idle partition), so make it durable now
+                    commitFailed = false;
+                    commitSync(owned, false);
+                }
             }
             if (!buffer.isEmpty()) {
                 flush(writer, buffer.take()); // one last try; what does not succeed stays uncommitted
             }
-            commitSync(owned);
+            commitSync(owned, true);
             health.stopped();
         } catch (RuntimeException | Error e) {
             health.failed(e.toString());
@@ -144,17 +151,21 @@ final class Worker implements Runnable {
         completed.putAll(offsets);
         consumer.commitAsync(new HashMap<>(offsets), (committed, e) -> {
             if (e != null) {
+                commitFailed = true;
                 log.debug(
                         "sink {}: async commit failed ({}); the next commit covers it", settings.name(), e.toString());
             }
         });
     }
 
-    /** Makes the completed offsets of {@code partitions} durable before they are given up. */
-    private void commitSync(Collection<TopicPartition> partitions) {
+    /**
+     * Makes the completed offsets of {@code partitions} durable: before they are given up ({@code forget}), or after
+     * an async commit failed.
+     */
+    private void commitSync(Collection<TopicPartition> partitions, boolean forget) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            OffsetAndMetadata offset = completed.remove(tp);
+            OffsetAndMetadata offset = forget ? completed.remove(tp) : completed.get(tp);
             if (offset != null) {
                 offsets.put(tp, offset);
             }
@@ -232,7 +243,7 @@ final class Worker implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commitSync(partitions);
+            commitSync(partitions, true);
             lose(partitions);
         }
 
