@@ -1,6 +1,8 @@
 package io.streamloader.bench;
 
+import io.streamloader.bench.api.ApiBench;
 import io.streamloader.bench.pipeline.PipelineBench;
+import io.streamloader.bench.postgres.PostgresBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks against devstack services. Each prints a table; run on an otherwise idle machine.",
-        subcommands = {PipelineBench.class})
+        subcommands = {PipelineBench.class, ApiBench.class, PostgresBench.class})
 public final class Bench {
 
     public static void main(String[] args) {

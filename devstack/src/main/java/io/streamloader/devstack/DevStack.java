@@ -92,6 +92,15 @@ public final class DevStack {
         }
     }
 
+    /**
+     * Stops every started service and deletes the run directory (unless kept). Idempotent; also runs as a JVM
+     * shutdown hook. {@code streamloader dev} calls it itself after stopping the sinks, so nothing sees a store
+     * vanish while it is still committing.
+     */
+    public static synchronized void stopAll() {
+        shutdown();
+    }
+
     private static void shutdown() {
         // Reverse order of dependency in tests: stores first, Kafka last (sinks may still be committing).
         for (LazyService<?> service : List.of(ELASTICSEARCH, MONGO, S3, POSTGRES, KAFKA)) {

@@ -1,5 +1,6 @@
 package io.streamloader.launcher;
 
+import io.streamloader.generator.GenerateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,14 @@ import picocli.CommandLine.Command;
             "1:A runner or service failed while running; the log says which and why.",
             "2:Invalid command line, config file or plugin; every problem was printed and nothing was started."
         },
-        subcommands = {RunCommand.class, ConfigCommand.class})
+        subcommands = {
+            RunCommand.class,
+            DevCommand.class,
+            ConfigCommand.class,
+            TopicsCommand.class,
+            PluginsCommand.class,
+            GenerateCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {

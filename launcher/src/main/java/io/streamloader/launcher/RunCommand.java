@@ -1,15 +1,7 @@
 package io.streamloader.launcher;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.core.config.ConfigException;
-import io.streamloader.core.pipeline.RunnerHealth;
-import io.streamloader.core.pipeline.RunnerSettings;
-import io.streamloader.core.pipeline.SinkRunner;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streamloader run --config FILE}: validates everything, then runs every enabled sink until SIGTERM. */
+/** {@code streamloader run --config FILE}: validates everything, then runs what the file describes until SIGTERM. */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs what the config file describes: one runner per enabled sink, each its own consumer group.",
-            "Stops cleanly on SIGTERM/Ctrl-C: each runner finishes or abandons its batch and commits what was written."
+            "Runs what the config file describes: one runner per enabled sink (each its own consumer group) and the",
+            "admin endpoint (health, metrics). Stops cleanly on SIGTERM/Ctrl-C: each runner finishes or abandons its",
+            "batch and commits what was written."
         })
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -50,40 +43,34 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         log.info("starting with {}", startup.config().toString(startup.masker()));
-        MeterRegistry registry = new SimpleMeterRegistry();
-        List<SinkRunner> runners = new ArrayList<>();
+        Platform platform = new Platform(startup).start();
+        return runUntilStopped(platform);
+    }
+
+    /** Blocks until SIGTERM/Ctrl-C (exit 0) or until every runner has failed (exit 1). */
+    static int runUntilStopped(Platform platform) throws InterruptedException {
+        return runUntilStopped(platform, () -> {});
+    }
+
+    /** As {@link #runUntilStopped(Platform)}, running {@code afterwards} once the platform is closed. */
+    static int runUntilStopped(Platform platform, Runnable afterwards) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> shutdown(runners, startup, stopped), "streamloader-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        for (RunnerSettings sink : startup.config().sinks()) {
-            SinkRunner runner = new SinkRunner(
-                    sink,
-                    startup.factories().get(sink.name()),
-                    startup.config().kafka().clientProperties(),
-                    registry);
-            runners.add(runner);
-            runner.start();
-        }
-        // Runners report through their health; the process ends when asked to, or when no runner is left alive.
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            platform.close();
+                            afterwards.run();
+                            stopped.countDown();
+                        },
+                        "streamloader-shutdown"));
         while (!stopped.await(1, TimeUnit.SECONDS)) {
-            if (!runners.isEmpty() && runners.stream().allMatch(r -> r.health().state() == RunnerHealth.State.FAILED)) {
+            if (platform.allRunnersFailed()) {
                 log.error("every sink runner has failed; exiting");
-                shutdown(runners, startup, stopped);
+                platform.close();
+                afterwards.run();
                 return ExitCodes.FAILURE;
             }
         }
         return ExitCodes.OK;
-    }
-
-    private static synchronized void shutdown(List<SinkRunner> runners, Startup startup, CountDownLatch stopped) {
-        if (stopped.getCount() == 0) {
-            return;
-        }
-        log.info("shutting down {} sink runner(s)", runners.size());
-        long start = System.nanoTime();
-        runners.forEach(SinkRunner::close);
-        startup.close();
-        log.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
-        stopped.countDown();
     }
 }

@@ -1,9 +1,13 @@
 package io.streamloader.launcher;
 
+import io.streamloader.api.ApiConfig;
 import io.streamloader.core.config.ConfigException;
 import io.streamloader.core.config.ConfigLoader;
+import io.streamloader.core.config.ConfigNode;
+import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.SecretMasker;
 import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
 import io.streamloader.core.plugin.PluginProblem;
@@ -17,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * @param config the validated config
  * @param registry loaded plugins; the caller closes it
  * @param factories the factory of every enabled sink, by sink name
+ * @param api the producer API's settings when the file has an enabled {@code api:} section
  */
-record Startup(StreamloaderConfig config, PluginRegistry registry, Map<String, SinkFactory> factories)
+record Startup(
+        StreamloaderConfig config, PluginRegistry registry, Map<String, SinkFactory> factories, Optional<ApiConfig> api)
         implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Startup.class);
 
@@ -40,7 +47,14 @@ record Startup(StreamloaderConfig config, PluginRegistry registry, Map<String, S
      * @throws ConfigException listing every problem of the file, its plugins and its sinks' settings
      */
     static Startup validate(Path configFile, Map<String, String> env) {
-        StreamloaderConfig config = ConfigLoader.load(configFile, env);
+        return validate(configFile.toString(), ConfigLoader.load(configFile, env));
+    }
+
+    /**
+     * @param source names the config in messages
+     * @throws ConfigException listing every problem of the plugins and the sinks' settings
+     */
+    static Startup validate(String source, StreamloaderConfig config) {
         Path pluginsDir = resolve(config.plugins().dir());
         PluginRegistry registry = PluginRegistry.fromDirectory(pluginsDir);
         for (PluginProblem problem : registry.problems()) {
@@ -60,14 +74,30 @@ record Startup(StreamloaderConfig config, PluginRegistry registry, Map<String, S
                 problems.addAll(e.problems());
             }
         }
-        if (config.sinks().isEmpty() && !config.api().isPresent()) {
+        Optional<ApiConfig> api = api(config, problems);
+        if (config.sinks().isEmpty() && api.isEmpty()) {
             problems.add("sinks: nothing to run; configure at least one sink (or the api section)");
         }
         if (!problems.isEmpty()) {
             registry.close();
-            throw new ConfigException(configFile.toString(), problems);
+            throw new ConfigException(source, problems);
         }
-        return new Startup(config, registry, factories);
+        return new Startup(config, registry, factories, api);
+    }
+
+    /** Binds {@code api:} into the same problem list, so its mistakes are reported with everything else. */
+    private static Optional<ApiConfig> api(StreamloaderConfig config, List<String> problems) {
+        if (!config.api().isPresent()) {
+            return Optional.empty();
+        }
+        ConfigProblems apiProblems = new ConfigProblems();
+        ConfigNode node = config.api().bind(apiProblems);
+        boolean enabled = node.bool("enabled", true);
+        ApiConfig api = ApiConfig.from(
+                node, config.topics().stream().map(TopicSettings::name).toList());
+        node.finish();
+        problems.addAll(apiProblems.list());
+        return enabled && apiProblems.isEmpty() ? Optional.of(api) : Optional.empty();
     }
 
     /** Masks generic secret patterns plus every secret key the configured sinks declare. */

@@ -8,6 +8,10 @@ import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +44,10 @@ class RunProcessIT {
                                         "com.example.echo.EchoFactory",
                                         TestingPluginJars.echoFactory("com.example.echo.EchoFactory", "echo"))
                                 .service("com.example.echo.EchoFactory"));
+        int adminPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            adminPort = probe.getLocalPort();
+        }
         Path config = dir.resolve("streamloader.yaml");
         Files.writeString(config, """
                 kafka:
@@ -48,12 +56,15 @@ class RunProcessIT {
                   %1$s: { partitions: 2 }
                 plugins:
                   dir: %2$s
+                admin:
+                  host: 127.0.0.1
+                  port: %3$d
                 sinks:
                   echo:
                     type: echo
                     topics: [%1$s]
                     group-id: run-it-%1$s
-                """.formatted(topic, jars.pluginsDir()));
+                """.formatted(topic, jars.pluginsDir(), adminPort));
         TestingKafka testing = new TestingKafka(kafka.bootstrapServers());
         testing.produce(topic, "x-", 100, i -> "{\"i\":" + i + "}");
 
@@ -68,14 +79,34 @@ class RunProcessIT {
                                     r.headers().lastHeader("sl.error.reason").value(), StandardCharsets.UTF_8))
                             .isEqualTo("create-tccl=true write-tccl=true"));
             await().atMost(Duration.ofSeconds(30)).until(() -> testing.committedTotal("run-it-" + topic, topic) == 100);
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"echo\":{\"state\":\"RUNNING\"").contains("\"kafka\":\"UP\"");
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics).contains("streamloader_sink_events_dead_lettered_total{sink=\"echo\"} 100.0");
         } finally {
             process.destroy(); // SIGTERM
         }
         assertThat(process.waitFor(10, TimeUnit.SECONDS))
                 .as("stopped within 10 s of SIGTERM")
                 .isTrue();
-        String log = Files.readString(dir.resolve("run.log"));
-        assertThat(log).contains("shutting down 1 sink runner(s)").contains("sink echo stopped");
+        List<String> lines = Files.readAllLines(dir.resolve("run.log"));
+        assertThat(lines)
+                .as("every log line is one JSON object")
+                .allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line).contains("\"sink\":\"echo\"")) // MDC in context
+                .anySatisfy(line -> assertThat(line).contains("shutting down 1 sink runner(s)"))
+                .anySatisfy(line -> assertThat(line).contains("sink echo stopped"));
     }
 
     @Test
@@ -100,6 +131,10 @@ class RunProcessIT {
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx256m",
+                        "-Dstreamloader.log.format=json",
+                        "-Dlogback.configurationFile=logback.xml", // the distribution's, not the tests' logging
+                        // JDK 24+ warns on stderr about kafka-clients' use of sun.misc.Unsafe; not a log line
+                        Runtime.version().feature() >= 24 ? "--sun-misc-unsafe-memory-access=allow" : "-Dunused=1",
                         "-cp",
                         System.getProperty("java.class.path"),
                         Main.class.getName(),

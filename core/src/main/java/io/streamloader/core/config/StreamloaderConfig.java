@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param disabledSinks names of sinks with {@code enabled: false}; validated like the others, but not started
  * @param plugins section {@code plugins:}
  * @param api section {@code api:}, bound by producer-api
+ * @param admin section {@code admin:}, the operations endpoint (health, metrics)
  * @param processors section {@code processors:}, bound by the stream processors
  */
 public record StreamloaderConfig(
@@ -26,6 +27,7 @@ public record StreamloaderConfig(
         List<RunnerSettings> sinks,
         List<String> disabledSinks,
         PluginSettings plugins,
+        AdminSettings admin,
         RawSection api,
         RawSection processors) {
 
@@ -35,6 +37,7 @@ public record StreamloaderConfig(
         sinks = List.copyOf(sinks);
         disabledSinks = List.copyOf(disabledSinks);
         Objects.requireNonNull(plugins, "plugins");
+        Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(processors, "processors");
     }
@@ -62,10 +65,11 @@ public record StreamloaderConfig(
             });
         });
         PluginSettings plugins = PluginSettings.from(root.section("plugins"));
+        AdminSettings admin = AdminSettings.from(root.section("admin"));
         RawSection api = root.raw("api");
         RawSection processors = root.raw("processors");
         root.finish();
-        return new StreamloaderConfig(kafka, topics, sinks, disabled, plugins, api, processors);
+        return new StreamloaderConfig(kafka, topics, sinks, disabled, plugins, admin, api, processors);
     }
 
     /** The topic named {@code name} under {@code topics:}. */
@@ -118,6 +122,8 @@ public record StreamloaderConfig(
                 .append(disabledSinks)
                 .append(", ")
                 .append(plugins)
+                .append(", ")
+                .append(admin)
                 .append(", ")
                 .append(api)
                 .append(", ")

@@ -1,0 +1,255 @@
+package io.streamloader.bench.api;
+
+import io.streamloader.api.ProducerApiMain;
+import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.Table;
+import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.KafkaService;
+import io.streamloader.generator.GenerateCommand;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * producer-api ingest rate on loopback: single-event and batched POSTs from the generator (its own JVM) to the API (its
+ * own JVM) writing to the devstack broker (this JVM), next to kafka-clients alone sending the same records with the same
+ * settings. Prints a table and the ratios against the targets.
+ */
+@Command(
+        name = "api",
+        mixinStandardHelpOptions = true,
+        description = "producer-api: single-event and 100-event POSTs vs the raw Kafka producer, 1 KB events.")
+public final class ApiBench implements Callable<Integer> {
+
+    @Option(names = "--single-requests", defaultValue = "60000", description = "single-event POSTs (${DEFAULT-VALUE})")
+    long singleRequests;
+
+    @Option(names = "--single-concurrency", defaultValue = "48", description = "in flight (${DEFAULT-VALUE})")
+    int singleConcurrency;
+
+    @Option(names = "--batch-requests", defaultValue = "3000", description = "batch POSTs (${DEFAULT-VALUE})")
+    long batchRequests;
+
+    @Option(names = "--batch", defaultValue = "100", description = "events per batch POST (${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--batch-concurrency", defaultValue = "8", description = "batch POSTs in flight (${DEFAULT-VALUE})")
+    int batchConcurrency;
+
+    @Option(names = "--event-bytes", defaultValue = "1024", description = "bytes per event (${DEFAULT-VALUE})")
+    int eventBytes;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "topic partitions (${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--heap", defaultValue = "512m", description = "-Xmx of the API, generator and raw JVMs")
+    String heap;
+
+    @Option(names = "--api-java-opts", defaultValue = "", description = "extra JVM options of the API (profiling)")
+    String apiJavaOpts;
+
+    @Override
+    public Integer call() throws Exception {
+        KafkaService kafka = DevStack.kafka();
+        String topic = "bench-api-" + System.currentTimeMillis();
+        kafka.createTopic(topic, partitions);
+        Process api = startApi(kafka.bootstrapServers(), topic);
+        try {
+            String url = "http://127.0.0.1:" + awaitReady(api);
+            String path = "/topics/" + topic;
+            generate(url, path, 10_000, 1, 32); // warm-up: JIT, connections, producer metadata
+            Map<String, String> single = generate(url, path, singleRequests, 1, singleConcurrency);
+            Map<String, String> batched = generate(url, path, batchRequests, batch, batchConcurrency);
+            long rawEvents = batchRequests * batch;
+            Map<String, String> raw = ChildJvm.run(
+                    heap,
+                    RawProducerProbe.class,
+                    kafka.bootstrapServers(),
+                    topic,
+                    Long.toString(rawEvents),
+                    Integer.toString(eventBytes));
+            Map<String, String> rawLarge = ChildJvm.run(
+                    heap,
+                    RawProducerProbe.class,
+                    kafka.bootstrapServers(),
+                    topic,
+                    Long.toString(rawEvents),
+                    Integer.toString(eventBytes));
+
+            var table = new Table(
+                    "scenario",
+                    "requests",
+                    "events",
+                    "seconds",
+                    "requests/s",
+                    "events/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "failed");
+            row(table, "single-event POST (c=" + singleConcurrency + ")", single);
+            row(table, batch + "-event POST (c=" + batchConcurrency + ")", batched);
+            table.row(
+                    "raw kafka-clients (API settings) #1",
+                    "-",
+                    raw.get("events"),
+                    raw.get("seconds"),
+                    "-",
+                    fmt(raw.get("eps")),
+                    "-",
+                    "-",
+                    raw.get("failed"));
+            table.row(
+                    "raw kafka-clients (API settings) #2",
+                    "-",
+                    rawLarge.get("events"),
+                    rawLarge.get("seconds"),
+                    "-",
+                    fmt(rawLarge.get("eps")),
+                    "-",
+                    "-",
+                    rawLarge.get("failed"));
+            System.out.println();
+            System.out.printf(
+                    "producer-api ingest: %d-byte clickstream events, topic with %d partitions, acks=all,"
+                            + " loopback; API, load client and raw producer each in their own JVM (-Xmx%s)%n",
+                    eventBytes, partitions, heap);
+            System.out.print(table);
+            double singleRps = Double.parseDouble(single.get("rps"));
+            double singleP99 = Double.parseDouble(single.get("p99"));
+            double batchEps = Double.parseDouble(batched.get("eps"));
+            double rawEps = Math.max(Double.parseDouble(raw.get("eps")), Double.parseDouble(rawLarge.get("eps")));
+            System.out.printf(
+                    Locale.ROOT,
+                    "single-event: %.0f requests/s (target >= 5000), p99 %.1f ms (target < 25)%n",
+                    singleRps,
+                    singleP99);
+            System.out.printf(
+                    Locale.ROOT,
+                    "batched / best raw producer = %.0f / %.0f events/s = %.1f %% (target >= 50 %%)%n",
+                    batchEps,
+                    rawEps,
+                    100 * batchEps / rawEps);
+            return 0;
+        } finally {
+            api.destroy();
+            api.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process startApi(String bootstrap, String topic) throws IOException {
+        var command = new ArrayList<>(
+                List.of(java(), "-Xmx" + heap, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        command.addAll(List.of(apiJavaOpts.split(" ")).stream()
+                .filter(s -> !s.isBlank())
+                .toList());
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ProducerApiMain.class.getName(),
+                "--bootstrap",
+                bootstrap,
+                "--port",
+                "0",
+                "--topics",
+                topic));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Reads the API's output until {@code READY port=N}, then keeps draining it (to stderr) so it never blocks. */
+    private static int awaitReady(Process api) throws Exception {
+        var ready = new CompletableFuture<Integer>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (var out = new BufferedReader(new InputStreamReader(api.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("READY port=")) {
+                        ready.complete(Integer.parseInt(line.substring(11).trim()));
+                    } else if (line.contains("WARN") || line.contains("ERROR")) {
+                        System.err.println("  [api] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IllegalStateException("the API exited before it was ready"));
+        });
+        return ready.get(60, TimeUnit.SECONDS);
+    }
+
+    private Map<String, String> generate(String url, String path, long count, int perRequest, int concurrency)
+            throws IOException, InterruptedException {
+        var command = new ArrayList<>(List.of(
+                java(),
+                "-Xmx" + heap,
+                "-cp",
+                System.getProperty("java.class.path"),
+                GenerateCommand.class.getName(),
+                "clickstream",
+                "--url",
+                url,
+                "--path",
+                path,
+                "--count",
+                Long.toString(count),
+                "--batch",
+                Integer.toString(perRequest),
+                "--event-bytes",
+                Integer.toString(eventBytes),
+                "--concurrency",
+                Integer.toString(concurrency),
+                "--no-progress"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var result = new HashMap<String, String>();
+        try (var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("SUMMARY ")) {
+                    for (String kv : line.substring(8).trim().split(" ")) {
+                        String[] pair = kv.split("=", 2);
+                        result.put(pair[0], pair[1]);
+                    }
+                } else {
+                    System.err.println("  [generate] " + line);
+                }
+            }
+        }
+        p.waitFor();
+        if (result.isEmpty()) {
+            throw new IllegalStateException("the generator printed no summary");
+        }
+        return result;
+    }
+
+    private static void row(Table table, String name, Map<String, String> r) {
+        table.row(
+                name,
+                r.get("sent"),
+                r.get("events"),
+                r.get("seconds"),
+                fmt(r.get("rps")),
+                fmt(r.get("eps")),
+                r.get("p50"),
+                r.get("p99"),
+                r.get("failed"));
+    }
+
+    private static String fmt(String number) {
+        return String.format(Locale.ROOT, "%,.0f", Double.parseDouble(number));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,338 @@
+package io.streamloader.bench.postgres;
+
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.streamloader.bench.Table;
+import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.PostgresService;
+import io.streamloader.devstack.S3Service;
+import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
+import io.streamloader.spi.Event;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.net.SocketFactory;
+import okhttp3.OkHttpClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The postgres-minio sink's write path next to the raw client doing the same work, same stores, same run:
+ *
+ * <ul>
+ *   <li>1 KB JSON events, rows only: {@code Sink.write} (Hibernate StatelessSession, JDBC batch upsert) vs plain JDBC
+ *       batched inserts of the same rows ({@code reWriteBatchedInserts=true}, one connection, commit per batch).
+ *   <li>100 KB binary events: {@code Sink.write} (PUT then row) vs raw MinIO-client PUTs of the same objects, single
+ *       threaded and with the sink's upload concurrency.
+ * </ul>
+ *
+ * The sink is called directly (no Kafka) so that the figures are the sink's own cost.
+ */
+@Command(
+        name = "postgres",
+        mixinStandardHelpOptions = true,
+        description = "postgres-minio sink vs raw JDBC batch inserts and raw S3 PUTs.")
+public final class PostgresBench implements Callable<Integer> {
+
+    @Option(
+            names = "--rows",
+            defaultValue = "200000",
+            description = "JSON events per round (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(
+            names = "--blobs",
+            defaultValue = "3000",
+            description = "Binary events per round (default ${DEFAULT-VALUE}).")
+    int blobs;
+
+    @Option(names = "--blob-size", defaultValue = "102400", description = "Bytes per blob (default ${DEFAULT-VALUE}).")
+    int blobSize;
+
+    @Option(names = "--batch", defaultValue = "1000", description = "Rows per batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+            names = "--concurrency",
+            defaultValue = "4",
+            description = "Parallel PUTs, sink and raw (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Alternating rounds (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    private final Table table = new Table("writer", "events", "bytes each", "seconds", "events/s", "MB/s");
+
+    @Override
+    public Integer call() throws Exception {
+        PostgresService pg = DevStack.postgres();
+        S3Service s3 = DevStack.s3();
+        byte[][] json = jsonPayloads(1000, 1024);
+        double bestRawRows = 0;
+        double bestSinkRows = 0;
+        double bestRawPuts = 0;
+        double bestSinkBlobs = 0;
+        for (int round = 1; round <= rounds; round++) {
+            String schema = "bench_" + round + "_" + (System.currentTimeMillis() % 100_000);
+            try (Sink sink = sink(pg, s3, schema)) {
+                bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json));
+                bestSinkRows = Math.max(bestSinkRows, sinkRows(sink, json));
+                bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), 1));
+                bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), concurrency));
+                bestSinkBlobs = Math.max(bestSinkBlobs, sinkBlobs(sink));
+            }
+        }
+        System.out.println();
+        System.out.printf(
+                "postgres-minio sink vs raw clients (batch %d, S3 concurrency %d, %d rounds)%n",
+                batch, concurrency, rounds);
+        System.out.print(table);
+        System.out.printf(
+                "rows:  best sink / best raw insert = %.0f / %.0f events/s = %.1f %% (target ≥ 90 %%)%n",
+                bestSinkRows, bestRawRows, 100 * bestSinkRows / bestRawRows);
+        System.out.printf(
+                "blobs: best sink / best raw PUT    = %.0f / %.0f events/s = %.1f %% (target ≥ 90 %%)%n",
+                bestSinkBlobs, bestRawPuts, 100 * bestSinkBlobs / bestRawPuts);
+        return 0;
+    }
+
+    private Sink sink(PostgresService pg, S3Service s3, String schema) {
+        Map<String, String> config = new HashMap<>();
+        config.put("jdbc.url", pg.jdbcUrl());
+        config.put("jdbc.user", pg.user());
+        config.put("jdbc.password", pg.password());
+        config.put("jdbc.batch-size", Integer.toString(batch));
+        config.put("schema", schema);
+        config.put("s3.endpoint", s3.endpoint());
+        config.put("s3.access-key", s3.accessKey());
+        config.put("s3.secret-key", s3.secretKey());
+        config.put("s3.bucket", schema.replace('_', '-') + "-sink");
+        config.put("s3.upload-concurrency", Integer.toString(concurrency));
+        return new PostgresMinioSinkFactory().create(new SinkContext("bench", config));
+    }
+
+    /** The same rows the sink writes, as plain batched inserts into a copy of its table. */
+    private double rawInserts(PostgresService pg, String schema, byte[][] json) throws Exception {
+        String url = pg.jdbcUrl() + "?reWriteBatchedInserts=true";
+        try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password())) {
+            try (Statement st = c.createStatement()) {
+                st.execute("create table " + schema + ".raw_events (like " + schema + ".events including all)");
+            }
+            c.setAutoCommit(false);
+            String sql = "insert into " + schema + ".raw_events (id, topic, kafka_partition, kafka_offset, kafka_key,"
+                    + " content_type, event_time, received_at, attributes) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+            Timestamp now = Timestamp.from(Instant.now());
+            long started = System.nanoTime();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < rows; i++) {
+                    ps.setString(1, "e-" + i);
+                    ps.setString(2, "bench");
+                    ps.setInt(3, 0);
+                    ps.setLong(4, i);
+                    ps.setString(5, null);
+                    ps.setString(6, "application/json");
+                    ps.setTimestamp(7, now);
+                    ps.setTimestamp(8, now);
+                    ps.setString(9, new String(json[i % json.length], StandardCharsets.UTF_8));
+                    ps.addBatch();
+                    if ((i + 1) % batch == 0 || i == rows - 1) {
+                        ps.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            return row("raw JDBC batch insert", rows, 1024, started);
+        }
+    }
+
+    private double sinkRows(Sink sink, byte[][] json) {
+        List<List<Event>> batches = new ArrayList<>();
+        for (int from = 0; from < rows; from += batch) {
+            List<Event> events = new ArrayList<>(batch);
+            for (int i = from; i < Math.min(rows, from + batch); i++) {
+                events.add(new Event(
+                        "e-" + i,
+                        "bench",
+                        0,
+                        i,
+                        Instant.now(),
+                        null,
+                        json[i % json.length],
+                        Map.of(),
+                        "application/json"));
+            }
+            batches.add(events);
+        }
+        long started = System.nanoTime();
+        for (List<Event> events : batches) {
+            if (!sink.write(events).isSuccess()) {
+                throw new IllegalStateException("sink refused events");
+            }
+        }
+        return row("sink, rows only (StatelessSession upsert)", rows, 1024, started);
+    }
+
+    private double rawPuts(S3Service s3, String bucket, int threads) throws Exception {
+        MinioClient client = MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), s3.secretKey())
+                .httpClient(
+                        new OkHttpClient.Builder().socketFactory(new NoDelay()).build())
+                .build();
+        String name = bucket + "-raw" + threads;
+        if (!client.bucketExists(BucketExistsArgs.builder().bucket(name).build())) {
+            client.makeBucket(MakeBucketArgs.builder().bucket(name).build());
+        }
+        byte[][] payloads = blobPayloads();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> puts = new ArrayList<>();
+            for (int i = 0; i < blobs; i++) {
+                int n = i;
+                puts.add(pool.submit(() -> {
+                    byte[] bytes = payloads[n % payloads.length];
+                    client.putObject(PutObjectArgs.builder()
+                            .bucket(name)
+                            .object("bench/b-" + n)
+                            .data(bytes, bytes.length)
+                            .contentType("application/octet-stream")
+                            .build());
+                    return null;
+                }));
+            }
+            for (Future<?> put : puts) {
+                put.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return row("raw MinIO PUT, " + threads + " thread" + (threads == 1 ? "" : "s"), blobs, blobSize, started);
+    }
+
+    private double sinkBlobs(Sink sink) {
+        byte[][] payloads = blobPayloads();
+        int perBatch = Math.max(1, Math.min(batch, (8 << 20) / blobSize));
+        List<List<Event>> batches = new ArrayList<>();
+        for (int from = 0; from < blobs; from += perBatch) {
+            List<Event> events = new ArrayList<>(perBatch);
+            for (int i = from; i < Math.min(blobs, from + perBatch); i++) {
+                events.add(new Event(
+                        "b-" + i,
+                        "bench",
+                        0,
+                        i,
+                        Instant.now(),
+                        null,
+                        payloads[i % payloads.length],
+                        Map.of(),
+                        "application/octet-stream"));
+            }
+            batches.add(events);
+        }
+        long started = System.nanoTime();
+        for (List<Event> events : batches) {
+            if (!sink.write(events).isSuccess()) {
+                throw new IllegalStateException("sink refused events");
+            }
+        }
+        return row("sink, binary (PUT then row), " + concurrency + " PUT threads", blobs, blobSize, started);
+    }
+
+    private double row(String writer, int n, int size, long startedNanos) {
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        double perSecond = n / seconds;
+        table.row(
+                writer,
+                n,
+                size,
+                String.format("%.2f", seconds),
+                String.format("%.0f", perSecond),
+                String.format("%.1f", perSecond * size / 1e6));
+        return perSecond;
+    }
+
+    private byte[][] blobPayloads() {
+        Random random = new Random(7);
+        byte[][] out = new byte[16][blobSize];
+        for (byte[] b : out) {
+            random.nextBytes(b);
+        }
+        return out;
+    }
+
+    private static byte[][] jsonPayloads(int distinct, int size) {
+        byte[][] out = new byte[distinct][];
+        Random random = new Random(42);
+        for (int i = 0; i < distinct; i++) {
+            StringBuilder json = new StringBuilder(
+                    "{\"id\":" + i + ",\"type\":\"click\",\"user\":\"u" + random.nextInt(10_000) + "\",\"payload\":\"");
+            while (json.length() < size - 2) {
+                json.append((char) ('a' + random.nextInt(26)));
+            }
+            json.append("\"}");
+            out[i] = json.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    /** TCP_NODELAY sockets, as the sink uses (see the sink's NoDelaySocketFactory). */
+    private static final class NoDelay extends SocketFactory {
+        private final SocketFactory delegate = SocketFactory.getDefault();
+
+        @Override
+        public Socket createSocket() throws java.io.IOException {
+            Socket s = delegate.createSocket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws java.io.IOException {
+            Socket s = delegate.createSocket(host, port);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+                throws java.io.IOException {
+            Socket s = delegate.createSocket(host, port, local, localPort);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+            Socket s = delegate.createSocket(host, port);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress local, int localPort)
+                throws java.io.IOException {
+            Socket s = delegate.createSocket(address, port, local, localPort);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+    }
+}

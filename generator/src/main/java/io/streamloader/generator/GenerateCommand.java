@@ -1,0 +1,161 @@
+package io.streamloader.generator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code generate somedata|footdata|clickstream|fleet|images --rate R --count N --url U}: posts the original demos'
+ * data to the producer API, shows a progress bar and prints a summary (sent, failed, rate, p50/p99 latency) plus one
+ * {@code SUMMARY ...} line for scripts. Exit code 0 when every request got a 2xx, 2 otherwise.
+ */
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = "Post demo data (somedata, footdata, clickstream, fleet, images) to the producer API.")
+public final class GenerateCommand implements Callable<Integer> {
+
+    /** The workloads, named after the original demos' data. */
+    public enum Kind {
+        somedata,
+        footdata,
+        clickstream,
+        fleet,
+        images
+    }
+
+    @Parameters(index = "0", description = "one of ${COMPLETION-CANDIDATES}")
+    Kind kind;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            description = "requests per second; 0 = as fast as --concurrency allows (fleet: vehicles / period)")
+    double rate;
+
+    @Option(names = "--count", defaultValue = "1000", description = "requests to send (default ${DEFAULT-VALUE})")
+    long count;
+
+    @Option(names = "--url", defaultValue = "http://localhost:8080", description = "API base URL")
+    URI url;
+
+    @Option(names = "--concurrency", defaultValue = "32", description = "requests in flight at most")
+    int concurrency;
+
+    @Option(
+            names = "--path",
+            description = "route to post to (default: /somedata, /footdata, /topics/clickstream,"
+                    + " /events, /topics/images)")
+    String path;
+
+    @Option(names = "--batch", defaultValue = "1", description = "clickstream: events per request (a JSON array)")
+    int batch;
+
+    @Option(names = "--event-bytes", defaultValue = "0", description = "clickstream: pad each event to about N bytes")
+    int eventBytes;
+
+    @Option(names = "--vehicles", defaultValue = "10", description = "fleet: number of vehicles")
+    int vehicles;
+
+    @Option(names = "--period", defaultValue = "3", description = "fleet: seconds between a vehicle's reports")
+    double period;
+
+    @Option(names = "--image-size", defaultValue = "64x64", description = "images: WIDTHxHEIGHT of the random PNG")
+    String imageSize;
+
+    @Option(names = "--customer-id", defaultValue = "1", description = "images: customer_id")
+    int customerId;
+
+    @Option(names = "--api-key", description = "sent as X-API-Key")
+    String apiKey;
+
+    @Option(names = "--no-progress", description = "no progress bar (for scripts)")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        if (count < 1 || concurrency < 1 || batch < 1 || vehicles < 1 || period <= 0) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--count, --concurrency, --batch, --vehicles and --period must be positive");
+        }
+        Workload workload = withApiKey(workload());
+        double pace = rate > 0 ? rate : workload.naturalRate();
+        var client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        var run = new LoadRun(client, url, workload);
+        LoadRun.Summary summary;
+        if (noProgress) {
+            summary = run.run(count, pace, concurrency, s -> {});
+        } else {
+            try (ProgressBar bar = new ProgressBarBuilder()
+                    .setTaskName(kind.name())
+                    .setInitialMax(count)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(250)
+                    .showSpeed()
+                    .build()) {
+                summary = run.run(count, pace, concurrency, s -> bar.step());
+            }
+        }
+        System.out.println(kind + ": " + summary.table());
+        System.out.println(summary.line());
+        return summary.failed() == 0 ? 0 : 2;
+    }
+
+    Workload workload() {
+        return switch (kind) {
+            case somedata -> Seed002.somedata(path == null ? "/somedata" : path);
+            case footdata -> Seed002.footdata(path == null ? "/footdata" : path);
+            case clickstream ->
+                new Clickstream(path == null ? "/topics/clickstream" : path, batch, eventBytes, System.nanoTime());
+            case fleet -> new Fleet(path == null ? "/events" : path, vehicles, period, System.nanoTime());
+            case images -> {
+                String[] wh = imageSize.toLowerCase(java.util.Locale.ROOT).split("x");
+                yield new Images(
+                        path == null ? "/topics/images" : path,
+                        Integer.parseInt(wh[0]),
+                        Integer.parseInt(wh[1]),
+                        customerId);
+            }
+        };
+    }
+
+    private Workload withApiKey(Workload w) {
+        if (apiKey == null) {
+            return w;
+        }
+        return new Workload() {
+            @Override
+            public HttpRequest request(URI base, long seq, java.util.random.RandomGenerator random) {
+                return HttpRequest.newBuilder(w.request(base, seq, random), (n, v) -> true)
+                        .header("X-API-Key", apiKey)
+                        .build();
+            }
+
+            @Override
+            public int eventsPerRequest() {
+                return w.eventsPerRequest();
+            }
+
+            @Override
+            public double naturalRate() {
+                return w.naturalRate();
+            }
+        };
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new GenerateCommand()).execute(args));
+    }
+}

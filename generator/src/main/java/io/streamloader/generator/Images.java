@@ -1,0 +1,54 @@
+package io.streamloader.generator;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import javax.imageio.ImageIO;
+
+/**
+ * Seed 003's images: random-noise PNGs posted as {@code image/png} with customer_id, uuid and sent_at (POSIX seconds)
+ * as query parameters, which the API keeps as metadata headers.
+ */
+final class Images implements Workload {
+
+    private final String path;
+    private final int width;
+    private final int height;
+    private final int customerId;
+
+    Images(String path, int width, int height, int customerId) {
+        this.path = path;
+        this.width = width;
+        this.height = height;
+        this.customerId = customerId;
+    }
+
+    @Override
+    public HttpRequest request(URI base, long seq, RandomGenerator random) {
+        String query = "?customer_id=" + customerId + "&uuid=" + new UUID(random.nextLong(), random.nextLong())
+                + "&sent_at=" + String.format(java.util.Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
+        return Workload.post(base, path + query, "image/png", png(width, height, random))
+                .build();
+    }
+
+    static byte[] png(int width, int height, RandomGenerator random) {
+        var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        var out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

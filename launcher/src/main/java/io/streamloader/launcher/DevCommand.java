@@ -1,0 +1,248 @@
+package io.streamloader.launcher;
+
+import io.streamloader.core.config.ConfigException;
+import io.streamloader.core.config.ConfigLoader;
+import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.DevStackException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamloader dev}: the whole platform on real local services (no Docker), on their usual ports so everyday
+ * tools connect without flags, until Ctrl-C.
+ */
+@Command(
+        name = "dev",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Starts Kafka, Elasticsearch, PostgreSQL, an S3 server and a MongoDB wire server on localhost, creates the",
+            "topics, and runs the producer API with every sink and demo flow. Ctrl-C stops everything; data is",
+            "deleted unless --keep-data."
+        })
+final class DevCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(DevCommand.class);
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(
+            names = "--elasticsearch-port",
+            defaultValue = "9200",
+            description = "Elasticsearch (default ${DEFAULT-VALUE}).")
+    int elasticsearchPort;
+
+    @Option(
+            names = "--postgres-port",
+            defaultValue = "5432",
+            description = "PostgreSQL, user/database postgres (default ${DEFAULT-VALUE}).")
+    int postgresPort;
+
+    @Option(
+            names = "--s3-port",
+            defaultValue = "9000",
+            description = "S3 server, keys minioadmin/minioadmin (default ${DEFAULT-VALUE}).")
+    int s3Port;
+
+    @Option(
+            names = "--mongo-port",
+            defaultValue = "27017",
+            description = "MongoDB wire server (default ${DEFAULT-VALUE}).")
+    int mongoPort;
+
+    @Option(names = "--api-port", defaultValue = "8080", description = "Producer API (default ${DEFAULT-VALUE}).")
+    int apiPort;
+
+    @Option(
+            names = "--admin-port",
+            defaultValue = "8081",
+            description = "Health and metrics (default ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--no-elasticsearch", description = "Do not start Elasticsearch (and its sink).")
+    boolean noElasticsearch;
+
+    @Option(names = "--no-mongo", description = "Do not start the MongoDB server (and its sink).")
+    boolean noMongo;
+
+    @Option(
+            names = {"--no-postgres", "--no-s3"},
+            description = "Do not start PostgreSQL and S3 (and their sinks).")
+    boolean noArchive;
+
+    @Option(names = "--keep-data", description = "Keep the services' data directory after exit.")
+    boolean keepData;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private record Service(String name, String flag, int port, boolean enabled) {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Service> services = List.of(
+                new Service("Kafka", "--kafka-port", kafkaPort, true),
+                new Service("Elasticsearch", "--elasticsearch-port", elasticsearchPort, !noElasticsearch),
+                new Service("PostgreSQL", "--postgres-port", postgresPort, !noArchive),
+                new Service("S3", "--s3-port", s3Port, !noArchive),
+                new Service("MongoDB", "--mongo-port", mongoPort, !noMongo),
+                new Service("producer API", "--api-port", apiPort, true),
+                new Service("admin endpoint", "--admin-port", adminPort, true));
+        List<String> taken = new ArrayList<>();
+        for (Service s : services) {
+            if (s.enabled() && !isFree(s.port())) {
+                taken.add(s.name() + ": port " + s.port() + " is already in use; choose another with " + s.flag()
+                        + " PORT, or stop what uses it");
+            }
+        }
+        if (!taken.isEmpty()) {
+            taken.forEach(err::println);
+            return ExitCodes.INVALID;
+        }
+        System.setProperty("streamloader.devstack.kafka.port", Integer.toString(kafkaPort));
+        System.setProperty("streamloader.devstack.elasticsearch.port", Integer.toString(elasticsearchPort));
+        System.setProperty("streamloader.devstack.postgres.port", Integer.toString(postgresPort));
+        System.setProperty("streamloader.devstack.s3.port", Integer.toString(s3Port));
+        System.setProperty("streamloader.devstack.mongo.port", Integer.toString(mongoPort));
+        System.setProperty(DevStack.KEEP_DATA_PROPERTY, Boolean.toString(keepData));
+
+        Platform platform;
+        try {
+            out.println("Starting local services (Elasticsearch takes 10-30 s)...");
+            out.flush();
+            Map<String, String> env = startServices();
+            StreamloaderConfig config = ConfigLoader.parse(devConfig(), env);
+            createTopics(config);
+            platform = new Platform(Startup.validate("dev configuration", config)).start();
+        } catch (DevStackException | CompletionException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            err.println("dev: could not start: " + cause.getMessage());
+            DevStack.stopAll();
+            return ExitCodes.FAILURE;
+        } catch (ConfigException e) {
+            err.println("dev: " + e.getMessage());
+            DevStack.stopAll();
+            return ExitCodes.FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(DevStack::stopAll, "dev-services-shutdown"));
+        printWelcome(out, platform);
+        return RunCommand.runUntilStopped(platform, DevStack::stopAll);
+    }
+
+    /** Starts the enabled services concurrently (Elasticsearch dominates) and returns the dev config's values. */
+    private Map<String, String> startServices() {
+        Map<String, String> env = new HashMap<>();
+        env.put("STREAMLOADER_HOME", Startup.resolve(Path.of(".")).normalize().toString());
+        env.put("API_PORT", Integer.toString(apiPort));
+        env.put("ADMIN_PORT", Integer.toString(adminPort));
+        CompletableFuture<Void> es = noElasticsearch
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> DevStack.elasticsearch());
+        CompletableFuture<Void> archive = noArchive
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> {
+                    DevStack.postgres();
+                    DevStack.s3();
+                });
+        env.put("KAFKA_BOOTSTRAP_SERVERS", DevStack.kafka().bootstrapServers());
+        env.put("MONGO_ENABLED", Boolean.toString(!noMongo));
+        env.put(
+                "MONGO_URL",
+                noMongo ? "mongodb://127.0.0.1:9" : DevStack.mongo().connectionString());
+        CompletableFuture.allOf(es, archive).join();
+        env.put("ELASTICSEARCH_ENABLED", Boolean.toString(!noElasticsearch));
+        env.put(
+                "ELASTICSEARCH_URL",
+                noElasticsearch
+                        ? "http://127.0.0.1:9"
+                        : DevStack.elasticsearch().url());
+        env.put("ARCHIVE_ENABLED", Boolean.toString(!noArchive));
+        env.put(
+                "POSTGRES_URL",
+                noArchive
+                        ? "jdbc:postgresql://127.0.0.1:9/postgres"
+                        : DevStack.postgres().jdbcUrl());
+        env.put("S3_ENDPOINT", noArchive ? "http://127.0.0.1:9" : DevStack.s3().endpoint());
+        return env;
+    }
+
+    private static String devConfig() throws IOException {
+        try (InputStream in = DevCommand.class.getResourceAsStream("dev.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void createTopics(StreamloaderConfig config) throws Exception {
+        try (Admin admin = Admin.create(config.kafka().clientProperties())) {
+            admin.createTopics(TopicsCommand.wanted(config).values()).all().get();
+        }
+        log.info("created topics {}", TopicsCommand.wanted(config).keySet());
+    }
+
+    private void printWelcome(PrintWriter out, Platform platform) {
+        String api = "http://localhost:" + apiPort;
+        out.println();
+        out.println("streamloader dev is running. Ctrl-C stops everything.");
+        out.println();
+        out.println("  Producer API     " + api + "/openapi.json");
+        out.println("  Health, metrics  http://localhost:" + adminPort + "/health/ready  /metrics");
+        out.println("  Kafka            localhost:" + kafkaPort);
+        if (!noElasticsearch) {
+            out.println("  Elasticsearch    http://localhost:" + elasticsearchPort);
+        }
+        if (!noArchive) {
+            out.println("  PostgreSQL       jdbc:postgresql://localhost:" + postgresPort
+                    + "/postgres (user postgres, password postgres)");
+            out.println(
+                    "  S3               http://localhost:" + s3Port + " (access key minioadmin, secret minioadmin)");
+        }
+        if (!noMongo) {
+            out.println("  MongoDB          mongodb://localhost:" + mongoPort + " (database streamloader)");
+        }
+        out.println();
+        out.println("Try:");
+        out.println("  curl -s '" + api + "/somedata/truck?number=3'");
+        out.println(
+                "  curl -s -H 'Content-Type: application/json' " + api
+                        + "/footdata -d '[{\"id\":1,\"home\":\"Lyon\",\"away\":\"Nice\"},{\"id\":2,\"home\":\"Lens\",\"away\":\"Brest\"}]'");
+        out.println("  curl -s " + api
+                + "/events -d 'timestamp=2024-05-01T10:00:00Z&make=Volvo&model=FH16&vin=YV2A4C2A5RA123456"
+                + "&position_x=1.5&position_y=2.5&position_z=0&speed=85.6'");
+        out.println("  curl -s -H 'Content-Type: image/png' --data-binary @picture.png '" + api
+                + "/topics/images?customer_id=42&uuid=$(cat /proc/sys/kernel/random/uuid)'");
+        out.println("  ./streamloader generate clickstream --url " + api + "/topics/clickstream --count 1000");
+        out.println();
+        out.flush();
+        log.info("dev mode ready: API port {}, admin port {}", platform.apiPort(), platform.adminPort());
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.streamloader.launcher;
+
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamloader.api.ApiConfig;
+import io.streamloader.api.ProducerApi;
+import io.streamloader.core.pipeline.RunnerHealth;
+import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.SinkRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code run} and {@code dev} start from a validated config: the sink runners, the producer API (when
+ * configured) and the admin endpoint. Started
+ * once; {@link #close()} stops everything in reverse order and is idempotent.
+ */
+final class Platform implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Platform.class);
+
+    private final Startup startup;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<SinkRunner> runners = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private AdminServer admin;
+    private Javalin api;
+    private boolean closed;
+
+    Platform(Startup startup) {
+        this.startup = startup;
+    }
+
+    /** Starts every enabled sink runner and the admin endpoint; on failure closes what it started and rethrows. */
+    synchronized Platform start() {
+        try {
+            for (RunnerSettings sink : startup.config().sinks()) {
+                SinkRunner runner = new SinkRunner(
+                        sink,
+                        startup.factories().get(sink.name()),
+                        startup.config().kafka().clientProperties(),
+                        registry);
+                runners.add(runner);
+                runner.start();
+            }
+            if (startup.api().isPresent()) {
+                startApi(startup.api().get());
+            }
+            if (startup.config().admin().enabled()) {
+                KafkaProbe kafka = new KafkaProbe(startup.config().kafka().clientProperties());
+                closeables.add(kafka);
+                admin = new AdminServer(startup.config().admin(), registry, runners, kafka);
+                admin.start();
+                closeables.add(admin);
+                log.info(
+                        "admin endpoint on http://{}:{}/ (health/live, health/ready, metrics)",
+                        startup.config().admin().host(),
+                        admin.port());
+            }
+            return this;
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(
+                    "cannot serve admin endpoint on port "
+                            + startup.config().admin().port() + " (admin.port): " + e.getMessage(),
+                    e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The producer API shares the registry, so its /metrics also shows the pipeline's meters. */
+    private void startApi(ApiConfig config) {
+        Javalin app = ProducerApi.connect(config, startup.config().kafka().clientProperties(), registry)
+                .create();
+        app.start();
+        api = app;
+        closeables.add(app::stop);
+        log.info("producer API on http://{}:{}/ (openapi.json, health/ready, metrics)", config.host(), app.port());
+    }
+
+    /** The producer API's port, or -1 when it does not run. */
+    int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    List<SinkRunner> runners() {
+        return runners;
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    /** True when there were runners and every one of them has failed. */
+    boolean allRunnersFailed() {
+        return !runners.isEmpty() && runners.stream().allMatch(r -> r.health().state() == RunnerHealth.State.FAILED);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long start = System.nanoTime();
+        log.info("shutting down {} sink runner(s)", runners.size());
+        runners.forEach(SinkRunner::close);
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", closeables.get(i), e);
+            }
+        }
+        startup.close();
+        registry.close();
+        log.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
+    }
+}

@@ -1,0 +1,316 @@
+package io.streamloader.api;
+
+import io.streamloader.core.config.ConfigNode;
+import io.streamloader.core.config.ConfigProblems;
+import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.core.config.TopicSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the producer API. Immutable and validated; every message names the offending key (as it is spelled
+ * under {@code api:} in {@code streamloader.yaml}). API keys are secrets and never appear in {@link #toString()}.
+ *
+ * @param host interface to bind ({@code api.host})
+ * @param port TCP port, 0 for any free port ({@code api.port})
+ * @param routes extra POST paths and the topic each writes to ({@code api.routes}); {@code /topics/{topic}} exists
+ *     for every topic regardless
+ * @param topics topics reachable through {@code /topics/{topic}} besides the routes' topics ({@code api.topics})
+ * @param maxBodyBytes largest accepted request body; more gives 413 ({@code api.max-body-bytes})
+ * @param maxInFlightBytes request bytes being published at once; more gives 429 ({@code api.max-in-flight-bytes})
+ * @param requestTimeout how long a request waits for Kafka's acknowledgement before 503 ({@code api.request-timeout})
+ * @param retryAfter value of {@code Retry-After} on 429 and 503 ({@code api.retry-after})
+ * @param idField per-element field that becomes the event id when present ({@code api.id-field}; empty: none)
+ * @param keyField per-element field whose value becomes the Kafka key ({@code api.key-field}; empty: the event id)
+ * @param schemas JSON Schema file per topic ({@code api.schemas.<topic>})
+ * @param apiKeys API key to the topics it may write, {@code *} for all ({@code api.keys.<name>.key} and {@code
+ *     .topics}); empty: no authentication
+ * @param blobContentTypes media types stored as one opaque event, {@code type/*} wildcards allowed ({@code
+ *     api.blob-content-types})
+ */
+public record ApiConfig(
+        String host,
+        int port,
+        Map<String, String> routes,
+        List<String> topics,
+        long maxBodyBytes,
+        long maxInFlightBytes,
+        Duration requestTimeout,
+        Duration retryAfter,
+        Optional<String> idField,
+        Optional<String> keyField,
+        Map<String, Path> schemas,
+        Map<String, Set<String>> apiKeys,
+        List<String> blobContentTypes) {
+
+    /** Kafka's legal topic names. */
+    static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private static final Pattern ROUTE = Pattern.compile("/[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*");
+    private static final Set<String> RESERVED = Set.of("topics", "health", "metrics", "openapi.json");
+
+    public ApiConfig {
+        Objects.requireNonNull(host, "api.host");
+        require(!host.isBlank(), "api.host must not be blank");
+        require(port >= 0 && port <= 65535, "api.port must be between 0 and 65535, got " + port);
+        routes = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(routes, "api.routes")));
+        routes.forEach((path, topic) -> {
+            require(ROUTE.matcher(path).matches(), "api.routes key '" + path + "' must be a path like /events");
+            require(
+                    !RESERVED.contains(path.substring(1).split("/")[0]),
+                    "api.routes key '" + path + "' collides with a built-in path");
+            require(TOPIC.matcher(topic).matches(), "api.routes." + path + " is not a valid topic name: " + topic);
+        });
+        topics = List.copyOf(Objects.requireNonNull(topics, "api.topics"));
+        topics.forEach(t -> require(TOPIC.matcher(t).matches(), "api.topics has an invalid topic name: " + t));
+        require(maxBodyBytes > 0, "api.max-body-bytes must be positive, got " + maxBodyBytes);
+        require(maxBodyBytes <= Integer.MAX_VALUE - 8, "api.max-body-bytes must be below 2 GiB");
+        require(
+                maxInFlightBytes >= maxBodyBytes,
+                "api.max-in-flight-bytes (" + maxInFlightBytes + ") must be at least api.max-body-bytes ("
+                        + maxBodyBytes + ")");
+        require(maxInFlightBytes <= Integer.MAX_VALUE, "api.max-in-flight-bytes must be below 2 GiB");
+        Objects.requireNonNull(requestTimeout, "api.request-timeout");
+        require(requestTimeout.toMillis() >= 1, "api.request-timeout must be at least 1ms");
+        Objects.requireNonNull(retryAfter, "api.retry-after");
+        require(!retryAfter.isNegative(), "api.retry-after must not be negative");
+        idField = Objects.requireNonNull(idField, "api.id-field").filter(f -> !f.isBlank());
+        keyField = Objects.requireNonNull(keyField, "api.key-field").filter(f -> !f.isBlank());
+        schemas = Map.copyOf(Objects.requireNonNull(schemas, "api.schemas"));
+        var copy = new LinkedHashMap<String, Set<String>>();
+        Objects.requireNonNull(apiKeys, "api.keys").forEach((key, allowed) -> {
+            require(key != null && key.length() >= 8, "api.keys: every key must have at least 8 characters");
+            require(allowed != null && !allowed.isEmpty(), "api.keys: a key has no topics; use [\"*\"] for all");
+            copy.put(key, Set.copyOf(allowed));
+        });
+        apiKeys = Map.copyOf(copy);
+        blobContentTypes = List.copyOf(Objects.requireNonNull(blobContentTypes, "api.blob-content-types"));
+        blobContentTypes.forEach(t -> require(
+                t.matches("[a-z0-9.+-]+/([a-z0-9.+-]+|\\*)"),
+                "api.blob-content-types has an invalid media type: " + t));
+        for (String topic : schemas.keySet()) {
+            require(allTopics(routes, topics).contains(topic), "api.schemas." + topic + " names an unknown topic");
+        }
+    }
+
+    /** Defaults: the original demos' routes, port 8080, 16 MiB bodies, 5 s timeout. */
+    public static ApiConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the {@code api:} section of a loaded file. {@code api.topics} defaults to every topic under {@code
+     * topics:}; schema paths are taken as written (relative to the working directory).
+     *
+     * @throws io.streamloader.core.config.ConfigException listing every problem, each with its key path
+     */
+    public static ApiConfig from(StreamloaderConfig file) {
+        var problems = new ConfigProblems();
+        var node = file.api().bind(problems);
+        var topics = file.topics().stream().map(TopicSettings::name).toList();
+        ApiConfig config = from(node, topics);
+        node.finish();
+        problems.throwIfAny("streamloader.yaml");
+        return config;
+    }
+
+    /**
+     * Binds an {@code api:} node; problems (including the record's own validation) go to the node, and the defaults
+     * are returned when there are any. Call {@link ConfigNode#finish()} afterwards to reject unknown keys.
+     */
+    public static ApiConfig from(ConfigNode node, List<String> fileTopics) {
+        var d = defaults();
+        var b = builder()
+                .host(node.string("host", d.host()))
+                .port(node.integer("port", d.port(), 0, 65535))
+                .topics(node.stringList("topics", fileTopics))
+                .maxBodyBytes(node.bytes("max-body-bytes", d.maxBodyBytes()))
+                .maxInFlightBytes(node.bytes("max-in-flight-bytes", d.maxInFlightBytes()))
+                .requestTimeout(node.duration("request-timeout", d.requestTimeout()))
+                .retryAfter(node.duration("retry-after", d.retryAfter()))
+                .idField(node.string("id-field", d.idField().orElse("")))
+                .keyField(node.string("key-field", d.keyField().orElse("")))
+                .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()));
+        Map<String, String> routes = node.flatStringMap("routes");
+        if (node.isPresent() && !routes.isEmpty()) {
+            b.routes(routes);
+        }
+        node.flatStringMap("schemas").forEach((topic, file) -> b.schema(topic, Path.of(file)));
+        // keys are named entries so the secret itself is a value, which ${ENV} interpolation reaches (keys are not)
+        node.section("keys")
+                .sections()
+                .forEach((name, entry) -> b.apiKey(
+                        entry.requiredString("key"), new LinkedHashSet<>(entry.stringList("topics", List.of("*")))));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            node.problem(e.getMessage());
+            return d;
+        }
+    }
+
+    /** Every topic the API writes to: the routes' topics and {@link #topics()}, sorted. */
+    public Set<String> allTopics() {
+        return allTopics(routes, topics);
+    }
+
+    /** Whether {@code apiKeys} is non-empty, i.e. requests must authenticate. */
+    public boolean authenticationEnabled() {
+        return !apiKeys.isEmpty();
+    }
+
+    /** {@link #retryAfter()} in whole seconds as {@code Retry-After} wants it, at least 1. */
+    public long retryAfterSeconds() {
+        return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    }
+
+    @Override
+    public String toString() {
+        return "ApiConfig[host=" + host + ", port=" + port + ", routes=" + routes + ", topics=" + topics
+                + ", maxBodyBytes=" + maxBodyBytes + ", maxInFlightBytes=" + maxInFlightBytes + ", requestTimeout="
+                + requestTimeout + ", retryAfter=" + retryAfter + ", idField=" + idField + ", keyField=" + keyField
+                + ", schemas=" + schemas + ", apiKeys=" + apiKeys.size() + " (masked), blobContentTypes="
+                + blobContentTypes + "]";
+    }
+
+    private static Set<String> allTopics(Map<String, String> routes, List<String> topics) {
+        var all = new TreeSet<>(routes.values());
+        all.addAll(topics);
+        return all;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Mutable builder starting from the defaults. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private Map<String, String> routes =
+                new LinkedHashMap<>(Map.of("/somedata", "somedata", "/footdata", "footdata", "/events", "events"));
+        private List<String> topics = new ArrayList<>();
+        private long maxBodyBytes = 16L << 20;
+        private long maxInFlightBytes = 64L << 20;
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration retryAfter = Duration.ofSeconds(1);
+        private String idField = "id";
+        private String keyField = "";
+        private Map<String, Path> schemas = new LinkedHashMap<>();
+        private Map<String, Set<String>> apiKeys = new LinkedHashMap<>();
+        private List<String> blobContentTypes = new ArrayList<>(List.of(
+                "application/octet-stream",
+                "image/*",
+                "audio/*",
+                "video/*",
+                "application/pdf",
+                "application/zip",
+                "application/gzip",
+                "application/msgpack"));
+
+        private Builder() {}
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder routes(Map<String, String> v) {
+            routes = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        public Builder route(String path, String topic) {
+            routes.put(path, topic);
+            return this;
+        }
+
+        public Builder topics(List<String> v) {
+            topics = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder maxBodyBytes(long v) {
+            maxBodyBytes = v;
+            return this;
+        }
+
+        public Builder maxInFlightBytes(long v) {
+            maxInFlightBytes = v;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = v;
+            return this;
+        }
+
+        public Builder retryAfter(Duration v) {
+            retryAfter = v;
+            return this;
+        }
+
+        public Builder idField(String v) {
+            idField = v;
+            return this;
+        }
+
+        public Builder keyField(String v) {
+            keyField = v;
+            return this;
+        }
+
+        public Builder schema(String topic, Path file) {
+            schemas.put(topic, file);
+            return this;
+        }
+
+        public Builder apiKey(String key, Set<String> allowedTopics) {
+            apiKeys.put(key, new LinkedHashSet<>(allowedTopics));
+            return this;
+        }
+
+        public Builder blobContentTypes(List<String> v) {
+            blobContentTypes = new ArrayList<>(v);
+            return this;
+        }
+
+        public ApiConfig build() {
+            return new ApiConfig(
+                    host,
+                    port,
+                    routes,
+                    topics,
+                    maxBodyBytes,
+                    maxInFlightBytes,
+                    requestTimeout,
+                    retryAfter,
+                    Optional.ofNullable(idField),
+                    Optional.ofNullable(keyField),
+                    schemas,
+                    apiKeys,
+                    blobContentTypes);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.streamloader.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A binary body as one event: the bytes unchanged, the content type preserved, and metadata from query parameters and
+ * {@code X-Meta-*} headers (headers win) carried as Kafka headers {@code meta.<name>}.
+ */
+final class Blobs {
+
+    static final String META_PREFIX = "meta.";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
+    private static final int MAX_ENTRIES = 32;
+    private static final int MAX_VALUE = 1024;
+
+    private Blobs() {}
+
+    static PendingEvent event(IncomingBody body) {
+        var meta = new LinkedHashMap<String, String>();
+        body.query().forEach((name, values) -> put(meta, name.toLowerCase(java.util.Locale.ROOT), last(values)));
+        body.metaHeaders().forEach((name, value) -> put(meta, name, value));
+        String id = body.idempotencyKey()
+                .map(k -> EventIds.checkClientId(k, "Idempotency-Key"))
+                .orElseGet(EventIds::uuidV7);
+        return new PendingEvent(
+                id,
+                id.getBytes(StandardCharsets.UTF_8),
+                body.bytes(),
+                body.contentType().orElse("application/octet-stream"),
+                meta);
+    }
+
+    private static void put(Map<String, String> meta, String name, String value) {
+        if (!NAME.matcher(name).matches()) {
+            throw ApiProblem.badRequest("metadata name '" + abbreviate(name) + "' must match [a-z0-9_.-]{1,64}")
+                    .with("field", name);
+        }
+        if (value.length() > MAX_VALUE || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ApiProblem.badRequest("metadata '" + name + "' must be at most " + MAX_VALUE
+                            + " characters without control characters")
+                    .with("field", name);
+        }
+        meta.put(META_PREFIX + name, value);
+        if (meta.size() > MAX_ENTRIES) {
+            throw ApiProblem.badRequest("at most " + MAX_ENTRIES + " metadata entries are allowed")
+                    .with("limit", MAX_ENTRIES);
+        }
+    }
+
+    private static String last(List<String> values) {
+        return values.isEmpty() ? "" : values.get(values.size() - 1);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}

@@ -1,0 +1,122 @@
+package io.streamloader.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamloader.core.config.ConfigException;
+import io.streamloader.core.config.ConfigLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ApiConfigTest {
+
+    @Test
+    void defaults() {
+        var c = ApiConfig.from(ConfigLoader.parse("topics:\n  clicks: {}\n", Map.of()));
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.routes()).isEqualTo(Map.of("/somedata", "somedata", "/footdata", "footdata", "/events", "events"));
+        assertThat(c.topics()).containsExactly("clicks");
+        assertThat(c.allTopics()).containsExactly("clicks", "events", "footdata", "somedata");
+        assertThat(c.maxBodyBytes()).isEqualTo(16L << 20);
+        assertThat(c.maxInFlightBytes()).isEqualTo(64L << 20);
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.idField()).contains("id");
+        assertThat(c.keyField()).isEmpty();
+        assertThat(c.schemas()).isEmpty();
+        assertThat(c.authenticationEnabled()).isFalse();
+        assertThat(c.blobContentTypes()).contains("image/*", "application/octet-stream");
+    }
+
+    @Test
+    void everyKeyMapped() {
+        var yaml = """
+                topics:
+                  fleet: {}
+                  pictures: {}
+                api:
+                  host: 127.0.0.1
+                  port: 9090
+                  routes:
+                    /telemetry: fleet
+                  topics: [pictures]
+                  max-body-bytes: 1MiB
+                  max-in-flight-bytes: 8MiB
+                  request-timeout: 2s
+                  retry-after: 3s
+                  id-field: event_id
+                  key-field: vin
+                  schemas:
+                    fleet: schemas/fleet.json
+                  keys:
+                    fleet-client:
+                      key: ${API_KEY}
+                      topics: [fleet, pictures]
+                  blob-content-types: [image/png]
+                """;
+        var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of("API_KEY", "k-123456789")));
+        assertThat(c)
+                .isEqualTo(new ApiConfig(
+                        "127.0.0.1",
+                        9090,
+                        Map.of("/telemetry", "fleet"),
+                        List.of("pictures"),
+                        1L << 20,
+                        8L << 20,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(3),
+                        Optional.of("event_id"),
+                        Optional.of("vin"),
+                        Map.of("fleet", Path.of("schemas/fleet.json")),
+                        Map.of("k-123456789", Set.of("fleet", "pictures")),
+                        List.of("image/png")));
+        assertThat(c.toString()).doesNotContain("k-123456789");
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsKey() {
+        var yaml = """
+                api:
+                  port: 70000
+                  request-timout: 2s
+                  max-body-bytes: lots
+                """;
+        assertThatThrownBy(() -> ApiConfig.from(ConfigLoader.parse(yaml, Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.contains("api.port"))
+                        .anyMatch(p -> p.contains("api.request-timout"))
+                        .anyMatch(p -> p.contains("api.max-body-bytes")));
+    }
+
+    @Test
+    void recordValidationNamesTheKey() {
+        assertThatThrownBy(() -> ApiConfig.builder().route("/health", "x").build())
+                .hasMessageContaining("api.routes");
+        assertThatThrownBy(() ->
+                        ApiConfig.builder().maxBodyBytes(10).maxInFlightBytes(5).build())
+                .hasMessageContaining("api.max-in-flight-bytes");
+        assertThatThrownBy(
+                        () -> ApiConfig.builder().topics(List.of("bad topic")).build())
+                .hasMessageContaining("api.topics");
+        assertThatThrownBy(
+                        () -> ApiConfig.builder().apiKey("short", Set.of("*")).build())
+                .hasMessageContaining("api.keys");
+    }
+
+    @Test
+    void uuidV7HasVersionAndVariantBitsAndIsTimeOrdered() throws Exception {
+        String a = EventIds.uuidV7();
+        Thread.sleep(2);
+        String b = EventIds.uuidV7();
+        assertThat(java.util.UUID.fromString(a).version()).isEqualTo(7);
+        assertThat(java.util.UUID.fromString(a).variant()).isEqualTo(2);
+        assertThat(a.substring(0, 13)).isLessThan(b.substring(0, 13));
+    }
+}

@@ -1,0 +1,83 @@
+package io.streamloader.sink.postgres;
+
+import io.minio.errors.MinioException;
+import io.streamloader.spi.RetriableSinkException;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import java.util.Set;
+import org.flywaydb.core.api.FlywayException;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Type {@code postgres-minio}: blobs in an S3 bucket, one metadata row per event in PostgreSQL. {@link #create} makes
+ * the bucket if missing and runs the Flyway migrations (the sink's table, then the operator's locations) before the
+ * first write. Stateless.
+ */
+public final class PostgresMinioSinkFactory implements SinkFactory {
+    public static final String TYPE = "postgres-minio";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresMinioSinkFactory.class);
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void validate(SinkContext context) {
+        PostgresMinioConfig.from(context);
+    }
+
+    @Override
+    public Set<String> secretKeys() {
+        return PostgresMinioConfig.SECRET_KEYS;
+    }
+
+    @Override
+    public Sink create(SinkContext context) {
+        PostgresMinioConfig config = PostgresMinioConfig.from(context);
+        // The plugin's own loader: Hibernate and Flyway find their services and migrations through it.
+        ClassLoader loader = PostgresMinioSinkFactory.class.getClassLoader();
+        String name = context.name();
+        BlobStore store = new BlobStore(config);
+        BlobUploader uploader = new BlobUploader(name, store, config.uploadConcurrency());
+        RowWriter rows = null;
+        try {
+            if (config.createBucket()) {
+                store.ensureBucket();
+            }
+            PGSimpleDataSource dataSource = Database.dataSource(config, name);
+            Database.migrate(config, dataSource, loader);
+            rows = RowWriter.create(name, dataSource, config.jdbcBatchSize(), loader);
+            LOG.info("sink {} started: {}", name, config);
+            return new PostgresMinioSink(
+                    name,
+                    new EventPreparer(config.bucket(), config.keyTemplate(), config.blobFields()),
+                    uploader,
+                    rows);
+        } catch (MinioException | RuntimeException e) {
+            uploader.close();
+            if (rows != null) {
+                rows.close();
+            }
+            throw startFailure(name, e);
+        }
+    }
+
+    private static RuntimeException startFailure(String name, Exception e) {
+        if (e instanceof MinioException && Triage.s3(e) != Triage.S3Outcome.PERMANENT) {
+            return new RetriableSinkException("sink " + name + ": S3 not reachable at start: " + e.getMessage(), e);
+        }
+        if (e instanceof FlywayException && Triage.sql(e) == Triage.SqlOutcome.RETRY_BATCH) {
+            return new RetriableSinkException(
+                    "sink " + name + ": PostgreSQL not reachable at start: " + Triage.sqlReason(e), e);
+        }
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        return new IllegalStateException("sink " + name + " failed to start: " + e.getMessage(), e);
+    }
+}

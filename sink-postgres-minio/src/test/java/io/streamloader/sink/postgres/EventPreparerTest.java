@@ -1,0 +1,114 @@
+package io.streamloader.sink.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamloader.spi.Event;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventPreparerTest {
+    private static final Instant T = Instant.parse("2026-11-02T10:15:30.123Z");
+
+    private static Event json(String id, String value) {
+        return new Event(id, "fleet", 2, 41, T, null, value.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void aJsonEventWithoutBlobFieldsIsKeptAsItIs() {
+        var preparer = new EventPreparer("b", KeyTemplate.parse("{topic}/{id}"), List.of());
+        String value = "{\"vin\":\"ABC\",\"speed\":85.6,\"model\":\"'); DROP TABLE diag;--\"}";
+        PreparedEvent p = preparer.prepare(json("e1", value));
+        assertThat(p.attributes()).isEqualTo(value);
+        assertThat(p.blobs()).isEmpty();
+        EventRow row = p.row(T);
+        assertThat(row.id()).isEqualTo("e1");
+        assertThat(row.objectKey()).isNull();
+    }
+
+    @Test
+    void invalidJsonFailsWithAReason() {
+        var preparer = new EventPreparer("b", KeyTemplate.parse("{topic}/{id}"), List.of());
+        assertThatThrownBy(() -> preparer.prepare(json("e1", "{\"a\":")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("value is not valid JSON");
+        assertThatThrownBy(() -> preparer.prepare(json("e1", "{} {}"))).hasMessageContaining("text after");
+        assertThatThrownBy(() -> preparer.prepare(json("e1", ""))).hasMessageContaining("empty");
+    }
+
+    @Test
+    void aBinaryEventIsOneBlobKeyedFromItsMetadata() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 3};
+        Event event = new Event(
+                "id-1",
+                "images",
+                0,
+                5,
+                T,
+                null,
+                png,
+                Map.of(
+                        "meta.customer_id",
+                        "7",
+                        "meta.uuid",
+                        "3f2b",
+                        "sl-event-id",
+                        "id-1",
+                        "content-type",
+                        "image/png"),
+                "image/png");
+        var preparer = new EventPreparer("bucket", KeyTemplate.parse("{customer_id}/{uuid}"), List.of());
+        PreparedEvent p = preparer.prepare(event);
+        assertThat(p.attributes())
+                .isIn("{\"customer_id\":\"7\",\"uuid\":\"3f2b\"}", "{\"uuid\":\"3f2b\",\"customer_id\":\"7\"}");
+        assertThat(p.blobs()).singleElement().satisfies(blob -> {
+            assertThat(blob.stored()).isEqualTo(new StoredBlob("bucket", "7/3f2b", png.length, sha256(png)));
+            assertThat(blob.bytes()).isEqualTo(png);
+            assertThat(blob.contentType()).isEqualTo("image/png");
+        });
+        assertThat(p.row(T).objectKey()).isEqualTo("7/3f2b");
+    }
+
+    @Test
+    void aBinaryEventMissingAKeyVariableFails() {
+        Event event = new Event("id-1", "images", 0, 5, T, null, new byte[] {1}, Map.of(), "image/png");
+        var preparer = new EventPreparer("bucket", KeyTemplate.parse("{customer_id}/{uuid}"), List.of());
+        assertThatThrownBy(() -> preparer.prepare(event)).hasMessageContaining("needs 'customer_id'");
+    }
+
+    @Test
+    void base64FieldsBecomeBlobsAndReferences() throws Exception {
+        byte[] front = "front-bytes".getBytes(StandardCharsets.UTF_8);
+        String value = "{\"uuid\":\"u1\",\"customer_id\":3,\"front\":\""
+                + Base64.getEncoder().encodeToString(front) + "\",\"back\":null}";
+        var preparer =
+                new EventPreparer("bk", KeyTemplate.parse("{customer_id}/{uuid}/{field}"), List.of("front", "back"));
+        PreparedEvent p = preparer.prepare(json("e9", value));
+        StoredBlob stored = new StoredBlob("bk", "3/u1/front", front.length, sha256(front));
+        assertThat(p.blobs())
+                .singleElement()
+                .satisfies(b -> assertThat(b.stored()).isEqualTo(stored));
+        assertThat(p.attributes())
+                .isEqualTo("{\"uuid\":\"u1\",\"customer_id\":3,\"front\":{\"bucket\":\"bk\",\"key\":\"3/u1/front\","
+                        + "\"size\":11,\"sha256\":\"" + stored.sha256() + "\"},\"back\":null}");
+    }
+
+    @Test
+    void aBlobFieldThatIsNotBase64TextFails() {
+        var preparer = new EventPreparer("bk", KeyTemplate.parse("{topic}/{id}"), List.of("img"));
+        assertThatThrownBy(() -> preparer.prepare(json("e1", "{\"img\":42}")))
+                .hasMessage("blob field 'img' must be a base64 string, was number");
+        assertThatThrownBy(() -> preparer.prepare(json("e1", "{\"img\":\"***\"}")))
+                .hasMessageStartingWith("blob field 'img' is not base64");
+    }
+}

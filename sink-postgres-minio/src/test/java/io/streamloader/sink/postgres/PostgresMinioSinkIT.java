@@ -1,0 +1,241 @@
+package io.streamloader.sink.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamloader.spi.Event;
+import io.streamloader.spi.EventFailure;
+import io.streamloader.spi.FailureKind;
+import io.streamloader.spi.RetriableSinkException;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.WriteResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sink against the devstack PostgreSQL and S3 server, without Kafka. */
+class PostgresMinioSinkIT {
+    private static final Instant T = Instant.parse("2026-11-02T10:15:30.123456Z");
+
+    private final List<Sink> sinks = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        sinks.forEach(Sink::close);
+    }
+
+    private Sink sink(TestingStores stores, Map<String, String> extra) {
+        Sink sink = new PostgresMinioSinkFactory().create(new SinkContext("archive", stores.config(extra)));
+        sinks.add(sink);
+        return sink;
+    }
+
+    private static Event json(String id, long offset, String value) {
+        return new Event(
+                id,
+                "fleet",
+                1,
+                offset,
+                T,
+                ("k-" + id).getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8),
+                Map.of(Event.ID_HEADER, id),
+                "application/json");
+    }
+
+    private static Event image(String id, long offset, String customer, String uuid, byte[] png) {
+        return new Event(
+                id,
+                "images",
+                0,
+                offset,
+                T,
+                null,
+                png,
+                Map.of("meta.customer_id", customer, "meta.uuid", uuid, "content-type", "image/png"),
+                "image/png");
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    void storesEveryColumnAndUpsertsByIdKeepingTheFirstReceivedAt() throws Exception {
+        TestingStores stores = new TestingStores("cols");
+        Sink sink = sink(stores, Map.of());
+        String value = "{\"vin\":\"V1\",\"speed\":85.6,\"note\":\"it's \\\"quoted\\\" '); DROP TABLE diag;--\"}";
+        assertThat(sink.write(List.of(json("e1", 41, value), json("e2", 42, "[1,2]")))
+                        .isSuccess())
+                .isTrue();
+
+        Map<String, Object> row =
+                stores.query("select * from events where id = 'e1'").getFirst();
+        assertThat(row)
+                .containsEntry("topic", "fleet")
+                .containsEntry("kafka_partition", 1)
+                .containsEntry("kafka_offset", 41L)
+                .containsEntry("kafka_key", "k-e1")
+                .containsEntry("content_type", "application/json")
+                .containsEntry("bucket", null)
+                .containsEntry("object_key", null);
+        assertThat(stores.query("select to_char(event_time at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                        + " as t from events where id = 'e1'"))
+                .containsExactly(Map.of("t", T.toString()));
+        assertThat(stores.query("select attributes ->> 'note' as note, (attributes ->> 'speed')::float8 as speed"
+                        + " from events where id = 'e1'"))
+                .containsExactly(Map.of("note", "it's \"quoted\" '); DROP TABLE diag;--", "speed", 85.6));
+        Object firstReceived = stores.query("select received_at from events where id = 'e1'")
+                .getFirst()
+                .get("received_at");
+
+        Thread.sleep(20);
+        assertThat(sink.write(List.of(json("e1", 99, "{\"vin\":\"V1\",\"speed\":1}"), json("e1", 100, "{\"v\":2}")))
+                        .isSuccess())
+                .as("the same id twice in one batch: the last copy wins")
+                .isTrue();
+        assertThat(stores.count("select count(*) from events")).isEqualTo(2);
+        assertThat(stores.query("select kafka_offset, attributes::text as a, received_at from events where id = 'e1'"))
+                .containsExactly(Map.of("kafka_offset", 100L, "a", "{\"v\": 2}", "received_at", firstReceived));
+    }
+
+    @Test
+    void storesABinaryEventAsAnObjectThenItsRow() throws Exception {
+        TestingStores stores = new TestingStores("bin");
+        Sink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
+        byte[] png = random(50_000, 1);
+        String uuid = "3f2b2c1e-0000-4000-8000-000000000001";
+        assertThat(sink.write(List.of(image("i1", 0, "7", uuid, png))).isSuccess())
+                .isTrue();
+
+        assertThat(stores.object("7/" + uuid)).isEqualTo(png);
+        assertThat(stores.query("select bucket, object_key, object_size, object_sha256, attributes::text as a,"
+                        + " content_type from events where id = 'i1'"))
+                .containsExactly(Map.of(
+                        "bucket",
+                        stores.bucket,
+                        "object_key",
+                        "7/" + uuid,
+                        "object_size",
+                        50_000L,
+                        "object_sha256",
+                        TestingStores.sha256(png),
+                        "a",
+                        "{\"uuid\": \"" + uuid + "\", \"customer_id\": \"7\"}",
+                        "content_type",
+                        "image/png"));
+    }
+
+    @Test
+    void base64FieldsBecomeObjectsReferencedFromTheAttributes() throws Exception {
+        TestingStores stores = new TestingStores("b64");
+        Sink sink = sink(stores, Map.of("blob.fields", "image_data", "s3.key-template", "{customer_id}/{uuid}"));
+        byte[] png = random(3000, 2);
+        String value = "{\"uuid\":\"u-1\",\"customer_id\":1,\"image_data\":\""
+                + Base64.getEncoder().encodeToString(png) + "\"}";
+        assertThat(sink.write(List.of(json("j1", 0, value))).isSuccess()).isTrue();
+
+        assertThat(stores.object("1/u-1")).isEqualTo(png);
+        assertThat(stores.query(
+                        "select attributes -> 'image_data' ->> 'key' as k, (attributes ->> 'uuid') is not null as has_uuid,"
+                                + " object_key from events"))
+                .containsExactly(Map.of("k", "1/u-1", "has_uuid", true, "object_key", "1/u-1"));
+    }
+
+    @Test
+    void refusedRowsAreDeadLetteredWithTheirObjectsRemovedAndTheOthersStored() throws Exception {
+        TestingStores stores = new TestingStores("refuse");
+        Sink sink = sink(
+                stores,
+                Map.of(
+                        "s3.key-template",
+                        "{customer_id}/{uuid}",
+                        "migrations.locations",
+                        TestingStores.examples("images")));
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String uuid = i == 4 ? "not-a-uuid" : "00000000-0000-4000-8000-00000000000" + i;
+            batch.add(image("i" + i, i, "1", uuid, random(1000, i)));
+        }
+        batch.add(json("bad-json", 10, "{\"broken\":"));
+        WriteResult result = sink.write(batch);
+
+        assertThat(result.failures()).hasSize(2);
+        EventFailure refused = result.failures().stream()
+                .filter(f -> f.event().id().equals("i4"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.kind()).isEqualTo(FailureKind.PERMANENT);
+        assertThat(refused.reason()).contains("invalid input syntax for type uuid");
+        assertThat(refused.errorClass()).isEqualTo("postgres_rejected");
+        EventFailure badJson = result.failures().stream()
+                .filter(f -> f.event().id().equals("bad-json"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(badJson.reason()).startsWith("value is not valid JSON");
+
+        assertThat(stores.count("select count(*) from image_storage")).isEqualTo(9);
+        assertThat(stores.objectKeys()).hasSize(9).doesNotContain("1/not-a-uuid");
+        assertThat(stores.query("select image_address from image_storage where customer_id = 1 order by uuid limit 1"))
+                .containsExactly(Map.of("image_address", "1/00000000-0000-4000-8000-000000000000"));
+    }
+
+    @Test
+    void postgresDownFailsTheBatchAsRetryableWithoutRowsAndRecovers() throws Exception {
+        TestingStores stores = new TestingStores("pgdown");
+        Sink sink = sink(stores, Map.of());
+        assertThat(sink.write(List.of(image("a", 0, "1", "u", new byte[] {1}))).isSuccess())
+                .isTrue();
+        stores.postgres.stop();
+        try {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> sink.write(List.of(image("b", 1, "1", "u", new byte[] {2}))))
+                    .isInstanceOf(RetriableSinkException.class)
+                    .hasMessageContaining("PostgreSQL unavailable");
+            assertThat((System.nanoTime() - started) / 1_000_000_000.0).isLessThan(15.0);
+        } finally {
+            stores.postgres.start();
+        }
+        assertThat(sink.write(List.of(image("b", 1, "1", "u", new byte[] {2}))).isSuccess())
+                .isTrue();
+        assertThat(stores.count("select count(*) from events")).isEqualTo(2);
+    }
+
+    @Test
+    void s3DownFailsTheBatchAsRetryableBeforeAnyRowAndRecovers() throws Exception {
+        TestingStores stores = new TestingStores("s3down");
+        Sink sink = sink(stores, Map.of());
+        stores.s3.stop();
+        try {
+            assertThatThrownBy(() -> sink.write(List.of(image("a", 0, "1", "u", new byte[] {1}), json("j", 1, "{}"))))
+                    .isInstanceOf(RetriableSinkException.class)
+                    .hasMessageContaining("S3 unreachable");
+            assertThat(stores.count("select count(*) from events")).isZero();
+        } finally {
+            stores.s3.start();
+        }
+        assertThat(sink.write(List.of(image("a", 0, "1", "u", new byte[] {1}), json("j", 1, "{}")))
+                        .isSuccess())
+                .isTrue();
+        assertThat(stores.count("select count(*) from events")).isEqualTo(2);
+        assertThat(stores.objectKeys()).containsExactly("images/a");
+    }
+
+    @Test
+    void startingFailsAsRetryableWhileTheDatabaseIsUnreachable() {
+        TestingStores stores = new TestingStores("nodb");
+        Map<String, String> config = stores.config(Map.of("jdbc.url", "jdbc:postgresql://127.0.0.1:1/postgres"));
+        assertThatThrownBy(() -> new PostgresMinioSinkFactory().create(new SinkContext("archive", config)))
+                .isInstanceOf(RetriableSinkException.class)
+                .hasMessageContaining("PostgreSQL not reachable");
+    }
+}
