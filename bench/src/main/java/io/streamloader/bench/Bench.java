@@ -3,6 +3,7 @@ package io.streamloader.bench;
 import io.streamloader.bench.api.ApiBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
+import io.streamloader.bench.rollup.RollupBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks against devstack services. Each prints a table; run on an otherwise idle machine.",
-        subcommands = {PipelineBench.class, ApiBench.class, PostgresBench.class})
+        subcommands = {PipelineBench.class, ApiBench.class, PostgresBench.class, RollupBench.class})
 public final class Bench {
 
     public static void main(String[] args) {
