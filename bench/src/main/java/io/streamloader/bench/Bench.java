@@ -1,6 +1,8 @@
 package io.streamloader.bench;
 
 import io.streamloader.bench.api.ApiBench;
+import io.streamloader.bench.elasticsearch.ElasticsearchBench;
+import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
 import io.streamloader.bench.rollup.RollupBench;
@@ -12,7 +14,14 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks against devstack services. Each prints a table; run on an otherwise idle machine.",
-        subcommands = {PipelineBench.class, ApiBench.class, PostgresBench.class, RollupBench.class})
+        subcommands = {
+            PipelineBench.class,
+            ApiBench.class,
+            ElasticsearchBench.class,
+            MongoBench.class,
+            PostgresBench.class,
+            RollupBench.class
+        })
 public final class Bench {
 
     public static void main(String[] args) {

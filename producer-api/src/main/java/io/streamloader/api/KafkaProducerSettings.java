@@ -15,8 +15,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       request timeout and buys most of the batching.
  *   <li>{@code buffer.memory=64 MiB}, the default {@code api.max-in-flight-bytes}: what the API admits fits the
  *       producer's buffer, and both fit a 512 MiB heap.
- *   <li>{@code max.block.ms} at most 1 s: with no broker metadata or a full buffer, {@code send()} fails fast and the
- *       client gets 503 instead of a hanging request.
+ *   <li>{@code max.block.ms} half the request timeout, at most 2.5 s: with no broker metadata or a full buffer, {@code
+ *       send()} fails within the request's time and the client gets 503 instead of a hanging request; enough for a
+ *       first metadata fetch on a busy machine.
  *   <li>{@code delivery.timeout.ms} at least the request timeout: Kafka keeps retrying for as long as the client
  *       waits, so a slow broker is not turned into an error earlier than necessary.
  * </ol>
@@ -38,7 +39,7 @@ public final class KafkaProducerSettings {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(1000L, timeoutMs));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(1L, Math.min(2500L, timeoutMs / 2)));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, kafkaRequestTimeout);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeoutMs, kafkaRequestTimeout + linger));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

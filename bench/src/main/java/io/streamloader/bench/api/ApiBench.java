@@ -70,8 +70,11 @@ public final class ApiBench implements Callable<Integer> {
             String url = "http://127.0.0.1:" + awaitReady(api);
             String path = "/topics/" + topic;
             generate(url, path, 10_000, 1, 32); // warm-up: JIT, connections, producer metadata
+            var cpu = new Cpu(api);
             Map<String, String> single = generate(url, path, singleRequests, 1, singleConcurrency);
+            cpu.measure(single);
             Map<String, String> batched = generate(url, path, batchRequests, batch, batchConcurrency);
+            cpu.measure(batched);
             long rawEvents = batchRequests * batch;
             Map<String, String> raw = ChildJvm.run(
                     heap,
@@ -97,7 +100,9 @@ public final class ApiBench implements Callable<Integer> {
                     "events/s",
                     "p50 ms",
                     "p99 ms",
-                    "failed");
+                    "failed",
+                    "API CPU µs/req",
+                    "broker CPU µs/event");
             row(table, "single-event POST (c=" + singleConcurrency + ")", single);
             row(table, batch + "-event POST (c=" + batchConcurrency + ")", batched);
             table.row(
@@ -109,7 +114,9 @@ public final class ApiBench implements Callable<Integer> {
                     fmt(raw.get("eps")),
                     "-",
                     "-",
-                    raw.get("failed"));
+                    raw.get("failed"),
+                    "-",
+                    "-");
             table.row(
                     "raw kafka-clients (API settings) #2",
                     "-",
@@ -119,7 +126,9 @@ public final class ApiBench implements Callable<Integer> {
                     fmt(rawLarge.get("eps")),
                     "-",
                     "-",
-                    rawLarge.get("failed"));
+                    rawLarge.get("failed"),
+                    "-",
+                    "-");
             System.out.println();
             System.out.printf(
                     "producer-api ingest: %d-byte clickstream events, topic with %d partitions, acks=all,"
@@ -242,7 +251,40 @@ public final class ApiBench implements Callable<Integer> {
                 fmt(r.get("eps")),
                 r.get("p50"),
                 r.get("p99"),
-                r.get("failed"));
+                r.get("failed"),
+                r.get("apiCpuPerRequest"),
+                r.get("brokerCpuPerEvent"));
+    }
+
+    /**
+     * CPU time of the API process and of this JVM (the broker) per phase: unlike rates, comparable on a busy machine
+     * because it counts only the work done, not the waiting for a core.
+     */
+    private static final class Cpu {
+        private final ProcessHandle api;
+        private long apiNanos;
+        private long brokerNanos;
+
+        Cpu(Process api) {
+            this.api = api.toHandle();
+            apiNanos = nanos(this.api);
+            brokerNanos = nanos(ProcessHandle.current());
+        }
+
+        void measure(Map<String, String> phase) {
+            long a = nanos(api);
+            long b = nanos(ProcessHandle.current());
+            double requests = Double.parseDouble(phase.get("sent"));
+            double events = Double.parseDouble(phase.get("events"));
+            phase.put("apiCpuPerRequest", String.format(Locale.ROOT, "%.0f", (a - apiNanos) / 1e3 / requests));
+            phase.put("brokerCpuPerEvent", String.format(Locale.ROOT, "%.1f", (b - brokerNanos) / 1e3 / events));
+            apiNanos = a;
+            brokerNanos = b;
+        }
+
+        private static long nanos(ProcessHandle p) {
+            return p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        }
     }
 
     private static String fmt(String number) {

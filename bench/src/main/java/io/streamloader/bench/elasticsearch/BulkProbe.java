@@ -1,0 +1,194 @@
+package io.streamloader.bench.elasticsearch;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamloader.bench.ChildJvm;
+import io.streamloader.core.pipeline.BatchPolicy;
+import io.streamloader.core.pipeline.RetryPolicy;
+import io.streamloader.core.pipeline.RunnerHealth;
+import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.sink.elasticsearch.ElasticsearchSinkFactory;
+import io.streamloader.spi.Event;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.WriteResult;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.http.HttpHost;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.entity.NByteArrayEntity;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseListener;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * Child-JVM side of {@link ElasticsearchBench}. {@code raw}: NDJSON {@code _bulk} of the benchmark documents straight
+ * from memory through the low-level RestClient, {@code batch} documents per request, {@code inFlight} requests at a
+ * time. {@code pipeline}: the same documents from Kafka through a SinkRunner into the elasticsearch sink. Both print a
+ * RESULT line timed from the first request (or write) to the last acknowledgement.
+ */
+public final class BulkProbe {
+    private static volatile long firstNanos;
+    private static volatile long lastNanos;
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String url = args[1];
+        String index = args[2];
+        long count = Long.parseLong(args[3]);
+        int size = Integer.parseInt(args[4]);
+        int batch = Integer.parseInt(args[5]);
+        int parallel = Integer.parseInt(args[6]);
+        long bytes = "raw".equals(mode)
+                ? raw(url, index, count, size, batch, parallel)
+                : pipeline(args[7], args[8], url, index, count, batch, parallel);
+        System.out.printf(
+                "RESULT records=%d bytes=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
+                count,
+                bytes,
+                (lastNanos - firstNanos) / 1e9,
+                ChildJvm.peakRssMib(),
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    private static long raw(String url, String index, long count, int size, int batch, int inFlight) throws Exception {
+        ContentType ndjson = ContentType.create("application/x-ndjson");
+        long bytes = 0;
+        try (RestClient client = RestClient.builder(HttpHost.create(url)).build()) {
+            Deque<CompletableFuture<Response>> pending = new ArrayDeque<>();
+            firstNanos = System.nanoTime();
+            for (long from = 0; from < count; from += batch) {
+                ByteArrayOutputStream body = new ByteArrayOutputStream(batch * (size + 64));
+                for (long i = from; i < Math.min(count, from + batch); i++) {
+                    byte[] doc = BenchDocs.doc(i, size);
+                    bytes += doc.length;
+                    body.writeBytes(("{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"" + BenchDocs.id(i) + "\"}}\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    body.writeBytes(doc);
+                    body.write('\n');
+                }
+                while (pending.size() >= inFlight) {
+                    check(pending.poll().get());
+                }
+                Request request = new Request("POST", "/_bulk");
+                request.addParameter("filter_path", "errors");
+                request.setEntity(new NByteArrayEntity(body.toByteArray(), ndjson));
+                CompletableFuture<Response> future = new CompletableFuture<>();
+                client.performRequestAsync(request, new ResponseListener() {
+                    @Override
+                    public void onSuccess(Response response) {
+                        future.complete(response);
+                    }
+
+                    @Override
+                    public void onFailure(Exception e) {
+                        future.completeExceptionally(e);
+                    }
+                });
+                pending.add(future);
+            }
+            while (!pending.isEmpty()) {
+                check(pending.poll().get());
+            }
+            lastNanos = System.nanoTime();
+        }
+        return bytes;
+    }
+
+    private static void check(Response response) throws Exception {
+        String body = EntityUtils.toString(response.getEntity());
+        if (!body.contains("\"errors\":false")) {
+            throw new IllegalStateException("bulk request had errors: " + body);
+        }
+    }
+
+    private static long pipeline(
+            String bootstrap, String topic, String url, String index, long count, int batch, int workers)
+            throws InterruptedException {
+        AtomicLong written = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        ElasticsearchSinkFactory elasticsearch = new ElasticsearchSinkFactory();
+        SinkFactory timed = new SinkFactory() {
+            @Override
+            public String type() {
+                return elasticsearch.type();
+            }
+
+            @Override
+            public void validate(SinkContext context) {
+                elasticsearch.validate(context);
+            }
+
+            @Override
+            public Sink create(SinkContext context) {
+                Sink sink = elasticsearch.create(context);
+                return new Sink() {
+                    @Override
+                    public WriteResult write(List<Event> events) {
+                        if (firstNanos == 0) {
+                            firstNanos = System.nanoTime();
+                        }
+                        WriteResult result = sink.write(events);
+                        if (!result.isSuccess()) {
+                            throw new IllegalStateException("failures: " + result.failures());
+                        }
+                        long b = 0;
+                        for (Event event : events) {
+                            b += event.valueSize();
+                        }
+                        bytes.addAndGet(b);
+                        if (written.addAndGet(events.size()) >= count) {
+                            lastNanos = System.nanoTime();
+                        }
+                        return result;
+                    }
+
+                    @Override
+                    public void close() {
+                        sink.close();
+                    }
+                };
+            }
+        };
+        RunnerSettings settings = new RunnerSettings(
+                "bench",
+                "elasticsearch",
+                List.of(topic),
+                "bench-es-" + System.nanoTime(),
+                workers,
+                new BatchPolicy(batch, 64L << 20, Duration.ofMillis(100)),
+                RetryPolicy.DEFAULT,
+                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                Map.of(
+                        "urls",
+                        url,
+                        "index",
+                        index,
+                        "bulk.max-docs",
+                        Integer.toString(batch),
+                        "bulk.max-bytes",
+                        "64MiB"));
+        try (SinkRunner runner =
+                new SinkRunner(settings, timed, Map.of("bootstrap.servers", bootstrap), new SimpleMeterRegistry())) {
+            runner.start();
+            while (written.get() < count) {
+                if (runner.health().state() == RunnerHealth.State.FAILED) {
+                    throw new IllegalStateException(
+                            "pipeline failed: " + runner.health().detail());
+                }
+                Thread.sleep(5); // polling a counter in a benchmark driver, not test synchronisation
+            }
+        }
+        return bytes.get();
+    }
+}

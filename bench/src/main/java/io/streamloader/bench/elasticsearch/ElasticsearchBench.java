@@ -1,0 +1,227 @@
+package io.streamloader.bench.elasticsearch;
+
+import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.Table;
+import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.ElasticsearchService;
+import io.streamloader.devstack.KafkaService;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Kafka → pipeline → elasticsearch sink next to a tuned raw NDJSON bulk client sending the same documents straight to
+ * the same Elasticsearch, same run, same index template (lean mapping, 2 shards, no refresh), same batch size and
+ * concurrency. Both clients run in child JVMs with the same heap; Kafka and Elasticsearch are the devstack's.
+ */
+@Command(
+        name = "elasticsearch",
+        mixinStandardHelpOptions = true,
+        description = "Elasticsearch sink vs raw NDJSON _bulk, 1 KB JSON documents.")
+public final class ElasticsearchBench implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "200000", description = "Documents per run (default ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(
+            names = "--size",
+            defaultValue = "1024",
+            description = "Bytes per JSON document (default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "2",
+            description = "Topic partitions = sink workers = raw requests in flight (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--shards", defaultValue = "2", description = "Index shards (default ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "5000",
+            description = "Documents per bulk request, both clients (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+            names = "--heap",
+            defaultValue = "512m",
+            description = "-Xmx of each client JVM (default ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description = "Alternating raw/sink rounds (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    public Integer call() throws Exception {
+        KafkaService kafka = DevStack.kafka();
+        ElasticsearchService elasticsearch = DevStack.elasticsearch();
+        String url = elasticsearch.url();
+        String prefix = "bench-es-" + System.currentTimeMillis();
+        put(url, "/_index_template/" + prefix, BenchDocs.template(prefix + "-*", shards));
+        String topic = prefix;
+        kafka.createTopic(topic, partitions);
+        long produceStart = System.nanoTime();
+        produce(kafka.bootstrapServers(), topic);
+        double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+
+        Table table =
+                new Table("writer", "parallel", "heap", "docs", "indexed", "seconds", "docs/s", "MB/s", "peak RSS MiB");
+        table.row(
+                "producer (setup)", "-", "-", events, "-", fmt(produceSeconds), rate(events, produceSeconds), "-", "-");
+        double bestRaw = 0;
+        double bestSink = 0;
+        String parallel = Integer.toString(partitions);
+        for (int round = 1; round <= rounds; round++) {
+            String rawIndex = prefix + "-raw-" + round;
+            Map<String, String> raw = ChildJvm.run(
+                    heap,
+                    BulkProbe.class,
+                    "raw",
+                    url,
+                    rawIndex,
+                    Long.toString(events),
+                    Integer.toString(size),
+                    Integer.toString(batch),
+                    parallel);
+            bestRaw = Math.max(
+                    bestRaw, addRow(table, "raw NDJSON _bulk (RestClient)", parallel, raw, count(url, rawIndex)));
+            String sinkIndex = prefix + "-sink-" + round;
+            Map<String, String> sink = ChildJvm.run(
+                    heap,
+                    BulkProbe.class,
+                    "pipeline",
+                    url,
+                    sinkIndex,
+                    Long.toString(events),
+                    Integer.toString(size),
+                    Integer.toString(batch),
+                    parallel,
+                    kafka.bootstrapServers(),
+                    topic);
+            bestSink = Math.max(
+                    bestSink,
+                    addRow(table, "Kafka → pipeline → elasticsearch sink", parallel, sink, count(url, sinkIndex)));
+            delete(url, rawIndex);
+            delete(url, sinkIndex);
+        }
+        System.out.println();
+        System.out.printf(
+                "Elasticsearch sink vs raw bulk: %d × %d B JSON docs, %d partitions/workers, %d shards, %d docs per bulk,"
+                        + " lean mapping, refresh off, replicas 0%n",
+                events, size, partitions, shards, batch);
+        System.out.print(table);
+        System.out.printf(
+                "best sink / best raw = %.0f / %.0f docs/s = %.1f %% (target ≥ 90 %%)%n",
+                bestSink, bestRaw, 100 * bestSink / bestRaw);
+        return 0;
+    }
+
+    private double addRow(Table table, String writer, String parallel, Map<String, String> r, long indexed) {
+        double seconds = Double.parseDouble(r.get("seconds"));
+        long n = Long.parseLong(r.get("records"));
+        long bytes = Long.parseLong(r.get("bytes"));
+        if (indexed != n) {
+            throw new IllegalStateException(writer + ": " + indexed + " documents indexed, expected " + n);
+        }
+        double perSecond = n / seconds;
+        table.row(
+                writer,
+                parallel,
+                r.get("heapMaxMib") + " MiB",
+                n,
+                indexed,
+                fmt(seconds),
+                String.format("%.0f", perSecond),
+                String.format("%.1f", bytes / seconds / 1e6),
+                r.get("rssMib"));
+        return perSecond;
+    }
+
+    private void produce(String bootstrap, String topic) throws Exception {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<?>> window = new ArrayList<>();
+            for (long i = 0; i < events; i++) {
+                byte[] id = BenchDocs.id(i).getBytes(StandardCharsets.UTF_8);
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, id, BenchDocs.doc(i, size));
+                record.headers().add("sl-event-id", id);
+                window.add(producer.send(record));
+                if (window.size() == 50_000) {
+                    for (Future<?> f : window) {
+                        f.get();
+                    }
+                    window.clear();
+                }
+            }
+            for (Future<?> f : window) {
+                f.get();
+            }
+        }
+    }
+
+    private long count(String url, String index) throws Exception {
+        send("POST", url + "/" + index + "/_refresh", null);
+        String body = send("GET", url + "/" + index + "/_count", null);
+        return Long.parseLong(body.replaceAll(".*\"count\":(\\d+).*", "$1"));
+    }
+
+    private void put(String url, String path, String json) throws Exception {
+        send("PUT", url + path, json);
+    }
+
+    private void delete(String url, String index) throws Exception {
+        send("DELETE", url + "/" + index, null);
+    }
+
+    private String send(String method, String uri, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(uri))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(
+                    method + " " + uri + " → " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static String fmt(double seconds) {
+        return String.format("%.2f", seconds);
+    }
+
+    private static String rate(long n, double seconds) {
+        return String.format("%.0f", n / seconds);
+    }
+}

@@ -1,0 +1,183 @@
+package io.streamloader.bench.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.Table;
+import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.KafkaService;
+import io.streamloader.devstack.MongoService;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Kafka → mongo sink next to raw single-client writes of the same JSON documents into the same MongoDB server, same
+ * run. Writers run in child JVMs with the same heap limit; Kafka and the MongoDB server run in this JVM. Each run
+ * writes a fresh collection, dropped afterwards.
+ */
+@Command(
+        name = "mongo",
+        mixinStandardHelpOptions = true,
+        description = "Mongo sink vs raw insertMany/bulkWrite, 1 KB JSON documents.")
+public final class MongoBench implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "200000", description = "Documents per run (default ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--size", defaultValue = "1024", description = "Bytes per JSON event (default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Topic partitions (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+            names = "--heap",
+            defaultValue = "512m",
+            description = "-Xmx of each writer JVM (default ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Rounds of every writer (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--mongo", description = "Connection string of an existing MongoDB instead of the devstack server.")
+    String mongoUri;
+
+    @Override
+    public Integer call() throws Exception {
+        KafkaService kafka = DevStack.kafka();
+        String uri = mongoUri != null ? mongoUri : devstackMongo().connectionString();
+        String topic = "bench-mongo-" + System.currentTimeMillis();
+        String database = "bench";
+        kafka.createTopic(topic, partitions);
+        kafka.createTopic(topic + ".dlq", 1);
+        produce(kafka.bootstrapServers(), topic);
+
+        Table table = new Table("writer", "workers", "documents", "seconds", "docs/s", "MB/s", "peak RSS MiB");
+        double bestRaw = 0;
+        double bestSink1 = 0;
+        double bestSinkN = 0;
+        int run = 0;
+        try (MongoClient admin = MongoClients.create(uri)) {
+            for (int round = 1; round <= rounds; round++) {
+                for (String mode : List.of("raw-insert", "raw-upsert")) {
+                    String collection = "c" + run++;
+                    Map<String, String> r = ChildJvm.run(
+                            heap, MongoProbe.class, mode, uri, database, collection, str(events), str(size));
+                    bestRaw = Math.max(bestRaw, row(table, mode + " (1 client)", "1", r));
+                    admin.getDatabase(database).getCollection(collection).drop();
+                }
+                for (int workers : List.of(1, partitions)) {
+                    String collection = "c" + run++;
+                    Map<String, String> r = ChildJvm.run(
+                            heap,
+                            MongoProbe.class,
+                            "sink",
+                            uri,
+                            database,
+                            collection,
+                            str(events),
+                            str(size),
+                            kafka.bootstrapServers(),
+                            topic,
+                            str(workers));
+                    double rate = row(table, "Kafka → mongo sink", str(workers), r);
+                    if (workers == 1) {
+                        bestSink1 = Math.max(bestSink1, rate);
+                    } else {
+                        bestSinkN = Math.max(bestSinkN, rate);
+                    }
+                    admin.getDatabase(database).getCollection(collection).drop();
+                }
+            }
+        }
+        System.out.println();
+        System.out.printf(
+                "Mongo sink vs raw writes: %d × %d B JSON documents, %d partitions, server %s%n",
+                events, size, partitions, mongoUri != null ? "external" : "devstack (mongo-java-server, in-JVM)");
+        System.out.print(table);
+        System.out.printf(
+                "best sink (1 worker) / best raw = %.0f / %.0f docs/s = %.1f %%; with %d workers %.0f docs/s = %.1f %%"
+                        + " (target ≥ 90 %%)%n",
+                bestSink1, bestRaw, 100 * bestSink1 / bestRaw, partitions, bestSinkN, 100 * bestSinkN / bestRaw);
+        return 0;
+    }
+
+    private static MongoService devstackMongo() {
+        return DevStack.mongo();
+    }
+
+    private double row(Table table, String writer, String workers, Map<String, String> r) {
+        double seconds = Double.parseDouble(r.get("seconds"));
+        long n = Long.parseLong(r.get("records"));
+        double perSecond = n / seconds;
+        table.row(
+                writer,
+                workers,
+                n,
+                String.format("%.2f", seconds),
+                String.format("%.0f", perSecond),
+                String.format("%.1f", n * (double) size / seconds / 1e6),
+                r.get("rssMib"));
+        return perSecond;
+    }
+
+    private void produce(String bootstrap, String topic) throws Exception {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024);
+        byte[][] payloads = payloads(1000, size);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<?>> window = new ArrayList<>();
+            for (int i = 0; i < events; i++) {
+                window.add(producer.send(new ProducerRecord<>(topic, payloads[i % payloads.length])));
+                if (window.size() == 50_000) {
+                    for (Future<?> f : window) {
+                        f.get();
+                    }
+                    window.clear();
+                }
+            }
+            for (Future<?> f : window) {
+                f.get();
+            }
+        }
+    }
+
+    /** Distinct JSON documents of exactly {@code size} bytes, a few typed fields and a padding string. */
+    static byte[][] payloads(int distinct, int size) {
+        byte[][] out = new byte[distinct][];
+        Random random = new Random(42);
+        for (int i = 0; i < distinct; i++) {
+            StringBuilder json = new StringBuilder("{\"id\":" + i + ",\"type\":\"click\",\"user\":\"u"
+                    + random.nextInt(10_000) + "\",\"score\":" + random.nextInt(100) + ".5,\"ok\":true,\"payload\":\"");
+            while (json.length() < size - 2) {
+                json.append((char) ('a' + random.nextInt(26)));
+            }
+            json.append("\"}");
+            out[i] = json.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private static String str(long n) {
+        return Long.toString(n);
+    }
+}

@@ -1,0 +1,90 @@
+package io.streamloader.sink.elasticsearch;
+
+import io.streamloader.spi.Event;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One {@code _bulk} request being built: NDJSON {@code index} actions followed by the documents' bytes as they came
+ * from Kafka, and the events in the order of their actions (the order of the response's items). Not thread-safe.
+ */
+final class BulkBody {
+    private static final byte[] ID = "\",\"_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] END_ACTION = "}}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final List<Event> events = new ArrayList<>();
+    private byte[] bytes;
+    private int size;
+
+    BulkBody(int initialCapacity) {
+        this.bytes = new byte[Math.max(initialCapacity, 1024)];
+    }
+
+    /**
+     * Appends an index action and its document.
+     *
+     * @param actionPrefix {@code {"index":{"_index":"<index>} without the closing quote (see {@link #actionPrefix})
+     * @param quotedId the event id as a JSON string literal
+     * @param doc the document; the whole remaining buffer is copied
+     */
+    void add(Event event, byte[] actionPrefix, byte[] quotedId, ByteBuffer doc) {
+        int docLength = doc.remaining();
+        ensure(actionPrefix.length + ID.length + quotedId.length + END_ACTION.length + docLength + 1);
+        put(actionPrefix);
+        put(ID);
+        put(quotedId);
+        put(END_ACTION);
+        int docStart = size;
+        doc.get(bytes, size, docLength);
+        size += docLength;
+        // A JSON document has raw line breaks only as whitespace (inside strings they are escaped), so turning them
+        // into spaces keeps the document's meaning and NDJSON's framing (one document per line).
+        for (int i = docStart; i < size; i++) {
+            if (bytes[i] == '\n' || bytes[i] == '\r') {
+                bytes[i] = ' ';
+            }
+        }
+        bytes[size++] = '\n';
+        events.add(event);
+    }
+
+    /** Bytes one more document would add, besides its own length. */
+    static int overhead(byte[] actionPrefix, byte[] quotedId) {
+        return actionPrefix.length + ID.length + quotedId.length + END_ACTION.length + 1;
+    }
+
+    static byte[] actionPrefix(String index) {
+        String quoted = Json.quoteToString(index);
+        return ("{\"index\":{\"_index\":" + quoted.substring(0, quoted.length() - 1))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    List<Event> events() {
+        return events;
+    }
+
+    int docs() {
+        return events.size();
+    }
+
+    int size() {
+        return size;
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+
+    private void put(byte[] b) {
+        System.arraycopy(b, 0, bytes, size, b.length);
+        size += b.length;
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.streamloader.sink.mongo;
+
+import io.streamloader.spi.Event;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import org.bson.BSONException;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInvalidOperationException;
+import org.bson.BsonString;
+import org.bson.BsonType;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.codecs.DecoderContext;
+import org.bson.codecs.RawBsonDocumentCodec;
+import org.bson.json.JsonParseException;
+import org.bson.json.JsonReader;
+
+/**
+ * Turns an event's JSON value into the BSON document to store, straight from JSON text to BSON bytes ({@link
+ * JsonReader} piped into a {@link RawBsonDocument}, no intermediate maps). Extended JSON is understood, so {@code
+ * {"$date": "2024-05-01T12:00:00Z"}} becomes a BSON date. Everything that would make MongoDB (or the driver) reject
+ * the document is caught here, per event, so one bad event never fails a whole bulk write.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class DocumentConverter {
+    private static final RawBsonDocumentCodec RAW = new RawBsonDocumentCodec();
+    private static final DecoderContext DECODE = DecoderContext.builder().build();
+
+    private final Optional<String> idField;
+    private final List<String> dateFields;
+    private final int maxDocumentSize;
+
+    DocumentConverter(Optional<String> idField, List<String> dateFields, int maxDocumentSize) {
+        this.idField = idField;
+        this.dateFields = List.copyOf(dateFields);
+        this.maxDocumentSize = maxDocumentSize;
+    }
+
+    Converted convert(Event event) {
+        if (!event.isJson()) {
+            return reject("content type '" + event.contentType() + "' is not JSON", "not_json");
+        }
+        String json = event.valueAsString();
+        char first = firstNonBlank(json);
+        if (first != '{') {
+            String what = first == 0 ? "empty" : first == '[' ? "a JSON array" : "not a JSON object";
+            return reject("value is " + what + "; only JSON objects can be stored as documents", "not_json_object");
+        }
+        RawBsonDocument raw;
+        try {
+            raw = RAW.decode(new JsonReader(json), DECODE);
+        } catch (JsonParseException | BsonInvalidOperationException e) {
+            return reject("value is not valid JSON: " + e.getMessage(), "invalid_json");
+        } catch (BSONException e) {
+            return reject("value cannot be converted to BSON: " + e.getMessage(), "invalid_bson");
+        }
+        int size = raw.getByteBuffer().remaining();
+        if (size > maxDocumentSize) {
+            return reject(
+                    "document too large: " + size + " bytes of BSON, the limit is " + maxDocumentSize,
+                    "document_too_large");
+        }
+        TopLevel top = scanTopLevel(raw);
+        if (top.badName() != null) {
+            return reject(
+                    "invalid field name '" + top.badName() + "': top-level names must not start with '$'",
+                    "invalid_field_name");
+        }
+        BsonValue id;
+        if (idField.isPresent()) {
+            Optional<BsonValue> found = lookup(raw, idField.get());
+            if (found.isEmpty() || found.get().isNull()) {
+                return reject("id-field '" + idField.get() + "' is missing or null in the value", "missing_id_field");
+            }
+            id = found.get();
+            if (id.isArray()) {
+                return reject("id-field '" + idField.get() + "' is an array; _id cannot be an array", "invalid_id");
+            }
+            if (top.hasId() && !raw.get("_id").equals(id)) {
+                return reject("value has an _id that differs from id-field '" + idField.get() + "'", "conflicting_id");
+            }
+        } else {
+            if (top.hasId()) {
+                return reject(
+                        "value has its own _id field; set id-field: _id to store documents under it", "conflicting_id");
+            }
+            id = new BsonString(event.id());
+        }
+        if (dateFields.isEmpty()) {
+            return new Converted.Document(id, raw);
+        }
+        return withDates(raw, id);
+    }
+
+    /** What one pass over the top-level names found: a name MongoDB rejects, and whether there is an {@code _id}. */
+    private record TopLevel(String badName, boolean hasId) {}
+
+    /** Top-level names starting with {@code $} are operators to MongoDB; the driver would fail the whole bulk. */
+    private static TopLevel scanTopLevel(RawBsonDocument raw) {
+        boolean hasId = false;
+        try (BsonBinaryReader reader = new BsonBinaryReader(raw.getByteBuffer().asNIO())) {
+            reader.readStartDocument();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                String name = reader.readName();
+                if (name.startsWith("$")) {
+                    return new TopLevel(name, hasId);
+                }
+                hasId |= name.equals("_id");
+                reader.skipValue();
+            }
+        }
+        return new TopLevel(null, hasId);
+    }
+
+    private Converted withDates(RawBsonDocument raw, BsonValue id) {
+        BsonDocument doc = raw.decode(new BsonDocumentCodec());
+        for (String path : dateFields) {
+            int dot = path.lastIndexOf('.');
+            Optional<BsonValue> parent = dot < 0 ? Optional.of(doc) : lookup(doc, path.substring(0, dot));
+            if (parent.isEmpty() || !parent.get().isDocument()) {
+                continue; // absent fields stay absent
+            }
+            BsonDocument holder = parent.get().asDocument();
+            String name = path.substring(dot + 1);
+            BsonValue value = holder.get(name);
+            if (value == null || !value.isString()) {
+                continue; // already a date, null, or something else: stored as it is
+            }
+            try {
+                holder.put(
+                        name,
+                        new BsonDateTime(
+                                parseInstant(value.asString().getValue()).toEpochMilli()));
+            } catch (DateTimeParseException e) {
+                return reject(
+                        "date field '" + path + "' is not an ISO-8601 date-time: '"
+                                + value.asString().getValue() + "'",
+                        "invalid_date");
+            }
+        }
+        return new Converted.Document(id, doc);
+    }
+
+    private static Instant parseInstant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(text).toInstant();
+        }
+    }
+
+    /** The value at a dotted path, descending through sub-documents only. */
+    private static Optional<BsonValue> lookup(BsonDocument doc, String path) {
+        BsonValue current = doc;
+        for (String part : path.split("\\.")) {
+            if (!current.isDocument()) {
+                return Optional.empty();
+            }
+            current = current.asDocument().get(part);
+            if (current == null) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(current);
+    }
+
+    private static char firstNonBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isWhitespace(c) && c != '\uFEFF') {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static Converted reject(String reason, String errorClass) {
+        return new Converted.Rejected(reason, errorClass);
+    }
+}

@@ -1,0 +1,114 @@
+package io.streamloader.sink.mongo;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoConnectionPoolClearedException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoOperationTimeoutException;
+import com.mongodb.MongoServerUnavailableException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoWriteConcernException;
+import com.mongodb.bulk.BulkWriteError;
+import io.streamloader.spi.FailureKind;
+import java.util.Set;
+
+/**
+ * Which MongoDB failures pass with time and which repeat for ever. Per-document write errors: a duplicate key on a
+ * secondary unique index, a document too large, an invalid field name or a validation failure are PERMANENT (the
+ * event goes to the dead-letter topic); stepped-down primaries, shutdowns, timeouts and write conflicts are RETRYABLE.
+ * Whole-operation exceptions: unreachable server, network errors, not-primary and write-concern failures are
+ * retriable; anything else (authentication, a bug) is fatal.
+ */
+final class ErrorTriage {
+    static final int DUPLICATE_KEY = 11000;
+
+    /** Server error codes that name a passing condition (MongoDB's own RetryableWriteError set and friends). */
+    private static final Set<Integer> RETRYABLE_CODES = Set.of(
+            6, // HostUnreachable
+            7, // HostNotFound
+            46, // LockBusy
+            50, // MaxTimeMSExpired
+            64, // WriteConcernFailed (wtimeout)
+            89, // NetworkTimeout
+            91, // ShutdownInProgress
+            112, // WriteConflict
+            117, // ConflictingOperationInProgress
+            133, // FailedToSatisfyReadPreference
+            134, // ReadConcernMajorityNotAvailableYet
+            189, // PrimarySteppedDown
+            262, // ExceededTimeLimit
+            9001, // SocketException
+            10107, // NotWritablePrimary
+            11600, // InterruptedAtShutdown
+            11601, // Interrupted
+            11602, // InterruptedDueToReplStateChange
+            13435, // NotPrimaryNoSecondaryOk
+            13436, // NotPrimaryOrSecondary
+            16500 // request rate too large (Cosmos DB's MongoDB API)
+            );
+
+    private ErrorTriage() {}
+
+    /** The kind of one failed write inside a bulk. */
+    static FailureKind kindOf(BulkWriteError error) {
+        if (error.getCode() == DUPLICATE_KEY || error.getCode() == 11001) {
+            // Two concurrent upserts of the same _id race; the retry finds the document and replaces it. A clash on
+            // any other unique index repeats until someone changes the data.
+            return isIdIndex(error) ? FailureKind.RETRYABLE : FailureKind.PERMANENT;
+        }
+        return RETRYABLE_CODES.contains(error.getCode()) ? FailureKind.RETRYABLE : FailureKind.PERMANENT;
+    }
+
+    /** A short stable name for the dead-letter header {@code sl.error.class}. */
+    static String errorClass(BulkWriteError error) {
+        return switch (error.getCode()) {
+            case DUPLICATE_KEY, 11001 -> "duplicate_key";
+            case 10334, 17419, 17420 -> "document_too_large";
+            case 52, 55, 56, 57 -> "invalid_field_name";
+            case 66 -> "immutable_field";
+            case 121 -> "document_validation_failure";
+            default -> "mongo_error_" + error.getCode();
+        };
+    }
+
+    static String reason(BulkWriteError error) {
+        return "MongoDB write error " + error.getCode() + ": " + error.getMessage();
+    }
+
+    /** Whether an exception that failed a whole write may pass if the write is repeated. */
+    static boolean isRetriable(MongoException e) {
+        if (e instanceof MongoSocketException
+                || e instanceof MongoTimeoutException
+                || e instanceof MongoOperationTimeoutException
+                || e instanceof MongoExecutionTimeoutException
+                || e instanceof MongoNotPrimaryException
+                || e instanceof MongoNodeIsRecoveringException
+                || e instanceof MongoWriteConcernException
+                || e instanceof MongoConnectionPoolClearedException
+                || e instanceof MongoServerUnavailableException
+                || e instanceof MongoInterruptedException) {
+            return true;
+        }
+        if (e.hasErrorLabel("RetryableWriteError")
+                || e.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)) {
+            return true;
+        }
+        if (e instanceof MongoCommandException command) {
+            return RETRYABLE_CODES.contains(command.getErrorCode());
+        }
+        return e.getCause() instanceof MongoException cause && cause != e && isRetriable(cause);
+    }
+
+    private static boolean isIdIndex(BulkWriteError error) {
+        var keyPattern = error.getDetails().get("keyPattern");
+        if (keyPattern != null && keyPattern.isDocument()) {
+            return keyPattern.asDocument().keySet().equals(Set.of("_id"));
+        }
+        String message = error.getMessage() == null ? "" : error.getMessage();
+        return message.contains("index: _id_ ") || message.contains("index: _id_\n") || message.endsWith("index: _id_");
+    }
+}

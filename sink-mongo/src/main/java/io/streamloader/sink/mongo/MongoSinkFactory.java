@@ -1,0 +1,57 @@
+package io.streamloader.sink.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sinks of type {@code mongo}: events upserted into MongoDB by id with unordered bulk writes. Stateless; each {@link
+ * #create} opens its own client for its worker thread.
+ */
+public final class MongoSinkFactory implements SinkFactory {
+    private static final Logger log = LoggerFactory.getLogger(MongoSinkFactory.class);
+
+    @Override
+    public String type() {
+        return "mongo";
+    }
+
+    @Override
+    public void validate(SinkContext context) {
+        MongoSinkConfig.from(context);
+    }
+
+    @Override
+    public Sink create(SinkContext context) {
+        MongoSinkConfig config = MongoSinkConfig.from(context);
+        MongoClient client = MongoClients.create(MongoClientSettingsFactory.settings(config));
+        MongoSink sink = new MongoSink(config, client);
+        try {
+            sink.start();
+        } catch (RuntimeException e) {
+            try {
+                sink.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        log.info(
+                "sink {}: writing to {} database {} collection {}",
+                config.sinkName(),
+                config.maskedConnectionString(),
+                config.database(),
+                config.collection());
+        return sink;
+    }
+
+    @Override
+    public Set<String> secretKeys() {
+        return MongoSinkConfig.SECRET_KEYS;
+    }
+}

@@ -1,0 +1,140 @@
+package io.streamloader.sink.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamloader.spi.Event;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Test;
+
+class DocumentConverterTest {
+    private static final DocumentConverter PLAIN = new DocumentConverter(Optional.empty(), List.of(), 16 << 20);
+
+    private static Event event(String value) {
+        return event(value, "application/json");
+    }
+
+    private static Event event(String value, String contentType) {
+        return new Event(
+                "ev-1",
+                "somedata",
+                0,
+                42,
+                Instant.EPOCH,
+                null,
+                value.getBytes(StandardCharsets.UTF_8),
+                Map.of(),
+                contentType);
+    }
+
+    private static Converted.Document stored(Converted converted) {
+        assertThat(converted).isInstanceOf(Converted.Document.class);
+        return (Converted.Document) converted;
+    }
+
+    private static Converted.Rejected rejected(Converted converted) {
+        assertThat(converted).isInstanceOf(Converted.Rejected.class);
+        return (Converted.Rejected) converted;
+    }
+
+    @Test
+    void aJsonObjectBecomesRawBsonUnderTheEventId() {
+        Converted.Document d = stored(PLAIN.convert(event("{\"0\":\"truck\",\"1\":\"truck\",\"2\":\"truck\"}")));
+        assertThat(d.id()).isEqualTo(new BsonString("ev-1"));
+        assertThat(d.document()).isInstanceOf(RawBsonDocument.class);
+        assertThat(d.document()).isEqualTo(BsonDocument.parse("{\"0\":\"truck\",\"1\":\"truck\",\"2\":\"truck\"}"));
+    }
+
+    @Test
+    void extendedJsonDatesAndNumbersAreUnderstood() {
+        Converted.Document d = stored(PLAIN.convert(
+                event("{\"at\":{\"$date\":\"2024-05-01T12:00:00Z\"},\"ms\":{\"$date\":{\"$numberLong\":\"1000\"}},"
+                        + "\"n\":{\"$numberLong\":\"7\"},\"i\":3,\"f\":1.5,\"nested\":{\"a\":[1,{\"b\":null}]}}")));
+        BsonDocument doc = d.document();
+        assertThat(doc.get("at"))
+                .isEqualTo(
+                        new BsonDateTime(Instant.parse("2024-05-01T12:00:00Z").toEpochMilli()));
+        assertThat(doc.get("ms")).isEqualTo(new BsonDateTime(1000));
+        assertThat(doc.get("n").isInt64()).isTrue();
+        assertThat(doc.get("i")).isEqualTo(new BsonInt32(3));
+        assertThat(doc.get("f").isDouble()).isTrue();
+        assertThat(doc.getDocument("nested").getArray("a")).hasSize(2);
+    }
+
+    @Test
+    void nonObjectsAndNonJsonAreRejectedWithAReason() {
+        assertThat(rejected(PLAIN.convert(event("[{\"id\":1}]"))).reason()).contains("a JSON array");
+        assertThat(rejected(PLAIN.convert(event("\"text\""))).errorClass()).isEqualTo("not_json_object");
+        assertThat(rejected(PLAIN.convert(event(""))).reason()).contains("empty");
+        assertThat(rejected(PLAIN.convert(event("{\"a\": tru"))).errorClass()).isEqualTo("invalid_json");
+        assertThat(rejected(PLAIN.convert(event("{\"a\":1}", "text/plain"))).reason())
+                .isEqualTo("content type 'text/plain' is not JSON");
+        assertThat(stored(PLAIN.convert(event("{\"a\":1}", "application/vnd.x+json; charset=utf-8"))))
+                .isNotNull();
+    }
+
+    @Test
+    void namesMongoRejectsAreCaughtPerEvent() {
+        assertThat(rejected(PLAIN.convert(event("{\"$set\":{\"a\":1}}"))).errorClass())
+                .isEqualTo("invalid_field_name");
+        assertThat(rejected(PLAIN.convert(event("{\"_id\":5,\"a\":1}"))).errorClass())
+                .isEqualTo("conflicting_id");
+        // dots and nested dollars are legal field names since MongoDB 5.0
+        assertThat(stored(PLAIN.convert(event("{\"a.b\":1,\"c\":{\"d\":2}}")))).isNotNull();
+    }
+
+    @Test
+    void documentsAboveTheLimitAreRejected() {
+        DocumentConverter small = new DocumentConverter(Optional.empty(), List.of(), 100);
+        Converted.Rejected r = rejected(small.convert(event("{\"pad\":\"" + "x".repeat(200) + "\"}")));
+        assertThat(r.errorClass()).isEqualTo("document_too_large");
+        assertThat(r.reason()).contains("the limit is 100");
+    }
+
+    @Test
+    void theIdCanComeFromADocumentField() {
+        DocumentConverter byMatch = new DocumentConverter(Optional.of("id"), List.of(), 16 << 20);
+        assertThat(stored(byMatch.convert(event("{\"id\":498331,\"status\":\"FINISHED\"}")))
+                        .id())
+                .isEqualTo(new BsonInt32(498331));
+        assertThat(rejected(byMatch.convert(event("{\"status\":\"FINISHED\"}"))).errorClass())
+                .isEqualTo("missing_id_field");
+        assertThat(rejected(byMatch.convert(event("{\"id\":1,\"_id\":2}"))).errorClass())
+                .isEqualTo("conflicting_id");
+
+        DocumentConverter nested = new DocumentConverter(Optional.of("match.id"), List.of(), 16 << 20);
+        assertThat(stored(nested.convert(event("{\"match\":{\"id\":\"m-7\"}}"))).id())
+                .isEqualTo(new BsonString("m-7"));
+
+        DocumentConverter own = new DocumentConverter(Optional.of("_id"), List.of(), 16 << 20);
+        assertThat(stored(own.convert(event("{\"_id\":\"x\",\"a\":1}"))).id()).isEqualTo(new BsonString("x"));
+    }
+
+    @Test
+    void configuredDateFieldsBecomeBsonDates() {
+        DocumentConverter dates = new DocumentConverter(Optional.empty(), List.of("utcDate", "score.at"), 16 << 20);
+        BsonDocument doc = stored(dates.convert(
+                        event("{\"utcDate\":\"2023-09-30T19:00:00Z\",\"score\":{\"at\":\"2023-09-30T21:00:00+02:00\"},"
+                                + "\"lastUpdated\":\"2023-09-30T22:00:00Z\"}")))
+                .document();
+        assertThat(doc.get("utcDate"))
+                .isEqualTo(
+                        new BsonDateTime(Instant.parse("2023-09-30T19:00:00Z").toEpochMilli()));
+        assertThat(doc.getDocument("score").get("at"))
+                .isEqualTo(
+                        new BsonDateTime(Instant.parse("2023-09-30T19:00:00Z").toEpochMilli()));
+        assertThat(doc.get("lastUpdated")).isEqualTo(new BsonString("2023-09-30T22:00:00Z"));
+        assertThat(rejected(dates.convert(event("{\"utcDate\":\"yesterday\"}"))).errorClass())
+                .isEqualTo("invalid_date");
+        assertThat(stored(dates.convert(event("{\"other\":1}"))).document())
+                .isEqualTo(BsonDocument.parse("{\"other\":1}"));
+    }
+}

@@ -1,0 +1,195 @@
+package io.streamloader.sink.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamloader.spi.SinkConfigException;
+import io.streamloader.spi.SinkContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.BsonDocument;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MongoSinkConfigTest {
+
+    private static MongoSinkConfig config(Map<String, String> raw) {
+        return MongoSinkConfig.from(new SinkContext("docs", raw));
+    }
+
+    private static SinkConfigException problems(Map<String, String> raw) {
+        try {
+            config(raw);
+        } catch (SinkConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a SinkConfigException for " + raw);
+    }
+
+    @Test
+    void defaults() {
+        MongoSinkConfig c = config(Map.of());
+        assertThat(c.sinkName()).isEqualTo("docs");
+        assertThat(c.connectionString()).isEqualTo("mongodb://localhost:27017");
+        assertThat(c.username()).isEmpty();
+        assertThat(c.password()).isEmpty();
+        assertThat(c.authSource()).isEqualTo("admin");
+        assertThat(c.tls()).isFalse();
+        assertThat(c.tlsCaFile()).isEmpty();
+        assertThat(c.tlsAllowInvalidHostnames()).isFalse();
+        assertThat(c.database()).isEqualTo("streamloader");
+        assertThat(c.collection()).isEqualTo("{topic}");
+        assertThat(c.idField()).isEmpty();
+        assertThat(c.dateFields()).isEmpty();
+        assertThat(c.writeConcern()).isEmpty();
+        assertThat(c.writeConcernTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.serverSelectionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.socketTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.maxDocumentSize()).isEqualTo(16 * 1024 * 1024);
+        assertThat(c.indexes()).isEmpty();
+    }
+
+    @Test
+    void everyKeyIsMapped(@TempDir Path dir) throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "not read while validating");
+        MongoSinkConfig c = config(Map.ofEntries(
+                Map.entry("connection-string", "mongodb://db1:27017,db2:27017/?replicaSet=rs0"),
+                Map.entry("username", "loader"),
+                Map.entry("password", "s3cret"),
+                Map.entry("auth-source", "users"),
+                Map.entry("tls.enabled", "true"),
+                Map.entry("tls.ca-file", ca.toString()),
+                Map.entry("tls.allow-invalid-hostnames", "yes"),
+                Map.entry("database", "seed_{topic}"),
+                Map.entry("collection", "events"),
+                Map.entry("id-field", "match.id"),
+                Map.entry("date-fields", "utcDate, lastUpdated"),
+                Map.entry("write-concern", "2"),
+                Map.entry("write-concern.timeout", "3s"),
+                Map.entry("server-selection-timeout", "2s"),
+                Map.entry("connect-timeout", "1500ms"),
+                Map.entry("socket-timeout", "1m"),
+                Map.entry("max-document-size", "1MiB"),
+                Map.entry("indexes.by_team.keys", "homeTeam.id:1, utcDate:-1"),
+                Map.entry("indexes.by_team.unique", "true"),
+                Map.entry("indexes.by_team.sparse", "true"),
+                Map.entry("indexes.by_team.collection", "events"),
+                Map.entry("indexes.by_team.partial-filter", "{\"status\": \"FINISHED\"}"),
+                Map.entry("indexes.ttl.keys", "lastUpdated"),
+                Map.entry("indexes.ttl.expire-after", "7d")));
+        assertThat(c.connectionString()).isEqualTo("mongodb://db1:27017,db2:27017/?replicaSet=rs0");
+        assertThat(c.username()).contains("loader");
+        assertThat(c.password()).isEqualTo("s3cret");
+        assertThat(c.authSource()).isEqualTo("users");
+        assertThat(c.tls()).isTrue();
+        assertThat(c.tlsCaFile()).contains(ca);
+        assertThat(c.tlsAllowInvalidHostnames()).isTrue();
+        assertThat(c.database()).isEqualTo("seed_{topic}");
+        assertThat(c.collection()).isEqualTo("events");
+        assertThat(c.idField()).contains("match.id");
+        assertThat(c.dateFields()).containsExactly("utcDate", "lastUpdated");
+        assertThat(c.writeConcern()).contains("2");
+        assertThat(c.writeConcernTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.serverSelectionTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.socketTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.maxDocumentSize()).isEqualTo(1 << 20);
+        assertThat(c.indexes())
+                .containsExactly(
+                        new IndexSpec(
+                                "by_team",
+                                Optional.of("events"),
+                                BsonDocument.parse("{\"homeTeam.id\": 1, \"utcDate\": -1}"),
+                                true,
+                                true,
+                                Optional.empty(),
+                                Optional.of(BsonDocument.parse("{\"status\": \"FINISHED\"}"))),
+                        new IndexSpec(
+                                "ttl",
+                                Optional.empty(),
+                                BsonDocument.parse("{\"lastUpdated\": 1}"),
+                                false,
+                                false,
+                                Optional.of(Duration.ofDays(7)),
+                                Optional.empty()));
+    }
+
+    @Test
+    void badValuesNameTheirKeysAllAtOnce() {
+        SinkConfigException e = problems(Map.ofEntries(
+                Map.entry("connection-string", "http://nope"),
+                Map.entry("password", "only-a-password"),
+                Map.entry("tls.enabled", "maybe"),
+                Map.entry("database", "a.b"),
+                Map.entry("collection", "x$y{partition}"),
+                Map.entry("id-field", "a..b"),
+                Map.entry("write-concern", "0"),
+                Map.entry("socket-timeout", "soon"),
+                Map.entry("max-document-size", "17MiB"),
+                Map.entry("indexes.bad.keys", "a:sideways"),
+                Map.entry("indexes.bad.unique", "perhaps"),
+                Map.entry("indexes.bad.colour", "red"),
+                Map.entry("batch-size", "10")));
+        assertThat(e.problems())
+                .anyMatch(p -> p.startsWith("sinks.docs.config.connection-string: is not a valid MongoDB connection"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.password: is set but sinks.docs.config.username"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.tls.enabled: must be true or false"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.database: 'a.b' contains a character"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.collection: unknown placeholder {partition}"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.id-field: 'a..b' is not a dotted field path"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.write-concern: must be 'majority' or a number"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.socket-timeout: must be a duration"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.max-document-size: must be between 1 and 16MiB"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.indexes.bad.keys: 'a:sideways' is not field:1"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.indexes.bad.unique: must be true or false"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.indexes.bad.colour: unknown index setting"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.batch-size: unknown setting"));
+        assertThat(e.problems()).hasSize(13);
+        assertThat(e.getMessage()).doesNotContain("only-a-password");
+    }
+
+    @Test
+    void anIndexNeedsKeysAndACollectionThatIsWritten() {
+        SinkConfigException e = problems(Map.of(
+                "collection", "events",
+                "indexes.i.collection", "other",
+                "indexes.i.partial-filter", "{not json"));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "sinks.docs.config.indexes.i.keys: is required, e.g. homeTeam.id:1,utcDate:-1",
+                        "sinks.docs.config.indexes.i.collection: 'other' is never written: collection is the fixed"
+                                + " name 'events'",
+                        e.problems().stream()
+                                .filter(p -> p.startsWith("sinks.docs.config.indexes.i.partial-filter: is not a JSON"))
+                                .findFirst()
+                                .orElse("missing partial-filter problem"));
+    }
+
+    @Test
+    void secretsStayOutOfToStringAndLogs() {
+        MongoSinkConfig c = config(Map.of(
+                "connection-string", "mongodb://app:pa55word@db:27017/?tls=true",
+                "username", "loader",
+                "password", "s3cret"));
+        assertThat(c.toString())
+                .doesNotContain("pa55word")
+                .doesNotContain("s3cret")
+                .contains("app:****@db");
+        assertThat(c.maskedConnectionString()).isEqualTo("mongodb://app:****@db:27017/?tls=true");
+        assertThat(Redaction.maskConnectionString("mongodb+srv://user@cluster/x"))
+                .isEqualTo("mongodb+srv://user@cluster/x");
+        assertThat(Redaction.maskConnectionString("mongodb://h1,h2/db")).isEqualTo("mongodb://h1,h2/db");
+        assertThat(new MongoSinkFactory().secretKeys()).containsExactlyInAnyOrder("connection-string", "password");
+    }
+
+    @Test
+    void topicsBecomeValidNames() {
+        assertThat(Namespaces.resolve("streamloader", "{topic}", "footdata").getFullName())
+                .isEqualTo("streamloader.footdata");
+        assertThat(Namespaces.resolve("db_{topic}", "c_{topic}", "orders.eu$x").getFullName())
+                .isEqualTo("db_orders_eu_x.c_orders.eu_x");
+    }
+}
