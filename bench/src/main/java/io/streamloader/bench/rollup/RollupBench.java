@@ -66,6 +66,13 @@ public final class RollupBench implements Callable<Integer> {
             description = "urls x countries (default ${DEFAULT-VALUE}, as seed 001's pools).")
     String pairs;
 
+    @Option(
+            names = "--latency-samples",
+            defaultValue = "200",
+            description = "POST-to-document delays to measure through producer-api and Elasticsearch; 0 skips"
+                    + " (default ${DEFAULT-VALUE}).")
+    int latencySamples;
+
     @Override
     public Integer call() throws Exception {
         KafkaService kafka = DevStack.kafka();
@@ -116,6 +123,22 @@ public final class RollupBench implements Callable<Integer> {
                 "Clickstream rollup from a backlog: %d clicks (%d distinct ids), %s pairs, %d partitions%n",
                 clicks, distinct, pairs, partitions);
         System.out.print(table);
+        if (latencySamples > 0) {
+            Table latency = new Table("path", "commit interval", "samples", "p50 ms", "p99 ms", "max ms");
+            for (Duration interval : List.of(ClickRollupConfig.DEFAULT_COMMIT_INTERVAL, Duration.ofSeconds(1))) {
+                double[] delays = new RollupLatency().measure(latencySamples, 10, interval);
+                latency.row(
+                        "POST → rollup → Elasticsearch doc",
+                        interval.toMillis() + " ms",
+                        delays.length,
+                        String.format("%.0f", RollupLatency.percentile(delays, 50)),
+                        String.format("%.0f", RollupLatency.percentile(delays, 99)),
+                        String.format("%.0f", delays[delays.length - 1]));
+            }
+            System.out.println();
+            System.out.println("End-to-end delay, one click at a time (exactly-once rollup, sink reads committed):");
+            System.out.print(latency);
+        }
         System.out.printf(
                 "clicks/s counts every input record (re-posts included); load average at the end: %.1f on %d cores%n",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
