@@ -5,6 +5,7 @@ import io.streamloader.bench.elasticsearch.ElasticsearchBench;
 import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
+import io.streamloader.bench.rollup.RollupBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
             ApiBench.class,
             ElasticsearchBench.class,
             MongoBench.class,
-            PostgresBench.class
+            PostgresBench.class,
+            RollupBench.class
         })
 public final class Bench {
 
