@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.core.config.AdminSettings;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.rollup.ClickRollupProcessor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -27,12 +28,13 @@ final class AdminServer implements AutoCloseable {
             AdminSettings settings,
             PrometheusMeterRegistry registry,
             List<SinkRunner> runners,
+            List<ClickRollupProcessor> processors,
             Supplier<String> kafkaProblem)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/health/live", ex -> send(ex, 200, "application/json", "{\"status\":\"UP\"}"));
-        server.createContext("/health/ready", ex -> ready(ex, runners, kafkaProblem));
+        server.createContext("/health/ready", ex -> ready(ex, runners, processors, kafkaProblem));
         server.createContext(
                 "/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     }
@@ -45,7 +47,11 @@ final class AdminServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void ready(HttpExchange exchange, List<SinkRunner> runners, Supplier<String> kafkaProblem)
+    private static void ready(
+            HttpExchange exchange,
+            List<SinkRunner> runners,
+            List<ClickRollupProcessor> processors,
+            Supplier<String> kafkaProblem)
             throws IOException {
         StringBuilder body = new StringBuilder("{\"sinks\":{");
         boolean ready = true;
@@ -65,6 +71,18 @@ final class AdminServer implements AutoCloseable {
                     .append(quote(health.detail()))
                     .append(",\"since\":")
                     .append(quote(health.since().toString()))
+                    .append('}');
+        }
+        body.append("},\"processors\":{");
+        for (int i = 0; i < processors.size(); i++) {
+            RunnerHealth health = processors.get(i).health();
+            ready &= health.isHealthy();
+            body.append(i == 0 ? "" : ",")
+                    .append(quote(processors.get(i).name()))
+                    .append(":{\"state\":")
+                    .append(quote(health.state().name()))
+                    .append(",\"detail\":")
+                    .append(quote(health.detail()))
                     .append('}');
         }
         String kafka = kafkaProblem.get();

@@ -233,6 +233,10 @@ final class DevCommand implements Callable<Integer> {
         out.println("  curl -s -H 'Content-Type: image/png' --data-binary @picture.png '" + api
                 + "/topics/images?customer_id=42&uuid=$(cat /proc/sys/kernel/random/uuid)'");
         out.println("  ./streamloader generate clickstream --url " + api + "/topics/clickstream --count 1000");
+        if (!noElasticsearch) {
+            out.println("  curl -s 'http://localhost:" + elasticsearchPort
+                    + "/click_events/_search?size=3&sort=clicks:desc'   # the rollup: one document per (url, country)");
+        }
         out.println();
         out.flush();
         log.info("dev mode ready: API port {}, admin port {}", platform.apiPort(), platform.adminPort());

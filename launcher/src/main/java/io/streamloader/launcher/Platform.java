@@ -8,6 +8,7 @@ import io.streamloader.api.ProducerApi;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.rollup.ClickRollupProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -48,13 +49,18 @@ final class Platform implements AutoCloseable {
                 runners.add(runner);
                 runner.start();
             }
+            for (ClickRollupProcessor processor : startup.processors()) {
+                processor.start();
+                closeables.add(processor);
+                log.info("stream processor {} started: {}", processor.name(), processor.config());
+            }
             if (startup.api().isPresent()) {
                 startApi(startup.api().get());
             }
             if (startup.config().admin().enabled()) {
                 KafkaProbe kafka = new KafkaProbe(startup.config().kafka().clientProperties());
                 closeables.add(kafka);
-                admin = new AdminServer(startup.config().admin(), registry, runners, kafka);
+                admin = new AdminServer(startup.config().admin(), registry, runners, startup.processors(), kafka);
                 admin.start();
                 closeables.add(admin);
                 log.info(
@@ -115,7 +121,7 @@ final class Platform implements AutoCloseable {
         closed = true;
         long start = System.nanoTime();
         log.info("shutting down {} sink runner(s)", runners.size());
-        runners.forEach(SinkRunner::close);
+        // the API and processors first (nothing new arrives), then the sinks drain what they hold
         for (int i = closeables.size() - 1; i >= 0; i--) {
             try {
                 closeables.get(i).close();
@@ -123,6 +129,7 @@ final class Platform implements AutoCloseable {
                 log.warn("closing {} failed", closeables.get(i), e);
             }
         }
+        runners.forEach(SinkRunner::close);
         startup.close();
         registry.close();
         log.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());

@@ -11,6 +11,8 @@ import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
 import io.streamloader.core.plugin.PluginRegistry;
+import io.streamloader.rollup.ClickRollup;
+import io.streamloader.rollup.ClickRollupProcessor;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
@@ -31,9 +33,14 @@ import java.util.Set;
  * @param registry loaded plugins; the caller closes it
  * @param factories the factory of every enabled sink, by sink name
  * @param api the producer API's settings when the file has an enabled {@code api:} section
+ * @param processors the enabled stream processors of {@code processors:}, unstarted
  */
 record Startup(
-        StreamloaderConfig config, PluginRegistry registry, Map<String, SinkFactory> factories, Optional<ApiConfig> api)
+        StreamloaderConfig config,
+        PluginRegistry registry,
+        Map<String, SinkFactory> factories,
+        Optional<ApiConfig> api,
+        List<ClickRollupProcessor> processors)
         implements AutoCloseable {
 
     /** Where relative plugin directories are resolved: the distribution's home (set by bin/streamloader), else ".". */
@@ -68,14 +75,17 @@ record Startup(
             }
         }
         Optional<ApiConfig> api = api(config, problems);
-        if (config.sinks().isEmpty() && api.isEmpty()) {
+        ConfigProblems processorProblems = new ConfigProblems();
+        List<ClickRollupProcessor> processors = ClickRollup.fromConfig(config, processorProblems);
+        problems.addAll(processorProblems.list());
+        if (config.sinks().isEmpty() && api.isEmpty() && processors.isEmpty()) {
             problems.add("sinks: nothing to run; configure at least one sink (or the api section)");
         }
         if (!problems.isEmpty()) {
             registry.close();
             throw new ConfigException(source, problems);
         }
-        return new Startup(config, registry, factories, api);
+        return new Startup(config, registry, factories, api, processors);
     }
 
     /** Binds {@code api:} into the same problem list, so its mistakes are reported with everything else. */

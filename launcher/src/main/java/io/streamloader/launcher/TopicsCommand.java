@@ -2,9 +2,12 @@ package io.streamloader.launcher;
 
 import io.streamloader.core.config.ConfigException;
 import io.streamloader.core.config.ConfigLoader;
+import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.StreamloaderConfig;
 import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.rollup.ClickRollup;
+import io.streamloader.rollup.ClickRollupProcessor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -135,7 +138,10 @@ final class TopicsCommand {
         }
     }
 
-    /** The configured topics, then the dead-letter topic of each sink's topics (same replication, 1 partition). */
+    /**
+     * The configured topics, then the dead-letter topic of each sink's topics and of each stream processor (same
+     * replication, 1 partition). Processors' own internal topics are created by Kafka Streams.
+     */
     static Map<String, NewTopic> wanted(StreamloaderConfig file) {
         Map<String, NewTopic> topics = new LinkedHashMap<>();
         for (TopicSettings t : file.topics()) {
@@ -149,6 +155,13 @@ final class TopicsCommand {
                         .orElse(TopicSettings.DEFAULT_REPLICATION_FACTOR);
                 topics.putIfAbsent(dlq, new NewTopic(dlq, 1, replication));
             }
+        }
+        for (ClickRollupProcessor processor : ClickRollup.fromConfig(file, new ConfigProblems())) {
+            String dlq = processor.config().deadLetterTopic();
+            short replication = file.topic(processor.config().input())
+                    .map(TopicSettings::replicationFactor)
+                    .orElse(TopicSettings.DEFAULT_REPLICATION_FACTOR);
+            topics.putIfAbsent(dlq, new NewTopic(dlq, 1, replication));
         }
         return topics;
     }

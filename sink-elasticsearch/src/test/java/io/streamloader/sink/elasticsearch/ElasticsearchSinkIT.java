@@ -127,7 +127,7 @@ class ElasticsearchSinkIT {
                 10, "{\"url\":\"https://b.example/\",\"colour\":\"red\"}",
                 17, "this is not json",
                 24, "{\"url\":\"https://c.example/\",\"clicks\":",
-                31, "{\"url\":\"https://d.example/\",\"window_start\":\"last tuesday\"}");
+                31, "{\"url\":\"https://d.example/\",\"first_click\":\"last tuesday\"}");
         for (int i = 0; i < 40; i++) {
             values.add(bad.getOrDefault(
                     i,
@@ -153,7 +153,7 @@ class ElasticsearchSinkIT {
                 .contains("[colour]");
         assertThat(reasons.get("c-17")).contains("not a JSON object");
         assertThat(reasons.get("c-24")).startsWith("Elasticsearch 400");
-        assertThat(reasons.get("c-31")).contains("window_start");
+        assertThat(reasons.get("c-31")).contains("first_click");
         assertThat(dead)
                 .extracting(r -> header(r, "sl.error.class"))
                 .containsOnly("document_parsing_exception", "strict_dynamic_mapping_exception", "not_json");
@@ -173,7 +173,7 @@ class ElasticsearchSinkIT {
                 "t-",
                 3,
                 i -> "{\"url\":\"https://x.example/" + i + "\",\"country\":\"Chile\",\"clicks\":" + i
-                        + ",\"unique_users\":1,\"average_time\":\"00:01:00\",\"window_start\":\"2023-07-10T22:04:43\","
+                        + ",\"unique_users\":1,\"average_time\":\"00:01:00\",\"first_click\":\"2023-07-10T22:04:43\","
                         + "\"timestamp\":1742700000}");
         run(
                 topic,
@@ -194,7 +194,7 @@ class ElasticsearchSinkIT {
         assertThat(es.fieldType(index, "url")).isEqualTo("keyword");
         assertThat(es.fieldType(index, "country")).isEqualTo("keyword");
         assertThat(es.fieldType(index, "clicks")).isEqualTo("long");
-        assertThat(es.fieldType(index, "window_start")).isEqualTo("date");
+        assertThat(es.fieldType(index, "first_click")).isEqualTo("date");
         assertThat(es.fieldType(index, "timestamp")).isEqualTo("date");
         String source =
                 es.json("GET", "/" + index + "/_doc/t-1", null).get("_source").toString();
