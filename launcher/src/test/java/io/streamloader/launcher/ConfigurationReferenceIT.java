@@ -40,6 +40,9 @@ class ConfigurationReferenceIT {
                 yaml = block;
             }
             StreamloaderConfig config = ConfigLoader.parse(yaml, Map.of());
+            if (config.sinks().isEmpty() && !config.api().isPresent()) {
+                continue; // a block of shared sections only: parsing it validated every key
+            }
             try (Startup startup = Startup.validate("docs/configuration.md", config)) {
                 assertThat(startup.factories().keySet())
                         .containsAll(config.sinks().stream().map(s -> s.name()).toList());

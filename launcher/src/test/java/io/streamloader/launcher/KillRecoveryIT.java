@@ -28,7 +28,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code streamloader run} with all three built-in sinks (loaded from the distribution's plugins/) as separate JVMs
@@ -40,8 +39,9 @@ class KillRecoveryIT {
     private static final int EVENTS = 50_000;
     private static final int TOTAL = Integer.getInteger("kill.events", EVENTS);
 
-    @TempDir
-    Path dir;
+    /** Kept after the run (target/), so a failure can be read in the processes' logs. */
+    private final Path dir = Path.of("target", "kill-recovery-it", Long.toString(System.nanoTime()))
+            .toAbsolutePath();
 
     private final KafkaService kafka = DevStack.kafka();
     private final TestingKafka testing = new TestingKafka(kafka.bootstrapServers());
@@ -56,6 +56,7 @@ class KillRecoveryIT {
 
     @Test
     void everyEventIsStoredOnceInEveryStoreAcrossFiveKillsAndAnotherInstanceTakesOver() throws Exception {
+        Files.createDirectories(dir);
         kafka.createTopic(topic, 4);
         kafka.createTopic(topic + ".dlq", 1);
         Path config = writeConfig();
@@ -91,7 +92,9 @@ class KillRecoveryIT {
         assertThat(pgCounts()).containsExactly((long) TOTAL, (long) TOTAL);
         assertThat(testing.endTotal(topic + ".dlq")).isZero();
         for (String group : List.of("search", "docs", "archive")) {
-            await().atMost(Duration.ofSeconds(30))
+            // the killed instance's partitions move after its session times out; their uncommitted tail is
+            // redelivered (and overwritten) before the survivor commits it
+            await().atMost(Duration.ofMinutes(3))
                     .until(() -> testing.committedTotal("kill." + group + "." + topic, topic) == TOTAL);
         }
 
