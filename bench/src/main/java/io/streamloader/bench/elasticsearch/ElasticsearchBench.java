@@ -1,5 +1,6 @@
 package io.streamloader.bench.elasticsearch;
 
+import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.Table;
 import io.streamloader.devstack.DevStack;
@@ -10,15 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -158,34 +153,12 @@ public final class ElasticsearchBench implements Callable<Integer> {
     }
 
     private void produce(String bootstrap, String topic) throws Exception {
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                20,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                256 * 1024);
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<Future<?>> window = new ArrayList<>();
-            for (long i = 0; i < events; i++) {
-                byte[] id = BenchDocs.id(i).getBytes(StandardCharsets.UTF_8);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, id, BenchDocs.doc(i, size));
-                record.headers().add("sl-event-id", id);
-                window.add(producer.send(record));
-                if (window.size() == 50_000) {
-                    for (Future<?> f : window) {
-                        f.get();
-                    }
-                    window.clear();
-                }
-            }
-            for (Future<?> f : window) {
-                f.get();
-            }
-        }
+        BenchProducer.produce(bootstrap, events, i -> {
+            byte[] id = BenchDocs.id(i).getBytes(StandardCharsets.UTF_8);
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, id, BenchDocs.doc(i, size));
+            record.headers().add("sl-event-id", id);
+            return record;
+        });
     }
 
     private long count(String url, String index) throws Exception {

@@ -1,19 +1,14 @@
 package io.streamloader.bench.pipeline;
 
+import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.Table;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,32 +94,9 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     private void produce(String bootstrap, String topic) throws Exception {
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                20,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                256 * 1024);
         byte[][] payloads = payloads(1000);
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<Future<?>> window = new ArrayList<>();
-            for (long i = 0; i < events; i++) {
-                window.add(producer.send(new ProducerRecord<>(topic, payloads[(int) (i % payloads.length)])));
-                if (window.size() == 50_000) {
-                    for (Future<?> f : window) {
-                        f.get();
-                    }
-                    window.clear();
-                }
-            }
-            for (Future<?> f : window) {
-                f.get();
-            }
-        }
+        BenchProducer.produce(
+                bootstrap, events, i -> new ProducerRecord<>(topic, payloads[(int) (i % payloads.length)]));
     }
 
     /** Distinct JSON documents of exactly {@code size} bytes. */
