@@ -128,8 +128,9 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     /**
-     * Polls {@code count} every {@code pollMillis} until it reaches {@code expected}; the rate is from the first poll
-     * that saw a record (its count subtracted) to the first poll that saw them all. Fails if the worker exits or makes
+     * Polls {@code count} until it reaches {@code expected}, every {@code pollMillis} at the start and near the end
+     * (less often in between); the rate is from the first poll that saw a record (its count subtracted) to the first
+     * poll that saw them all. Fails if the worker exits or makes
      * no progress for two minutes.
      */
     public Measured measure(LongSupplier count, long expected, long pollMillis) throws InterruptedException {
@@ -164,7 +165,15 @@ public final class ConnectWorker implements AutoCloseable {
                 throw new IllegalStateException(
                         name + ": no progress for 2 min at " + n + " of " + expected + "; see " + log + "\n" + tail());
             }
-            Thread.sleep(pollMillis);
+            // Counting can be expensive (PostgreSQL's count(*) scans the table) and competes with the writer for the
+            // same cores: far from the end, sleep up to half the expected remaining time; near it, every pollMillis.
+            long sleep = pollMillis;
+            if (firstNanos != 0 && n > firstCount) {
+                double perNano = (n - firstCount) / (double) (now - firstNanos);
+                long remainingMillis = (long) ((expected - n) / perNano / 2e6);
+                sleep = Math.clamp(remainingMillis, pollMillis, Math.max(pollMillis, 2000));
+            }
+            Thread.sleep(sleep);
         }
     }
 

@@ -152,7 +152,7 @@ public final class MongoBench implements Callable<Integer> {
             System.out.println("connector: Connect " + ConnectWorker.KAFKA_CONNECT_VERSION + " standalone worker (-Xmx"
                     + heap + "), StringConverter (raw JSON strings), KafkaMetaDataStrategy _id (topic-partition-offset)"
                     + " + ReplaceOneDefaultStrategy (upsert by _id), other settings default; rate = documents between"
-                    + " the first and the last poll of estimatedDocumentCount (100 ms)");
+                    + " the first and the last poll of estimatedDocumentCount (100 ms near the start and the end)");
         }
         return 0;
     }

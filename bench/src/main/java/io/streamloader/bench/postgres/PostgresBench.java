@@ -171,7 +171,7 @@ public final class PostgresBench implements Callable<Integer> {
                     + connectHeap + ") reading a " + partitions + "-partition topic of the same 1 KB JSON objects"
                     + " wrapped in the JsonConverter schemas.enable=true envelope (1309 B per record; flat columns"
                     + " id/type/user/payload, table created by schema.evolution=basic, insert.mode=insert, no key);"
-                    + " rate = rows between the first and the last poll of count(*) (250 ms). Ours is Sink.write"
+                    + " rate = rows between the first and the last poll of count(*) (250 ms near the start and the end). Ours is Sink.write"
                     + " called directly (no Kafka), into one jsonb column plus metadata columns, upsert by id.");
         }
         return 0;
