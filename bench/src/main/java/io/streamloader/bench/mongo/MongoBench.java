@@ -2,8 +2,11 @@ package io.streamloader.bench.mongo;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.Table;
+import io.streamloader.bench.connect.ConnectWorker;
+import io.streamloader.bench.connect.ConnectWorker.Measured;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.MongoService;
@@ -18,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.bson.Document;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,6 +54,15 @@ public final class MongoBench implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "Rounds of every writer (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(
+            names = "--connect",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Also run the MongoDB Kafka sink connector in a Connect standalone worker (default on; --no-connect skips it).")
+    boolean connect;
+
     @Option(names = "--mongo", description = "Connection string of an existing MongoDB instead of the devstack server.")
     String mongoUri;
 
@@ -67,6 +80,8 @@ public final class MongoBench implements Callable<Integer> {
         double bestRaw = 0;
         double bestSink1 = 0;
         double bestSinkN = 0;
+        double bestConnect1 = 0;
+        double bestConnectN = 0;
         int run = 0;
         try (MongoClient admin = MongoClients.create(uri)) {
             for (int round = 1; round <= rounds; round++) {
@@ -99,6 +114,17 @@ public final class MongoBench implements Callable<Integer> {
                     }
                     admin.getDatabase(database).getCollection(collection).drop();
                 }
+                for (int tasks : connect ? List.of(1, partitions) : List.<Integer>of()) {
+                    String collection = "c" + run++;
+                    double rate =
+                            connectRow(table, kafka.bootstrapServers(), topic, uri, database, collection, tasks, admin);
+                    if (tasks == 1) {
+                        bestConnect1 = Math.max(bestConnect1, rate);
+                    } else {
+                        bestConnectN = Math.max(bestConnectN, rate);
+                    }
+                    admin.getDatabase(database).getCollection(collection).drop();
+                }
             }
         }
         System.out.println();
@@ -110,7 +136,78 @@ public final class MongoBench implements Callable<Integer> {
                 "best sink (1 worker) / best raw = %.0f / %.0f docs/s = %.1f %%; with %d workers %.0f docs/s = %.1f %%"
                         + " (target ≥ 90 %%)%n",
                 bestSink1, bestRaw, 100 * bestSink1 / bestRaw, partitions, bestSinkN, 100 * bestSinkN / bestRaw);
+        if (connect) {
+            System.out.printf(
+                    "ours / mongo-kafka-connect %s: defaults (tasks.max=1) %.0f / %.0f docs/s = %.2f× (target ≥ 1.5×);"
+                            + " %d workers vs tasks.max=%d %.0f / %.0f docs/s = %.2f× (target > 1×)%n",
+                    ConnectWorker.MONGO_VERSION,
+                    bestSink1,
+                    bestConnect1,
+                    bestSink1 / bestConnect1,
+                    partitions,
+                    partitions,
+                    bestSinkN,
+                    bestConnectN,
+                    bestSinkN / bestConnectN);
+            System.out.println("connector: Connect " + ConnectWorker.KAFKA_CONNECT_VERSION + " standalone worker (-Xmx"
+                    + heap + "), StringConverter (raw JSON strings), KafkaMetaDataStrategy _id (topic-partition-offset)"
+                    + " + ReplaceOneDefaultStrategy (upsert by _id), other settings default; rate = documents between"
+                    + " the first and the last poll of estimatedDocumentCount (100 ms near the start and the end)");
+        }
         return 0;
+    }
+
+    /**
+     * The official MongoDB Kafka sink connector on the same topic into a fresh collection: a standalone Connect worker
+     * in a child JVM with the writers' heap limit, its own consumer group reading from the earliest offset.
+     */
+    private double connectRow(
+            Table table,
+            String bootstrap,
+            String topic,
+            String uri,
+            String database,
+            String collection,
+            int tasks,
+            MongoClient admin)
+            throws Exception {
+        Map<String, String> connector = Map.of(
+                "connector.class",
+                "com.mongodb.kafka.connect.MongoSinkConnector",
+                "tasks.max",
+                str(tasks),
+                "topics",
+                topic,
+                "connection.uri",
+                uri,
+                "database",
+                database,
+                "collection",
+                collection,
+                // closest to our sink: _id from the record's coordinates, ReplaceOne upsert by _id (idempotent replay)
+                "document.id.strategy",
+                "com.mongodb.kafka.connect.sink.processor.id.strategy.KafkaMetaDataStrategy",
+                "writemodel.strategy",
+                "com.mongodb.kafka.connect.sink.writemodel.strategy.ReplaceOneDefaultStrategy");
+        String name = "mongo-sink-" + collection + "-" + System.currentTimeMillis();
+        MongoCollection<Document> target = admin.getDatabase(database).getCollection(collection);
+        try (ConnectWorker worker =
+                ConnectWorker.start(name, bootstrap, ConnectWorker.MONGO_PLUGIN, heap, Map.of(), connector)) {
+            Measured m = worker.measure(target::estimatedDocumentCount, events, 100);
+            long stored = target.countDocuments();
+            if (stored != events) {
+                throw new IllegalStateException(name + ": " + stored + " documents, expected " + events);
+            }
+            table.row(
+                    "mongo-kafka-connect " + ConnectWorker.MONGO_VERSION + (tasks == 1 ? " (defaults)" : ""),
+                    "tasks.max=" + tasks,
+                    m.records(),
+                    String.format("%.2f", m.seconds()),
+                    String.format("%.0f", m.perSecond()),
+                    String.format("%.1f", m.perSecond() * size / 1e6),
+                    m.rssMib());
+            return m.perSecond();
+        }
     }
 
     private static MongoService devstackMongo() {

@@ -5,7 +5,10 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.streamloader.bench.Table;
+import io.streamloader.bench.connect.ConnectWorker;
+import io.streamloader.bench.connect.ConnectWorker.Measured;
 import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
 import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
@@ -17,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -31,6 +36,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.SocketFactory;
 import okhttp3.OkHttpClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -79,6 +88,27 @@ public final class PostgresBench implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "Alternating rounds (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(
+            names = "--connect",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Also run the Debezium JDBC sink connector in a Connect standalone worker (default on;"
+                    + " --no-connect skips it).")
+    boolean connect;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "3",
+            description = "Partitions of the connector's topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+            names = "--connect-heap",
+            defaultValue = "512m",
+            description = "-Xmx of the Connect worker JVM (default ${DEFAULT-VALUE}).")
+    String connectHeap;
+
     private final Table table = new Table("writer", "events", "bytes each", "seconds", "events/s", "MB/s");
 
     @Override
@@ -90,6 +120,14 @@ public final class PostgresBench implements Callable<Integer> {
         double bestSinkRows = 0;
         double bestRawPuts = 0;
         double bestSinkBlobs = 0;
+        double bestDebeziumDefault = 0;
+        double bestDebeziumTuned = 0;
+        KafkaService kafka = connect ? DevStack.kafka() : null;
+        String topic = "bench_dbz_" + System.currentTimeMillis();
+        if (connect) {
+            kafka.createTopic(topic, partitions);
+            produceEnveloped(kafka.bootstrapServers(), topic, json);
+        }
         for (int round = 1; round <= rounds; round++) {
             String schema = "bench_" + round + "_" + (System.currentTimeMillis() % 100_000);
             try (Sink sink = sink(pg, s3, schema)) {
@@ -98,6 +136,12 @@ public final class PostgresBench implements Callable<Integer> {
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), 1));
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), concurrency));
                 bestSinkBlobs = Math.max(bestSinkBlobs, sinkBlobs(sink));
+            }
+            if (connect) {
+                bestDebeziumDefault =
+                        Math.max(bestDebeziumDefault, debezium(pg, kafka, topic, "dbz_default_" + round, 1, false));
+                bestDebeziumTuned =
+                        Math.max(bestDebeziumTuned, debezium(pg, kafka, topic, "dbz_tuned_" + round, partitions, true));
             }
         }
         System.out.println();
@@ -111,6 +155,25 @@ public final class PostgresBench implements Callable<Integer> {
         System.out.printf(
                 "blobs: best sink / best raw PUT    = %.0f / %.0f events/s = %.1f %% (target ≥ 90 %%)%n",
                 bestSinkBlobs, bestRawPuts, 100 * bestSinkBlobs / bestRawPuts);
+        if (connect) {
+            System.out.printf(
+                    "rows:  ours / Debezium JDBC sink %s: defaults %.0f / %.0f = %.2f× (target ≥ 2×);"
+                            + " tasks.max=%d + reWriteBatchedInserts %.0f / %.0f = %.2f× (target > 1×)%n",
+                    ConnectWorker.DEBEZIUM_VERSION,
+                    bestSinkRows,
+                    bestDebeziumDefault,
+                    bestSinkRows / bestDebeziumDefault,
+                    partitions,
+                    bestSinkRows,
+                    bestDebeziumTuned,
+                    bestSinkRows / bestDebeziumTuned);
+            System.out.println("Debezium: Connect " + ConnectWorker.KAFKA_CONNECT_VERSION + " standalone worker (-Xmx"
+                    + connectHeap + ") reading a " + partitions + "-partition topic of the same 1 KB JSON objects"
+                    + " wrapped in the JsonConverter schemas.enable=true envelope (1309 B per record; flat columns"
+                    + " id/type/user/payload, table created by schema.evolution=basic, insert.mode=insert, no key);"
+                    + " rate = rows between the first and the last poll of count(*) (250 ms near the start and the end). Ours is Sink.write"
+                    + " called directly (no Kafka), into one jsonb column plus metadata columns, upsert by id.");
+        }
         return 0;
     }
 
@@ -188,6 +251,116 @@ public final class PostgresBench implements Callable<Integer> {
             }
         }
         return row("sink, rows only (StatelessSession upsert)", rows, 1024, started);
+    }
+
+    /**
+     * The same JSON objects as Kafka records in the JsonConverter envelope with a schema ({@code schemas.enable=true}),
+     * which the Debezium JDBC sink needs: it maps Connect structs to columns and cannot take schemaless JSON.
+     */
+    private void produceEnveloped(String bootstrap, String topic, byte[][] json) throws Exception {
+        String schema = "{\"schema\":{\"type\":\"struct\",\"name\":\"bench.Event\",\"optional\":false,\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"int64\",\"optional\":false},"
+                + "{\"field\":\"type\",\"type\":\"string\",\"optional\":true},"
+                + "{\"field\":\"user\",\"type\":\"string\",\"optional\":true},"
+                + "{\"field\":\"payload\",\"type\":\"string\",\"optional\":true}]},\"payload\":";
+        byte[][] enveloped = new byte[json.length][];
+        for (int i = 0; i < json.length; i++) {
+            enveloped[i] =
+                    (schema + new String(json[i], StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8);
+        }
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<?>> window = new ArrayList<>();
+            for (int i = 0; i < rows; i++) {
+                window.add(producer.send(new ProducerRecord<>(topic, enveloped[i % enveloped.length])));
+                if (window.size() == 50_000) {
+                    for (Future<?> f : window) {
+                        f.get();
+                    }
+                    window.clear();
+                }
+            }
+            for (Future<?> f : window) {
+                f.get();
+            }
+        }
+    }
+
+    /**
+     * The Debezium JDBC sink connector on the enveloped topic into a fresh table of the public schema, in a standalone
+     * Connect worker (child JVM), its own consumer group from the earliest offset. {@code tuned}: reWriteBatchedInserts.
+     */
+    private double debezium(
+            PostgresService pg, KafkaService kafka, String topic, String table, int tasks, boolean tuned)
+            throws Exception {
+        table = table + "_" + (System.currentTimeMillis() % 100_000);
+        Map<String, String> connector = new HashMap<>();
+        connector.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        connector.put("tasks.max", Integer.toString(tasks));
+        connector.put("topics", topic);
+        connector.put("connection.url", pg.jdbcUrl() + (tuned ? "?reWriteBatchedInserts=true" : ""));
+        connector.put("connection.username", pg.user());
+        connector.put("connection.password", pg.password());
+        connector.put("schema.evolution", "basic"); // let it create the table (default none expects one)
+        connector.put("quote.identifiers", "true"); // the payload has a field named user
+        connector.put("collection.name.format", table);
+        connector.put("table.name.format", table); // the pre-3.0 name of the same setting
+        String name = "debezium-jdbc-" + table;
+        String count = "select count(*) from public.\"" + table + "\"";
+        Map<String, String> worker = Map.of(
+                "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                "value.converter.schemas.enable", "true");
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                ConnectWorker w = ConnectWorker.start(
+                        name,
+                        kafka.bootstrapServers(),
+                        ConnectWorker.DEBEZIUM_JDBC_PLUGIN,
+                        connectHeap,
+                        worker,
+                        connector)) {
+            Measured m = w.measure(() -> count(c, count), rows, 250);
+            double seconds = m.seconds();
+            table(
+                    "Debezium JDBC sink " + ConnectWorker.DEBEZIUM_VERSION
+                            + (tuned ? ", tasks.max=" + tasks + ", reWriteBatchedInserts" : " (defaults, tasks.max=1)"),
+                    m.records(),
+                    seconds);
+            return m.perSecond();
+        } finally {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                    Statement st = c.createStatement()) {
+                st.execute("drop table if exists public.\"" + table + "\"");
+            }
+        }
+    }
+
+    private static long count(Connection c, String sql) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0; // the connector has not created the table yet
+        }
+    }
+
+    private void table(String writer, long n, double seconds) {
+        table.row(
+                writer,
+                n,
+                1024,
+                String.format("%.2f", seconds),
+                String.format("%.0f", n / seconds),
+                String.format("%.1f", n / seconds * 1024 / 1e6));
     }
 
     private double rawPuts(S3Service s3, String bucket, int threads) throws Exception {
