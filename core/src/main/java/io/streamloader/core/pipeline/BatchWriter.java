@@ -200,22 +200,24 @@ final class BatchWriter {
                 new TopicPartition(l.original().topic(), l.original().partition()),
                 l.original().offset(),
                 Math::min));
-        Map<TopicPartition, Long> first = new HashMap<>();
-        Map<TopicPartition, Long> next = new HashMap<>();
+        // records of a partition are contiguous runs in offset order: one map update per run, not per record
+        Map<TopicPartition, long[]> range = new HashMap<>(); // {first offset, next offset}
         TopicPartition tp = null;
+        long[] current = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             if (tp == null
                     || tp.partition() != record.partition()
                     || !tp.topic().equals(record.topic())) {
                 tp = new TopicPartition(record.topic(), record.partition());
+                current = range.computeIfAbsent(tp, k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
             }
-            first.merge(tp, record.offset(), Math::min);
-            next.merge(tp, record.offset() + 1, Math::max);
+            current[0] = Math.min(current[0], record.offset());
+            current[1] = Math.max(current[1], record.offset() + 1);
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        next.forEach((partition, end) -> {
-            long commit = Math.min(end, firstUnresolved.getOrDefault(partition, Long.MAX_VALUE));
-            if (owned.test(partition) && commit > first.get(partition)) {
+        range.forEach((partition, r) -> {
+            long commit = Math.min(r[1], firstUnresolved.getOrDefault(partition, Long.MAX_VALUE));
+            if (owned.test(partition) && commit > r[0]) {
                 offsets.put(partition, new OffsetAndMetadata(commit));
             }
         });

@@ -14,9 +14,16 @@ final class EventMapper {
     private EventMapper() {}
 
     static Event toEvent(ConsumerRecord<byte[], byte[]> record) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+        Header[] raw = record.headers().toArray();
+        Map<String, String> headers;
+        if (raw.length == 0) {
+            headers = Map.of();
+        } else {
+            headers = new LinkedHashMap<>();
+            for (Header header : raw) {
+                headers.put(
+                        header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+            }
         }
         String id = headers.get(Event.ID_HEADER);
         if (id == null || id.isBlank()) {
