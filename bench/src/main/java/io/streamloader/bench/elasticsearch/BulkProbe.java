@@ -166,7 +166,9 @@ public final class BulkProbe {
                 List.of(topic),
                 "bench-es-" + System.nanoTime(),
                 workers,
-                new BatchPolicy(batch, 64L << 20, Duration.ofMillis(100)),
+                // a pipeline batch spans bulk.max-in-flight (2) bulk requests, so each worker keeps two in flight
+                // like the raw client instead of alternating between consuming and waiting for one bulk
+                new BatchPolicy(batch * 2, 128L << 20, Duration.ofMillis(100)),
                 RetryPolicy.DEFAULT,
                 RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
                 Map.of(
