@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -175,6 +176,11 @@ final class Worker implements Runnable {
         }
         try {
             consumer.commitSync(offsets);
+        } catch (RebalanceInProgressException e) {
+            if (!forget) {
+                commitFailed = true; // still ours: try again on the next loop, once the rebalance is over
+            }
+            log.debug("sink {}: offset commit deferred by a rebalance", settings.name());
         } catch (KafkaException e) {
             // Safe: the events are stored under their ids; the next owner redelivers and overwrites them.
             log.warn(
