@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -165,18 +166,6 @@ class CustomSinkIT {
     }
 
     private Process start(Path config, String bootstrap) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "run",
-                        "--config",
-                        config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("run.log").toFile());
-        builder.environment().put("BOOTSTRAP", bootstrap);
-        return builder.start();
+        return TestingRunProcess.start(config, dir.resolve("run.log"), "256m", Map.of("BOOTSTRAP", bootstrap));
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -130,22 +131,14 @@ class RunProcessIT {
     }
 
     private Process start(Path config, String bootstrap) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-Dstreamloader.log.format=json",
-                        "-Dlogback.configurationFile=logback.xml", // the distribution's, not the tests' logging
-                        // JDK 24+ warns on stderr about kafka-clients' use of sun.misc.Unsafe; not a log line
-                        Runtime.version().feature() >= 24 ? "--sun-misc-unsafe-memory-access=allow" : "-Dunused=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "run",
-                        "--config",
-                        config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("run.log").toFile());
-        builder.environment().put("BOOTSTRAP", bootstrap);
-        return builder.start();
+        return TestingRunProcess.start(
+                config,
+                dir.resolve("run.log"),
+                "256m",
+                Map.of("BOOTSTRAP", bootstrap),
+                "-Dstreamloader.log.format=json",
+                "-Dlogback.configurationFile=logback.xml", // the distribution's, not the tests' logging
+                // JDK 24+ warns on stderr about kafka-clients' use of sun.misc.Unsafe; not a log line
+                Runtime.version().feature() >= 24 ? "--sun-misc-unsafe-memory-access=allow" : "-Dunused=1");
     }
 }
