@@ -178,7 +178,8 @@ class KillRecoveryIT {
                 HttpResponse.BodyHandlers.discarding());
         HttpResponse<String> count = http.send(
                 HttpRequest.newBuilder(URI.create(url + "/_count")).build(), HttpResponse.BodyHandlers.ofString());
-        if (count.statusCode() == 404) {
+        // 404: no index yet; 503: created by the first bulk but its primary shard is not started yet
+        if (count.statusCode() == 404 || count.statusCode() == 503) {
             return 0;
         }
         String body = count.body();
