@@ -24,6 +24,11 @@ public final class ChildJvm {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        // e.g. BENCH_CHILD_JAVA_OPTS='-XX:StartFlightRecording=filename=probe.jfr,settings=profile' to profile a reader
+        String extra = System.getenv("BENCH_CHILD_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
