@@ -1,8 +1,10 @@
 package io.streamloader.spi;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,10 @@ class SpiArchitectureTest {
                 .check(CORE);
     }
 
+    /**
+     * Value types are records, except {@link Event}: a record cannot keep the consumer's buffers while its accessors
+     * return byte arrays, so it is a final class of final fields (checked below) to stay as immutable as one.
+     */
     @Test
     void spiHoldsOnlyInterfacesRecordsEnumsAndExceptions() {
         classes()
@@ -42,6 +48,19 @@ class SpiArchitectureTest {
                 .beAssignableTo(RuntimeException.class)
                 .orShould()
                 .haveSimpleName("package-info")
+                .orShould()
+                .haveFullyQualifiedName(Event.class.getName())
                 .check(CORE);
+    }
+
+    @Test
+    void eventIsAFinalClassOfFinalFields() {
+        classes()
+                .that()
+                .haveFullyQualifiedName(Event.class.getName())
+                .should()
+                .haveModifier(JavaModifier.FINAL)
+                .check(CORE);
+        fields().that().areDeclaredIn(Event.class).should().beFinal().check(CORE);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamloader.core.pipeline;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class BatchBuffer {
     private final BatchPolicy policy;
-    private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    private final List<ConsumerRecord<ByteBuffer, ByteBuffer>> records = new ArrayList<>();
     private long bytes;
     private long firstArrivalNanos;
 
@@ -21,8 +22,8 @@ final class BatchBuffer {
         this.policy = policy;
     }
 
-    void addAll(ConsumerRecords<byte[], byte[]> polled) {
-        for (ConsumerRecord<byte[], byte[]> record : polled) {
+    void addAll(ConsumerRecords<ByteBuffer, ByteBuffer> polled) {
+        for (ConsumerRecord<ByteBuffer, ByteBuffer> record : polled) {
             if (records.isEmpty()) {
                 firstArrivalNanos = System.nanoTime();
             }
@@ -58,7 +59,7 @@ final class BatchBuffer {
     }
 
     /** Removes and returns the next batch: at most maxRecords records and maxBytes bytes, but at least one record. */
-    List<ConsumerRecord<byte[], byte[]>> take() {
+    List<ConsumerRecord<ByteBuffer, ByteBuffer>> take() {
         int n = 0;
         long taken = 0;
         while (n < records.size() && n < policy.maxRecords()) {
@@ -69,7 +70,7 @@ final class BatchBuffer {
             taken += size;
             n++;
         }
-        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.subList(0, n));
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch = new ArrayList<>(records.subList(0, n));
         records.subList(0, n).clear();
         bytes -= taken;
         firstArrivalNanos = System.nanoTime();

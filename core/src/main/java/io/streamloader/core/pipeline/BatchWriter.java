@@ -6,6 +6,7 @@ import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,13 +56,13 @@ final class BatchWriter {
     }
 
     Map<TopicPartition, OffsetAndMetadata> write(
-            List<ConsumerRecord<byte[], byte[]>> records, Predicate<TopicPartition> owned, Waiter waiter) {
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records, Predicate<TopicPartition> owned, Waiter waiter) {
         List<Event> toWrite = new ArrayList<>(records.size());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records) {
             toWrite.add(EventMapper.toEvent(record));
         }
         // Only needed once something failed; the common all-stored path never builds it.
-        Map<Coordinates, ConsumerRecord<byte[], byte[]>> byCoordinates = new HashMap<>();
+        Map<Coordinates, ConsumerRecord<ByteBuffer, ByteBuffer>> byCoordinates = new HashMap<>();
         List<DeadLetter> toDeadLetter = new ArrayList<>();
         Map<Coordinates, Long> failingSince = new HashMap<>();
         int attempt = 0;
@@ -104,8 +105,8 @@ final class BatchWriter {
     /** One call to the sink; returns the events to write again and adds permanent failures to {@code toDeadLetter}. */
     private List<Event> writeOnce(
             List<Event> toWrite,
-            List<ConsumerRecord<byte[], byte[]>> records,
-            Map<Coordinates, ConsumerRecord<byte[], byte[]>> byCoordinates,
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records,
+            Map<Coordinates, ConsumerRecord<ByteBuffer, ByteBuffer>> byCoordinates,
             List<DeadLetter> toDeadLetter,
             Map<Coordinates, Long> failingSince) {
         List<EventFailure> failures;
@@ -189,7 +190,7 @@ final class BatchWriter {
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> commitOffsets(
-            List<ConsumerRecord<byte[], byte[]>> records,
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records,
             Predicate<TopicPartition> owned,
             List<Event> unwritten,
             List<DeadLetter> undelivered) {
@@ -204,7 +205,7 @@ final class BatchWriter {
         Map<TopicPartition, long[]> range = new HashMap<>(); // {first offset, next offset}
         TopicPartition tp = null;
         long[] current = null;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records) {
             if (tp == null
                     || tp.partition() != record.partition()
                     || !tp.topic().equals(record.topic())) {

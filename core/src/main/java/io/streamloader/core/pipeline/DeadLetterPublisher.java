@@ -1,5 +1,6 @@
 package io.streamloader.core.pipeline;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,7 @@ final class DeadLetterPublisher {
     static final String SOURCE_OFFSET = "sl.source.offset";
 
     /** One record to dead-letter and why. */
-    record DeadLetter(ConsumerRecord<byte[], byte[]> original, String reason, String errorClass) {}
+    record DeadLetter(ConsumerRecord<ByteBuffer, ByteBuffer> original, String reason, String errorClass) {}
 
     private final Producer<byte[], byte[]> producer;
     private final RunnerSettings settings;
@@ -78,7 +79,7 @@ final class DeadLetterPublisher {
     }
 
     private ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
-        ConsumerRecord<byte[], byte[]> source = letter.original();
+        ConsumerRecord<ByteBuffer, ByteBuffer> source = letter.original();
         Headers headers = new RecordHeaders(source.headers().toArray());
         put(headers, ERROR_SINK, settings.name());
         put(headers, ERROR_REASON, letter.reason());
@@ -88,7 +89,17 @@ final class DeadLetterPublisher {
         put(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
         put(headers, SOURCE_OFFSET, Long.toString(source.offset()));
         return new ProducerRecord<>(
-                settings.deadLetterTopicFor(source.topic()), null, source.key(), source.value(), headers);
+                settings.deadLetterTopicFor(source.topic()), null, bytes(source.key()), bytes(source.value()), headers);
+    }
+
+    /** The remaining bytes of a consumed buffer (null stays null: a tombstone stays one). */
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     private static void put(Headers headers, String key, String value) {

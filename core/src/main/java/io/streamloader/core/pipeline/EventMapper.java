@@ -1,6 +1,7 @@
 package io.streamloader.core.pipeline;
 
 import io.streamloader.spi.Event;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -8,12 +9,15 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-/** Turns a consumed record into the SPI's {@link Event}. */
+/**
+ * Turns a consumed record into the SPI's {@link Event}. Key and value are handed over as the consumer's buffers, not
+ * copied ({@code ByteBufferDeserializer} returns views into the fetched data).
+ */
 final class EventMapper {
 
     private EventMapper() {}
 
-    static Event toEvent(ConsumerRecord<byte[], byte[]> record) {
+    static Event toEvent(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
         Header[] raw = record.headers().toArray();
         Map<String, String> headers;
         if (raw.length == 0) {
@@ -42,9 +46,9 @@ final class EventMapper {
     }
 
     /** Size a record occupies in a batch, for the byte bound. */
-    static long sizeOf(ConsumerRecord<byte[], byte[]> record) {
-        return (record.key() == null ? 0 : record.key().length)
-                + (record.value() == null ? 0 : record.value().length)
+    static long sizeOf(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
+        return (record.key() == null ? 0 : record.key().remaining())
+                + (record.value() == null ? 0 : record.value().remaining())
                 + 64L; // record overhead: offsets, timestamps, headers
     }
 }

@@ -3,6 +3,7 @@ package io.streamloader.core.pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamloader.spi.SinkFactory;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,8 +21,8 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class SinkRunner implements AutoCloseable {
         meters.add(bind(new KafkaClientMetrics(deadLetterProducer)));
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer, settings, DEAD_LETTER_TIMEOUT);
         for (int i = 0; i < settings.workers(); i++) {
-            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(i));
+            KafkaConsumer<ByteBuffer, ByteBuffer> consumer = new KafkaConsumer<>(consumerProperties(i));
             meters.add(bind(new KafkaClientMetrics(consumer)));
             HealthTracker health = new HealthTracker();
             workerHealth.add(health);
@@ -220,8 +221,8 @@ public final class SinkRunner implements AutoCloseable {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sl-" + settings.name() + "-" + worker);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
         return filter(props, ConsumerConfig.configNames());
     }
 

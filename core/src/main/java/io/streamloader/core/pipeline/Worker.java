@@ -4,6 +4,7 @@ import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ final class Worker implements Runnable {
     private static final long MAX_POLL_BLOCK_MS = 200;
 
     private final RunnerSettings settings;
-    private final Consumer<byte[], byte[]> consumer;
+    private final Consumer<ByteBuffer, ByteBuffer> consumer;
     private final SinkFactory factory;
     private final DeadLetterPublisher deadLetters;
     private final PipelineMetrics metrics;
@@ -51,7 +52,7 @@ final class Worker implements Runnable {
 
     Worker(
             RunnerSettings settings,
-            Consumer<byte[], byte[]> consumer,
+            Consumer<ByteBuffer, ByteBuffer> consumer,
             SinkFactory factory,
             DeadLetterPublisher deadLetters,
             PipelineMetrics metrics,
@@ -130,7 +131,7 @@ final class Worker implements Runnable {
         return null;
     }
 
-    private void flush(BatchWriter writer, List<ConsumerRecord<byte[], byte[]>> batch) {
+    private void flush(BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
         long start = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch, owned::contains, this::pausedWait);
         commit(offsets);
@@ -209,7 +210,7 @@ final class Worker implements Runnable {
     }
 
     private void poll(long millis) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(millis));
+        ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(Duration.ofMillis(millis));
         if (!records.isEmpty()) {
             buffer.addAll(records);
         }

@@ -2,6 +2,7 @@ package io.streamloader.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class BatchBufferTest {
 
-    static ConsumerRecords<byte[], byte[]> records(String topic, int partition, long from, int count, int valueSize) {
-        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+    static ConsumerRecords<ByteBuffer, ByteBuffer> records(
+            String topic, int partition, long from, int count, int valueSize) {
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> list = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            list.add(new ConsumerRecord<>(topic, partition, from + i, null, new byte[valueSize]));
+            list.add(new ConsumerRecord<>(topic, partition, from + i, null, ByteBuffer.allocate(valueSize)));
         }
         Map<TopicPartition, OffsetAndMetadata> none = Map.of();
         return new ConsumerRecords<>(Map.of(new TopicPartition(topic, partition), list), none);
@@ -79,7 +81,7 @@ class BatchBufferTest {
         buffer.addAll(records("t", 0, 0, 3, 10));
         buffer.addAll(records("t", 1, 0, 4, 10));
         buffer.dropPartitions(List.of(new TopicPartition("t", 0)));
-        List<ConsumerRecord<byte[], byte[]>> left = buffer.take();
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> left = buffer.take();
         assertThat(left).hasSize(4).allMatch(r -> r.partition() == 1);
         assertThat(buffer.bytes()).isZero();
     }

@@ -8,6 +8,7 @@ import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.WriteResult;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -56,11 +57,13 @@ class BatchWriterTest {
                 health);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> batch() {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    private static List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch() {
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> records = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            records.add(new ConsumerRecord<>("orders", 0, 10 + i, null, ("{\"n\":" + i + "}").getBytes()));
-            records.add(new ConsumerRecord<>("orders", 1, 20 + i, null, ("{\"m\":" + i + "}").getBytes()));
+            records.add(
+                    new ConsumerRecord<>("orders", 0, 10 + i, null, ByteBuffer.wrap(("{\"n\":" + i + "}").getBytes())));
+            records.add(
+                    new ConsumerRecord<>("orders", 1, 20 + i, null, ByteBuffer.wrap(("{\"m\":" + i + "}").getBytes())));
         }
         return records;
     }
