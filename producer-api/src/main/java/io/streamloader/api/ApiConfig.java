@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *     .topics}); empty: no authentication
  * @param blobContentTypes media types stored as one opaque event, {@code type/*} wildcards allowed ({@code
  *     api.blob-content-types})
+ * @param positionalTopics topics whose JSON arrays may be positional events ({@code api.positional-topics}): an array
+ *     of scalars is one event, an array of such arrays one event each; elsewhere an array must hold objects
  */
 public record ApiConfig(
         String host,
@@ -51,7 +53,8 @@ public record ApiConfig(
         Optional<String> keyField,
         Map<String, Path> schemas,
         Map<String, Set<String>> apiKeys,
-        List<String> blobContentTypes) {
+        List<String> blobContentTypes,
+        List<String> positionalTopics) {
 
     /** Kafka's legal topic names. */
     static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -101,6 +104,14 @@ public record ApiConfig(
         for (String topic : schemas.keySet()) {
             require(allTopics(routes, topics).contains(topic), "api.schemas." + topic + " names an unknown topic");
         }
+        positionalTopics = List.copyOf(Objects.requireNonNull(positionalTopics, "api.positional-topics"));
+        for (String topic : positionalTopics) {
+            require(TOPIC.matcher(topic).matches(), "api.positional-topics has an invalid topic name: " + topic);
+            require(
+                    allTopics(routes, topics).contains(topic),
+                    "api.positional-topics names an unknown topic: " + topic + " (the API serves "
+                            + allTopics(routes, topics) + ")");
+        }
     }
 
     /** Defaults: the original demos' routes, port 8080, 16 MiB bodies, 5 s timeout. */
@@ -144,7 +155,8 @@ public record ApiConfig(
                 .retryAfter(node.duration("retry-after", d.retryAfter()))
                 .idField(node.string("id-field", d.idField().orElse("")))
                 .keyField(node.string("key-field", d.keyField().orElse("")))
-                .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()));
+                .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()))
+                .positionalTopics(node.stringList("positional-topics", d.positionalTopics()));
         Map<String, String> routes = node.flatStringMap("routes");
         if (node.isPresent() && !routes.isEmpty()) {
             b.routes(routes);
@@ -168,6 +180,11 @@ public record ApiConfig(
         return allTopics(routes, topics);
     }
 
+    /** Whether JSON arrays posted to {@code topic} may be positional events ({@link #positionalTopics()}). */
+    public boolean positional(String topic) {
+        return positionalTopics.contains(topic);
+    }
+
     /** Whether {@code apiKeys} is non-empty, i.e. requests must authenticate. */
     public boolean authenticationEnabled() {
         return !apiKeys.isEmpty();
@@ -184,7 +201,7 @@ public record ApiConfig(
                 + ", maxBodyBytes=" + maxBodyBytes + ", maxInFlightBytes=" + maxInFlightBytes + ", requestTimeout="
                 + requestTimeout + ", retryAfter=" + retryAfter + ", idField=" + idField + ", keyField=" + keyField
                 + ", schemas=" + schemas + ", apiKeys=" + apiKeys.size() + " (masked), blobContentTypes="
-                + blobContentTypes + "]";
+                + blobContentTypes + ", positionalTopics=" + positionalTopics + "]";
     }
 
     private static Set<String> allTopics(Map<String, String> routes, List<String> topics) {
@@ -223,6 +240,7 @@ public record ApiConfig(
                 "application/zip",
                 "application/gzip",
                 "application/msgpack"));
+        private List<String> positionalTopics = new ArrayList<>();
 
         private Builder() {}
 
@@ -296,6 +314,11 @@ public record ApiConfig(
             return this;
         }
 
+        public Builder positionalTopics(List<String> v) {
+            positionalTopics = new ArrayList<>(v);
+            return this;
+        }
+
         public ApiConfig build() {
             return new ApiConfig(
                     host,
@@ -310,7 +333,8 @@ public record ApiConfig(
                     Optional.ofNullable(keyField),
                     schemas,
                     apiKeys,
-                    blobContentTypes);
+                    blobContentTypes,
+                    positionalTopics);
         }
     }
 }

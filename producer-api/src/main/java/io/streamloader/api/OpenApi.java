@@ -3,6 +3,7 @@ package io.streamloader.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
 
 /** The OpenAPI 3.1 description of the routes a given configuration serves. */
 final class OpenApi {
@@ -27,12 +28,16 @@ final class OpenApi {
                 .put("in", "path")
                 .put("required", true)
                 .set("schema", F.objectNode().put("type", "string").set("enum", strings(config.allTopics())));
-        ObjectNode byTopic = ingest("Publish to any configured topic", config);
+        Optional<String> anyPositional = config.positionalTopics().isEmpty()
+                ? Optional.empty()
+                : Optional.of("for " + String.join(", ", config.positionalTopics()) + " (api.positional-topics) ");
+        ObjectNode byTopic = ingest("Publish to any configured topic", config, anyPositional);
         byTopic.withArrayProperty("parameters").add(topicParam);
         paths.putObject("/topics/{topic}").set("post", byTopic);
         config.routes().forEach((path, topic) -> {
             ObjectNode item = paths.putObject(path);
-            item.set("post", ingest("Publish to topic '" + topic + "'", config));
+            Optional<String> positional = config.positional(topic) ? Optional.of("") : Optional.empty();
+            item.set("post", ingest("Publish to topic '" + topic + "'", config, positional));
         });
         if (config.routes().containsKey("/somedata")) {
             ObjectNode get = op("Compatibility: publish {\"0\":value,...,\"N-1\":value} to topic '"
@@ -77,7 +82,11 @@ final class OpenApi {
         return BodyParser.write(doc);
     }
 
-    private static ObjectNode ingest(String summary, ApiConfig config) {
+    /**
+     * A POST route. {@code positional} is present when the route reaches a topic of {@code api.positional-topics}; it
+     * names those topics, or is empty for a route to one topic.
+     */
+    private static ObjectNode ingest(String summary, ApiConfig config, Optional<String> positional) {
         ObjectNode op = op(summary);
         op.withArrayProperty("parameters")
                 .add(F.objectNode()
@@ -85,9 +94,16 @@ final class OpenApi {
                         .put("in", "header")
                         .put("description", "event id (suffixed -<index> for several events)"));
         ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content");
-        content.putObject("application/json")
-                .put("description", "an object (one event) or an array of objects (one event each)");
-        content.putObject("application/x-ndjson").put("description", "one object per line");
+        String json = "an object (one event) or an array of objects (one event each)";
+        String ndjson = "one object per line";
+        if (positional.isPresent()) {
+            json += "; " + positional.get()
+                    + "also a positional array of scalars such as [\"u1\",\"2023-07-01T10:00:00\"]"
+                    + " (one event, stored as sent) or an array of such arrays (one event each)";
+            ndjson += "; " + positional.get() + "or one positional array of scalars per line";
+        }
+        content.putObject("application/json").put("description", json);
+        content.putObject("application/x-ndjson").put("description", ndjson);
         content.putObject("application/x-www-form-urlencoded")
                 .put("description", "one event; numeric values become JSON numbers");
         config.blobContentTypes()

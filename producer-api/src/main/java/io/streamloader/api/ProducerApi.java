@@ -181,7 +181,7 @@ public final class ProducerApi {
                     query(ctx),
                     metaHeaders(ctx),
                     Optional.ofNullable(ctx.header("Idempotency-Key")));
-            var events = parser.parse(incoming);
+            var events = parser.parse(topic, incoming);
             schemas.validate(topic, events);
             List<Delivery> deliveries = publisher.publish(topic, events);
             metrics.accepted(topic, events.size(), body.length);
@@ -206,12 +206,14 @@ public final class ProducerApi {
                 data.put(Integer.toString(i), ctx.pathParam("value"));
             }
             byte[] bytes = json(data);
-            var events = parser.parse(new IncomingBody(
-                    Optional.of("application/json"),
-                    bytes,
-                    Map.of(),
-                    Map.of(),
-                    Optional.ofNullable(ctx.header("Idempotency-Key"))));
+            var events = parser.parse(
+                    topic,
+                    new IncomingBody(
+                            Optional.of("application/json"),
+                            bytes,
+                            Map.of(),
+                            Map.of(),
+                            Optional.ofNullable(ctx.header("Idempotency-Key"))));
             schemas.validate(topic, events);
             try (var permit = limiter.acquire(bytes.length)) {
                 List<Delivery> deliveries = publisher.publish(topic, events);

@@ -2,6 +2,7 @@ package io.streamloader.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.streamloader.core.config.ConfigException;
 import io.streamloader.core.config.ConfigLoader;
@@ -32,6 +33,7 @@ class ApiConfigTest {
         assertThat(c.schemas()).isEmpty();
         assertThat(c.authenticationEnabled()).isFalse();
         assertThat(c.blobContentTypes()).contains("image/*", "application/octet-stream");
+        assertThat(c.positionalTopics()).isEmpty();
     }
 
     @Test
@@ -59,6 +61,7 @@ class ApiConfigTest {
                       key: ${API_KEY}
                       topics: [fleet, pictures]
                   blob-content-types: [image/png]
+                  positional-topics: [pictures, fleet]
                 """;
         var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of("API_KEY", "k-123456789")));
         assertThat(c)
@@ -75,8 +78,10 @@ class ApiConfigTest {
                         Optional.of("vin"),
                         Map.of("fleet", Path.of("schemas/fleet.json")),
                         Map.of("k-123456789", Set.of("fleet", "pictures")),
-                        List.of("image/png")));
-        assertThat(c.toString()).doesNotContain("k-123456789");
+                        List.of("image/png"),
+                        List.of("pictures", "fleet")));
+        assertThat(c.toString()).doesNotContain("k-123456789").contains("positionalTopics=[pictures, fleet]");
+        assertThat(c.positional("fleet")).isTrue();
     }
 
     @Test
@@ -108,6 +113,29 @@ class ApiConfigTest {
         assertThatThrownBy(
                         () -> ApiConfig.builder().apiKey("short", Set.of("*")).build())
                 .hasMessageContaining("api.keys");
+    }
+
+    @Test
+    void positionalTopicsMustBeValidTopicsTheApiServes() {
+        var yaml = """
+                topics:
+                  clickstream: {}
+                api:
+                  positional-topics: [clickstream, clikstream]
+                """;
+        assertThatThrownBy(() -> ApiConfig.from(ConfigLoader.parse(yaml, Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .singleElement(STRING)
+                        .contains("api.positional-topics names an unknown topic: clikstream")
+                        .contains("[clickstream, events, footdata, somedata]"));
+        assertThatThrownBy(() -> ApiConfig.builder()
+                        .positionalTopics(List.of("bad topic"))
+                        .build())
+                .hasMessage("api.positional-topics has an invalid topic name: bad topic");
+        assertThat(ApiConfig.from(ConfigLoader.parse(yaml.replace(", clikstream", ""), Map.of()))
+                        .positional("clickstream"))
+                .isTrue();
     }
 
     @Test

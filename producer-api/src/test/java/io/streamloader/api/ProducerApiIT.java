@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.devstack.DevStackExtension;
 import io.streamloader.devstack.KafkaService;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,6 +94,47 @@ class ProducerApiIT {
                 .toList();
         assertThat(somedata)
                 .containsExactlyInAnyOrder("{\"0\":\"van\",\"1\":\"van\"}", "{\"0\":\"truck\",\"1\":\"truck\"}");
+    }
+
+    @Test
+    void positionalJsonArrayLandsInKafkaAsTheExactBytesPosted(KafkaService kafka) {
+        String topic = "clickstream-" + System.nanoTime();
+        var config = ApiConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .topics(List.of(topic))
+                .positionalTopics(List.of(topic))
+                .build();
+        kafka.createTopic(topic, 1);
+        var api = ProducerApi.connect(config, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry());
+        String click = "[\"u1\", \"2023-07-01T10:00:00\",\"https://a.example/x\",\"Chile\",\"Santiago\","
+                + "\"Chrome\",\"Linux\",\"desktop\"]";
+        var replies = new ArrayList<JsonNode>();
+        JavalinTest.test(api.create(), (server, client) -> {
+            replies.add(json(post(
+                    client,
+                    "/topics/" + topic,
+                    "application/json",
+                    click.getBytes(StandardCharsets.UTF_8),
+                    Map.of("Idempotency-Key", "click-1"))));
+            replies.add(json(post(client, "/topics/" + topic, "application/json", "[[\"u2\",1],[\"u3\",2]]")));
+        });
+
+        assertThat(replies.get(0)).hasSize(1);
+        assertThat(replies.get(0).get(0).get("id").asText()).isEqualTo("click-1");
+        assertThat(replies.get(1)).hasSize(2);
+        var stored = TestingConsumer.readAll(kafka.bootstrapServers(), topic, 3);
+        assertThat(stored).extracting(r -> new String(r.value())).containsExactly(click, "[\"u2\",1]", "[\"u3\",2]");
+        assertThat(header(stored.get(0), "sl-event-id")).isEqualTo("click-1");
+        assertThat(new String(stored.get(0).key())).isEqualTo("click-1");
+        assertThat(header(stored.get(0), "content-type")).isEqualTo("application/json");
+        for (int i = 0; i < 2; i++) {
+            String id = replies.get(1).get(i).get("id").asText();
+            assertThat(header(stored.get(1 + i), "sl-event-id")).isEqualTo(id);
+            assertThat(new String(stored.get(1 + i).key())).isEqualTo(id);
+            assertThat(stored.get(1 + i).offset())
+                    .isEqualTo(replies.get(1).get(i).get("offset").asLong());
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -163,6 +164,54 @@ class ProducerApiTest {
                             .code())
                     .isEqualTo(200);
             assertThat(api.producer.history()).hasSize(1);
+        });
+    }
+
+    @Test
+    void positionalEventsAreCheckedAgainstTheTopicSchema(@TempDir Path dir) throws Exception {
+        Path schema = dir.resolve("clickstream.json");
+        Files.writeString(schema, "{\"type\":\"array\",\"minItems\":8,\"items\":{\"type\":\"string\"}}");
+        var api = new TestingApi(
+                TestingApi.config()
+                        .topics(List.of("clickstream"))
+                        .positionalTopics(List.of("clickstream"))
+                        .schema("clickstream", schema)
+                        .build(),
+                true);
+        api.run((server, client) -> {
+            var r = post(client, "/topics/clickstream", "application/json", "[[\"a\",\"b\"],[\"u1\",7]]");
+            assertThat(r.code()).isEqualTo(422);
+            var p = json(r);
+            assertThat(p.get("violations").findValuesAsText("keyword"))
+                    .containsExactlyInAnyOrder("minItems", "minItems", "type");
+            assertThat(p.get("violations").findValuesAsText("pointer")).contains("/1");
+            String click = "[\"u1\",\"2023-07-01T10:00:00\",\"https://a.example/x\",\"Chile\",\"Santiago\","
+                    + "\"Chrome\",\"Linux\",\"desktop\"]";
+            assertThat(post(client, "/topics/clickstream", "application/json", click)
+                            .code())
+                    .isEqualTo(200);
+            assertThat(api.producer.history())
+                    .extracting(rec -> utf8(rec.value()))
+                    .containsExactly(click);
+        });
+    }
+
+    @Test
+    void openApiDescribesPositionalArraysWhereTheyAreAccepted() {
+        var api = new TestingApi(
+                TestingApi.config()
+                        .route("/clicks", "clickstream")
+                        .topics(List.of("clickstream"))
+                        .positionalTopics(List.of("clickstream"))
+                        .build(),
+                true);
+        api.run((server, client) -> {
+            var paths = json(client.get("/openapi.json")).get("paths");
+            String json = "/post/requestBody/content/application~1json/description";
+            assertThat(paths.get("/topics/{topic}").at(json).asText())
+                    .contains("for clickstream (api.positional-topics) also a positional array");
+            assertThat(paths.get("/clicks").at(json).asText()).contains("; also a positional array");
+            assertThat(paths.get("/events").at(json).asText()).doesNotContain("positional");
         });
     }
 

@@ -184,6 +184,7 @@ class ClickstreamEndToEndIT {
                 .host("127.0.0.1")
                 .port(0)
                 .topics(List.of(input))
+                .positionalTopics(List.of(input))
                 .build();
         Javalin app = ProducerApi.connect(
                         config,
@@ -243,12 +244,11 @@ class ClickstreamEndToEndIT {
         return processor;
     }
 
-    /** POSTs one click as JSON; a positional array goes as octet-stream, since the API takes JSON arrays as lists. */
+    /** POSTs one click as JSON, an object or (the input being a positional topic) a positional array. */
     private void post(String idempotencyKey, String body) throws IOException, InterruptedException {
-        String type = body.startsWith("[") ? "application/octet-stream" : "application/json";
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(api + "/topics/" + input))
-                        .header("Content-Type", type)
+                        .header("Content-Type", "application/json")
                         .header("Idempotency-Key", idempotencyKey)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
