@@ -40,6 +40,11 @@ final class BatchBuffer {
         return bytes;
     }
 
+    /** A whole batch is waiting: polling more would only grow the buffer past one batch. */
+    boolean isFull() {
+        return records.size() >= policy.maxRecords() || bytes >= policy.maxBytes();
+    }
+
     /** A batch is due: full by count or bytes, or the oldest record has waited {@link BatchPolicy#maxLinger()}. */
     boolean isDue() {
         return !records.isEmpty()

@@ -67,7 +67,7 @@ final class BatchWriter {
         Map<Coordinates, Long> failingSince = new HashMap<>();
         int attempt = 0;
         while (true) {
-            if (attempt > 0) { // partitions can only be lost while waiting, inside a poll
+            if (attempt > 0) { // the consumer thread may have lost partitions meanwhile: leave them to the next owner
                 toWrite.removeIf(e -> !owned.test(new TopicPartition(e.topic(), e.partition())));
                 toDeadLetter.removeIf(l -> !owned.test(
                         new TopicPartition(l.original().topic(), l.original().partition())));

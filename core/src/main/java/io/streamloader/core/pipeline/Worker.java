@@ -8,10 +8,17 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -26,12 +33,18 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One thread of a runner: owns a consumer and a sink instance. Polls, cuts batches, has {@link BatchWriter} resolve
- * every event, then commits. Stops when asked, after finishing (or abandoning, uncommitted) the batch in hand.
+ * One worker of a runner: a consumer thread and a sink thread. The consumer thread polls, cuts batches and commits;
+ * the sink thread owns the sink (creates, writes, closes it) and has {@link BatchWriter} resolve every event of a
+ * batch. While the sink writes one batch, the consumer fetches the next, so a store's latency and the consumer's
+ * work overlap instead of adding up; once a whole batch waits, the consumer pauses its partitions and keeps polling
+ * without fetching until the sink is done (back pressure: at most the batch in flight and about one more are held).
+ * Stops when asked, after finishing (or abandoning, uncommitted) the batch in flight.
  */
 final class Worker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final long MAX_POLL_BLOCK_MS = 200;
+    /** How long a revocation waits for the batch in flight, so its offsets are committed before the partitions go. */
+    private static final long REVOKE_WAIT_MS = 10_000;
 
     private final RunnerSettings settings;
     private final Consumer<ByteBuffer, ByteBuffer> consumer;
@@ -42,13 +55,18 @@ final class Worker implements Runnable {
     private final AtomicBoolean stopping;
     private final Runnable onFatal;
     private final BatchBuffer buffer;
-    private final Set<TopicPartition> owned = new HashSet<>();
+    /** Partitions this worker owns; written by the consumer thread, read by the sink thread between retries. */
+    private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     /** The started sink, for health probes from other threads; null before start and after close. */
     private volatile Sink liveSink;
     /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
     /** Set by a failed async commit (callbacks run on this thread, inside poll or commit). */
     private boolean commitFailed;
+    /** The batch the sink thread is writing: the offsets it resolved, once done. Consumer thread only. */
+    private Future<Map<TopicPartition, OffsetAndMetadata>> inFlight;
+    /** Whether the consumer thread paused its partitions because a whole batch waits for the sink. */
+    private boolean backPressured;
 
     Worker(
             RunnerSettings settings,
@@ -73,9 +91,16 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         MDC.put("sink", settings.name());
+        String sinkThreadName = Thread.currentThread().getName() + "-sink";
+        ExecutorService sinkThread = Executors.newSingleThreadExecutor(task -> new Thread(
+                () -> {
+                    MDC.put("sink", settings.name());
+                    task.run();
+                },
+                sinkThreadName));
         Sink sink = null;
         try (consumer) {
-            sink = createSink();
+            sink = result(sinkThread.submit(this::createSink));
             if (sink == null) {
                 return;
             }
@@ -84,9 +109,21 @@ final class Worker implements Runnable {
             consumer.subscribe(settings.topics(), new Listener());
             health.running();
             while (!stopping.get()) {
-                poll(buffer.lingerLeftMillis(MAX_POLL_BLOCK_MS));
-                while (buffer.isDue() && !stopping.get()) {
-                    flush(writer, buffer.take());
+                finishIfDone();
+                if (inFlight == null && buffer.isDue()) {
+                    inFlight = sinkThread.submit(() -> write(writer, buffer.take()));
+                }
+                if (inFlight != null && buffer.isFull()) {
+                    consumer.pause(consumer.assignment()); // again each time: partitions may have been assigned
+                    backPressured = true;
+                    awaitInFlight(MAX_POLL_BLOCK_MS);
+                    poll(0); // stays in the group and runs rebalance callbacks; paused partitions return nothing
+                } else {
+                    if (backPressured) {
+                        consumer.resume(consumer.paused());
+                        backPressured = false;
+                    }
+                    poll(buffer.lingerLeftMillis(MAX_POLL_BLOCK_MS));
                 }
                 if (commitFailed) {
                     // no later batch may come to cover it (an idle partition), so make it durable now
@@ -94,8 +131,13 @@ final class Worker implements Runnable {
                     commitSync(owned, false);
                 }
             }
+            awaitInFlight(Long.MAX_VALUE); // retries end early once stopping; a write under way completes
+            finishIfDone();
             if (!buffer.isEmpty()) {
-                flush(writer, buffer.take()); // one last try; what does not succeed stays uncommitted
+                // one last try; what does not succeed stays uncommitted
+                inFlight = sinkThread.submit(() -> write(writer, buffer.take()));
+                awaitInFlight(Long.MAX_VALUE);
+                finishIfDone();
             }
             commitSync(owned, true);
             health.stopped();
@@ -105,8 +147,78 @@ final class Worker implements Runnable {
             onFatal.run();
         } finally {
             liveSink = null;
-            closeQuietly(sink);
+            Sink toClose = sink;
+            sinkThread.execute(() -> closeQuietly(toClose)); // after the write in flight, if any, on its own thread
+            sinkThread.shutdown();
+            awaitTermination(sinkThread);
             MDC.remove("sink");
+        }
+    }
+
+    /** Runs on the sink thread: one batch through the writer, to the offsets that are safe to commit. */
+    private Map<TopicPartition, OffsetAndMetadata> write(
+            BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
+        long start = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch, owned::contains, this::sleepWhileRunning);
+        metrics.batches.increment();
+        metrics.batchSize.record(batch.size());
+        metrics.batchLatency.record(Duration.ofNanos(System.nanoTime() - start));
+        return offsets;
+    }
+
+    /** Commits the batch in flight if the sink thread is done with it; rethrows what the sink thread threw. */
+    private void finishIfDone() {
+        if (inFlight != null && inFlight.isDone()) {
+            Future<Map<TopicPartition, OffsetAndMetadata>> done = inFlight;
+            inFlight = null; // taken even if it failed: closing the consumer must not rethrow it from the listener
+            commit(result(done));
+        }
+    }
+
+    /** Waits until the batch in flight is done or {@code millis} passed; {@link #finishIfDone} takes the result. */
+    private void awaitInFlight(long millis) {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            if (millis == Long.MAX_VALUE) {
+                inFlight.get();
+            } else {
+                inFlight.get(millis, TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            // not done yet, or failed: finishIfDone reports it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static <T> T result(Future<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the sink thread", e);
+        }
+    }
+
+    private void awaitTermination(ExecutorService sinkThread) {
+        try {
+            if (!sinkThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("sink {}: sink thread still busy 30 s after the worker stopped", settings.name());
+                sinkThread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sinkThread.shutdownNow();
         }
     }
 
@@ -129,15 +241,6 @@ final class Worker implements Runnable {
             }
         }
         return null;
-    }
-
-    private void flush(BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
-        long start = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch, owned::contains, this::pausedWait);
-        commit(offsets);
-        metrics.batches.increment();
-        metrics.batchSize.record(batch.size());
-        metrics.batchLatency.record(Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**
@@ -191,24 +294,6 @@ final class Worker implements Runnable {
         }
     }
 
-    /** Backoff that keeps the consumer in its group: partitions paused, polling until the time is up. */
-    private boolean pausedWait(Duration backoff) {
-        long deadline = System.nanoTime() + backoff.toNanos();
-        try {
-            while (!stopping.get()) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    return true;
-                }
-                consumer.pause(consumer.assignment());
-                poll(Math.min(left, MAX_POLL_BLOCK_MS));
-            }
-            return false;
-        } finally {
-            consumer.resume(consumer.paused());
-        }
-    }
-
     private void poll(long millis) {
         ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(Duration.ofMillis(millis));
         if (!records.isEmpty()) {
@@ -250,6 +335,10 @@ final class Worker implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // let the batch in flight finish, so its offsets are committed here instead of redelivered to the next
+            // owner; a sink stuck in retries is not waited for: it drops the events of partitions no longer owned
+            awaitInFlight(REVOKE_WAIT_MS);
+            finishIfDone();
             commitSync(partitions, true);
             lose(partitions);
         }
