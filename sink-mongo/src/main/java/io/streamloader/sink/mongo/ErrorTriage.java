@@ -63,6 +63,11 @@ final class ErrorTriage {
         return RETRYABLE_CODES.contains(error.getCode()) ? FailureKind.RETRYABLE : FailureKind.PERMANENT;
     }
 
+    /** An insert refused because a document with its {@code _id} exists: to be replaced, not a failure. */
+    static boolean isExistingId(BulkWriteError error) {
+        return (error.getCode() == DUPLICATE_KEY || error.getCode() == 11001) && isIdIndex(error);
+    }
+
     /** A short stable name for the dead-letter header {@code sl.error.class}. */
     static String errorClass(BulkWriteError error) {
         return switch (error.getCode()) {

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import io.streamloader.spi.Event;
@@ -30,8 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A started MongoDB sink: one unordered {@code bulkWrite} of {@code ReplaceOne(_id, document, upsert)} per target
- * collection and batch, so a redelivered event replaces its first copy. Confined to one worker thread except for
+ * A started MongoDB sink: per target collection and batch, one unordered {@code bulkWrite} of inserts, then one of
+ * {@code ReplaceOne(_id, document, upsert)} for the documents whose {@code _id} was there already, so a redelivered
+ * event replaces its first copy, exactly as upserting everything would. Confined to one worker thread except for
  * {@link #checkHealth()}; the client is thread-safe.
  */
 final class MongoSink implements Sink {
@@ -91,6 +93,11 @@ final class MongoSink implements Sink {
         return WriteResult.failed(failures);
     }
 
+    /**
+     * Inserts the batch, then replaces (upsert by {@code _id}) only the documents whose {@code _id} already existed:
+     * the same end state as upserting everything, at the cost of an insert for events seen for the first time, which
+     * is nearly all of them (an upsert is a lookup plus an insert). A redelivered batch pays a second round trip.
+     */
     private List<EventFailure> write(NamespaceBatch batch) {
         MongoNamespace namespace = batch.namespace;
         try {
@@ -98,14 +105,27 @@ final class MongoSink implements Sink {
                 indexes.ensure(namespace);
                 prepared.add(namespace);
             }
-            collection(namespace).bulkWrite(batch.models, UNORDERED);
-            return List.of();
-        } catch (MongoBulkWriteException e) {
-            return triage(batch, e);
+            List<Integer> all = batch.allIndexes();
+            MongoCollection<BsonDocument> collection = collection(namespace);
+            try {
+                collection.bulkWrite(batch.inserts(), UNORDERED);
+                return List.of();
+            } catch (MongoBulkWriteException e) {
+                List<Integer> existing = new ArrayList<>();
+                List<EventFailure> failures = triage(batch, all, e, existing);
+                if (!existing.isEmpty()) {
+                    try {
+                        collection.bulkWrite(batch.replaces(existing), UNORDERED);
+                    } catch (MongoBulkWriteException again) {
+                        failures.addAll(triage(batch, existing, again, null));
+                    }
+                }
+                return failures;
+            }
         } catch (MongoException e) {
             if (ErrorTriage.isRetriable(e)) {
                 throw new RetriableSinkException(
-                        "bulk write of " + batch.models.size() + " documents to " + namespace + " failed: "
+                        "bulk write of " + batch.documents.size() + " documents to " + namespace + " failed: "
                                 + e.getMessage(),
                         e);
             }
@@ -113,15 +133,26 @@ final class MongoSink implements Sink {
         }
     }
 
-    private List<EventFailure> triage(NamespaceBatch batch, MongoBulkWriteException e) {
+    /**
+     * The failures of one bulk over the documents {@code indexes} of {@code batch} (bulk position i is document
+     * {@code indexes.get(i)}). With {@code existingIds} given, a duplicate key on {@code _id} is not a failure but a
+     * document to replace, added there.
+     */
+    private List<EventFailure> triage(
+            NamespaceBatch batch, List<Integer> indexes, MongoBulkWriteException e, List<Integer> existingIds) {
         List<EventFailure> failures = new ArrayList<>();
         Set<Integer> failed = new HashSet<>();
         for (BulkWriteError error : e.getWriteErrors()) {
+            int index = indexes.get(error.getIndex());
             failed.add(error.getIndex());
+            if (existingIds != null && ErrorTriage.isExistingId(error)) {
+                existingIds.add(index);
+                continue;
+            }
             var kind = ErrorTriage.kindOf(error);
             String reason = ErrorTriage.reason(error);
             String errorClass = ErrorTriage.errorClass(error);
-            for (Event event : batch.eventsOf(error.getIndex())) {
+            for (Event event : batch.eventsOf(index)) {
                 failures.add(new EventFailure(event, kind, reason, errorClass));
             }
             log.debug(
@@ -129,16 +160,16 @@ final class MongoSink implements Sink {
                     config.sinkName(),
                     kind,
                     reason,
-                    batch.eventsOf(error.getIndex()),
+                    batch.eventsOf(index),
                     batch.namespace);
         }
         if (e.getWriteConcernError() != null) {
             // applied on the primary but not acknowledged as asked: write again (idempotent) until it is
             String reason =
                     "write concern not satisfied: " + e.getWriteConcernError().getMessage();
-            for (int i = 0; i < batch.models.size(); i++) {
+            for (int i = 0; i < indexes.size(); i++) {
                 if (!failed.contains(i)) {
-                    for (Event event : batch.eventsOf(i)) {
+                    for (Event event : batch.eventsOf(indexes.get(i))) {
                         failures.add(EventFailure.retryable(event, reason, "write_concern_error"));
                     }
                 }
@@ -149,7 +180,7 @@ final class MongoSink implements Sink {
                     "sink {}: {} of {} documents for {} not written ({} write errors{})",
                     config.sinkName(),
                     failures.size(),
-                    batch.models.size(),
+                    indexes.size(),
                     batch.namespace,
                     e.getWriteErrors().size(),
                     e.getWriteConcernError() == null ? "" : ", write concern error");
@@ -180,12 +211,12 @@ final class MongoSink implements Sink {
     }
 
     /**
-     * One bulk for one collection. Events with the same {@code _id} collapse into the last one (in offset order),
-     * which is what a sequence of replaces would leave; its outcome applies to all of them.
+     * The documents of one collection in a batch. Events with the same {@code _id} collapse into the last one (in
+     * offset order), which is what a sequence of replaces would leave; its outcome applies to all of them.
      */
     private static final class NamespaceBatch {
         final MongoNamespace namespace;
-        final List<ReplaceOneModel<BsonDocument>> models = new ArrayList<>();
+        final List<Converted.Document> documents = new ArrayList<>();
         final List<List<Event>> events = new ArrayList<>();
         final Map<BsonValue, Integer> indexById = new HashMap<>();
 
@@ -194,16 +225,39 @@ final class MongoSink implements Sink {
         }
 
         void add(Event event, Converted.Document document) {
-            ReplaceOneModel<BsonDocument> model =
-                    new ReplaceOneModel<>(Filters.eq("_id", document.id()), document.document(), UPSERT);
-            Integer existing = indexById.putIfAbsent(document.id(), models.size());
+            Integer existing = indexById.putIfAbsent(document.id(), documents.size());
             if (existing == null) {
-                models.add(model);
+                documents.add(document);
                 events.add(new ArrayList<>(List.of(event)));
             } else {
-                models.set(existing, model);
+                documents.set(existing, document);
                 events.get(existing).add(event);
             }
+        }
+
+        List<Integer> allIndexes() {
+            List<Integer> all = new ArrayList<>(documents.size());
+            for (int i = 0; i < documents.size(); i++) {
+                all.add(i);
+            }
+            return all;
+        }
+
+        List<InsertOneModel<BsonDocument>> inserts() {
+            List<InsertOneModel<BsonDocument>> models = new ArrayList<>(documents.size());
+            for (Converted.Document d : documents) {
+                models.add(new InsertOneModel<>(d.withId()));
+            }
+            return models;
+        }
+
+        List<ReplaceOneModel<BsonDocument>> replaces(List<Integer> indexes) {
+            List<ReplaceOneModel<BsonDocument>> models = new ArrayList<>(indexes.size());
+            for (int i : indexes) {
+                Converted.Document d = documents.get(i);
+                models.add(new ReplaceOneModel<>(Filters.eq("_id", d.id()), d.document(), UPSERT));
+            }
+            return models;
         }
 
         List<Event> eventsOf(int index) {

@@ -54,6 +54,22 @@ class DocumentConverterTest {
     }
 
     @Test
+    void theDocumentToInsertCarriesTheIdFirstAndEveryFieldUnchanged() {
+        String json = "{\"a\":{\"b\":[1,2,{\"c\":\"d\"}]},\"n\":1.5,\"s\":\"x\"}";
+        Converted.Document d = stored(PLAIN.convert(event(json)));
+
+        BsonDocument insert = d.withId();
+
+        assertThat(insert).isInstanceOf(RawBsonDocument.class);
+        assertThat(insert.getFirstKey()).isEqualTo("_id");
+        assertThat(insert).isEqualTo(BsonDocument.parse("{\"_id\":\"ev-1\"," + json.substring(1)));
+        assertThat(new Converted.Document(new BsonInt32(7), BsonDocument.parse("{\"x\":1}")).withId())
+                .isEqualTo(BsonDocument.parse("{\"_id\":7,\"x\":1}"));
+        BsonDocument ownId = BsonDocument.parse("{\"_id\":\"m1\",\"x\":1}");
+        assertThat(new Converted.Document(new BsonString("m1"), ownId).withId()).isSameAs(ownId);
+    }
+
+    @Test
     void extendedJsonDatesAndNumbersAreUnderstood() {
         Converted.Document d = stored(PLAIN.convert(
                 event("{\"at\":{\"$date\":\"2024-05-01T12:00:00Z\"},\"ms\":{\"$date\":{\"$numberLong\":\"1000\"}},"
