@@ -2,6 +2,7 @@ package io.streamloader.bench;
 
 import io.streamloader.bench.api.ApiBench;
 import io.streamloader.bench.elasticsearch.ElasticsearchBench;
+import io.streamloader.bench.memory.MemoryBench;
 import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
             ElasticsearchBench.class,
             MongoBench.class,
             PostgresBench.class,
-            RollupBench.class
+            RollupBench.class,
+            MemoryBench.class
         })
 public final class Bench {
 

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Projections;
 import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,22 +25,42 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code streamloader run} with all three built-in sinks (loaded from the distribution's plugins/) as separate JVMs
- * that are SIGKILLed and restarted: every event ends in Elasticsearch, MongoDB and PostgreSQL exactly once by id.
- * Events are produced straight to Kafka (the producer API has its own outage tests); the count is {@value #EVENTS}
- * by default, {@code -Dkill.events=200000} for the full run.
+ * that are SIGKILLed five times and restarted, then two instances sharing the partitions, one of them killed: every
+ * event ends in Elasticsearch, MongoDB and PostgreSQL exactly once by id, and the survivor stops within 10 s of SIGTERM.
+ *
+ * <p>The events are posted over HTTP, in NDJSON batches of {@value #BATCH} each carrying its own {@code id}, to the
+ * producer API running as its own {@code streamloader run} process (never killed); every POST must be answered 200,
+ * i.e. acknowledged by Kafka. Posting runs in the background, released a share per kill cycle: half when a sink
+ * process starts, half at the moment it is killed, so every kill lands while events keep arriving. {@value #EVENTS}
+ * events by default, {@code -Dkill.events=N} for another count.
  */
 class KillRecoveryIT {
-    private static final int EVENTS = 50_000;
+    private static final int EVENTS = 200_000;
     private static final int TOTAL = Integer.getInteger("kill.events", EVENTS);
+    private static final int BATCH = 500;
+    private static final int KILLS = 5;
+    private static final Pattern API_URL = Pattern.compile("producer API on (http://127\\.0\\.0\\.1:\\d+)/");
 
     /** Kept after the run (target/), so a failure can be read in the processes' logs. */
     private final Path dir = Path.of("target", "kill-recovery-it", Long.toString(System.nanoTime()))
@@ -46,51 +68,71 @@ class KillRecoveryIT {
 
     private final KafkaService kafka = DevStack.kafka();
     private final TestingKafka testing = new TestingKafka(kafka.bootstrapServers());
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Process> processes = new ArrayList<>();
+    private final ExecutorService poster = Executors.newSingleThreadExecutor();
+    private final AtomicInteger posted = new AtomicInteger();
     private final String topic = "kill" + System.nanoTime();
 
     @AfterEach
-    void killLeftovers() {
+    void stopLeftovers() {
+        poster.shutdownNow();
         processes.forEach(Process::destroyForcibly);
     }
 
     @Test
-    void everyEventIsStoredOnceInEveryStoreAcrossFiveKillsAndAnotherInstanceTakesOver() throws Exception {
+    void everyPostedEventIsStoredOnceInEveryStoreAcrossFiveKillsAndAnotherInstanceTakesOver() throws Exception {
         Files.createDirectories(dir);
         kafka.createTopic(topic, 4);
         kafka.createTopic(topic + ".dlq", 1);
-        Path config = writeConfig();
-        testing.produce(
-                topic,
-                "k-",
-                TOTAL,
-                i -> "{\"n\":" + i + ",\"user\":\"u" + (i % 977) + "\",\"pad\":\"" + "x".repeat(200) + "\"}");
+        Path config = writeSinksConfig();
+        URI api = startApi();
+
+        int batches = (TOTAL + BATCH - 1) / BATCH;
+        int share = batches / (KILLS + 1);
+        Semaphore released = new Semaphore(0);
+        CompletableFuture<Void> posting = CompletableFuture.runAsync(() -> post(api, batches, released), poster);
 
         Random random = new Random(42);
-        for (int kill = 1; kill <= 5; kill++) {
+        for (int kill = 1; kill <= KILLS; kill++) {
             Process process = start(config, "kill-" + kill);
+            released.release(share / 2);
             long before = mongoCount();
-            await().atMost(Duration.ofMinutes(2)).until(() -> mongoCount() > before || mongoCount() == TOTAL);
+            awaitWhilePosting(posting, Duration.ofMinutes(2)).until(() -> mongoCount() > before);
             // a random moment while it works: somewhere in the next 0-2 s
             await().pollDelay(Duration.ofMillis(random.nextInt(2000))).until(() -> true);
+            // the share's second half is posted while the sink dies and the next one starts
+            released.release(share - share / 2);
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no commit
+            // printed so the report shows where in the stream each kill landed
+            System.out.printf("kill %d: %d of %d events posted%n", kill, posted.get(), TOTAL);
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
         // two instances in the same groups share the partitions; killing one moves them to the other
+        int rest = batches - KILLS * share;
         Process first = start(config, "first");
         Process second = start(config, "second");
-        await().atMost(Duration.ofMinutes(2))
+        released.release(rest / 2);
+        awaitWhilePosting(posting, Duration.ofMinutes(2))
                 .until(() -> Files.readString(dir.resolve("second.log")).contains("assigned ["));
+        released.release(rest - rest / 2);
         first.destroyForcibly();
-        await().atMost(Duration.ofMinutes(5))
+        System.out.printf("first instance killed: %d of %d events posted%n", posted.get(), TOTAL);
+        awaitWhilePosting(posting, Duration.ofMinutes(10))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> allStored());
+                .until(() -> posting.isDone() && allStored());
+        posting.join();
 
+        Set<String> expected =
+                IntStream.range(0, TOTAL).mapToObj(KillRecoveryIT::id).collect(Collectors.toSet());
+        assertExactlyOnce("MongoDB _id", mongoIds(), expected);
+        assertExactlyOnce("PostgreSQL events.id", pgIds(), expected);
         assertThat(esCount()).isEqualTo(TOTAL);
         assertThat(mongoCount()).isEqualTo(TOTAL);
         assertThat(pgCounts()).containsExactly((long) TOTAL, (long) TOTAL);
+        assertThat(testing.endTotal(topic)).as("records in the topic").isEqualTo(TOTAL);
         assertThat(testing.endTotal(topic + ".dlq")).isZero();
         for (String group : List.of("search", "docs", "archive")) {
             // the killed instance's partitions move after its session times out; their uncommitted tail is
@@ -107,11 +149,97 @@ class KillRecoveryIT {
         assertThat(Duration.ofNanos(System.nanoTime() - sigterm)).isLessThan(Duration.ofSeconds(10));
     }
 
+    private static String id(int n) {
+        return "e-" + n;
+    }
+
+    /** Each id once ({@code ids} is every stored id, duplicates included) and exactly the expected ones. */
+    private static void assertExactlyOnce(String what, List<String> ids, Set<String> expected) {
+        Set<String> stored = new HashSet<>(ids);
+        assertThat(ids).as(what + ": stored ids (a duplicate counts twice)").hasSize(stored.size());
+        Set<String> missing = new HashSet<>(expected);
+        missing.removeAll(stored);
+        stored.removeAll(expected);
+        assertThat(missing).as(what + ": posted but not stored").isEmpty();
+        assertThat(stored).as(what + ": stored but never posted").isEmpty();
+    }
+
+    /** Posts batch after batch, each once a permit is released; anything but 200 fails the test. */
+    private void post(URI api, int batches, Semaphore released) {
+        try {
+            for (int b = 0; b < batches; b++) {
+                released.acquire();
+                StringBuilder body = new StringBuilder(BATCH * 300);
+                for (int n = b * BATCH; n < Math.min(TOTAL, (b + 1) * BATCH); n++) {
+                    body.append("{\"id\":\"")
+                            .append(id(n))
+                            .append("\",\"n\":")
+                            .append(n)
+                            .append(",\"user\":\"u")
+                            .append(n % 977)
+                            .append("\",\"pad\":\"")
+                            .append("x".repeat(200))
+                            .append("\"}\n");
+                }
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(api.resolve("/topics/" + topic))
+                                .header("Content-Type", "application/x-ndjson")
+                                .timeout(Duration.ofSeconds(60))
+                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new AssertionError(
+                            "POST of batch " + b + " answered " + response.statusCode() + ": " + response.body());
+                }
+                posted.addAndGet(Math.min(TOTAL, (b + 1) * BATCH) - b * BATCH);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("posting interrupted", e);
+        }
+    }
+
+    /** An await that stops at once when posting failed, with the failure as its cause. */
+    private static ConditionFactory awaitWhilePosting(CompletableFuture<Void> posting, Duration atMost) {
+        return await().atMost(atMost).failFast("posting events failed", () -> {
+            if (posting.isCompletedExceptionally()) {
+                posting.join();
+            }
+        });
+    }
+
+    /** The producer API as its own {@code streamloader run} process, on a free port; returns its base URI. */
+    private URI startApi() throws IOException {
+        Path config = dir.resolve("api.yaml");
+        Files.writeString(config, """
+                kafka:
+                  bootstrap-servers: %1$s
+                topics:
+                  %2$s: { partitions: 4 }
+                admin: { enabled: false }
+                api:
+                  host: 127.0.0.1
+                  port: 0
+                  routes: { /kill: %2$s }
+                """.formatted(kafka.bootstrapServers(), topic));
+        Process api = start(config, "api");
+        Path log = dir.resolve("api.log");
+        await().atMost(Duration.ofMinutes(1))
+                .failFast("the API process exited", () -> !api.isAlive())
+                .until(() -> API_URL.matcher(Files.readString(log)).find());
+        Matcher url = API_URL.matcher(Files.readString(log));
+        assertThat(url.find()).isTrue();
+        return URI.create(url.group(1));
+    }
+
     private boolean allStored() throws Exception {
         return mongoCount() == TOTAL && esCount() == TOTAL && pgCounts().get(0) == TOTAL;
     }
 
-    private Path writeConfig() throws IOException {
+    private Path writeSinksConfig() throws IOException {
         PostgresService pg = DevStack.postgres();
         S3Service s3 = DevStack.s3();
         Path config = dir.resolve("streamloader.yaml");
@@ -190,6 +318,30 @@ class KillRecoveryIT {
     private long mongoCount() {
         try (MongoClient client = MongoClients.create(DevStack.mongo().connectionString())) {
             return client.getDatabase("kill").getCollection(topic).countDocuments();
+        }
+    }
+
+    private List<String> mongoIds() {
+        try (MongoClient client = MongoClients.create(DevStack.mongo().connectionString())) {
+            List<String> ids = new ArrayList<>(TOTAL);
+            client.getDatabase("kill")
+                    .getCollection(topic)
+                    .find()
+                    .projection(Projections.include("_id"))
+                    .forEach(d -> ids.add(d.getString("_id")));
+            return ids;
+        }
+    }
+
+    private List<String> pgIds() throws SQLException {
+        PostgresService pg = DevStack.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                ResultSet rs = c.createStatement().executeQuery("select id from " + topic + ".events")) {
+            List<String> ids = new ArrayList<>(TOTAL);
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            return ids;
         }
     }
 
