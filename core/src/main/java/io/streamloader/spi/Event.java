@@ -77,8 +77,8 @@ public final class Event {
     }
 
     /**
-     * An event over the remaining bytes of buffers, which it takes over without copying (their positions and limits
-     * are not changed). Same parameters as {@link #Event(String, String, int, long, Instant, byte[], byte[], Map,
+     * An event over the remaining bytes of buffers, which it takes over without copying: it never moves their
+     * positions and limits, and neither may the caller afterwards. Same parameters as {@link #Event(String, String, int, long, Instant, byte[], byte[], Map,
      * String)}.
      */
     public Event(
@@ -99,8 +99,8 @@ public final class Event {
         this.partition = partition;
         this.offset = offset;
         this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
-        this.key = key == null ? EMPTY : key.slice();
-        this.value = value == null ? EMPTY : value.slice();
+        this.key = key == null ? EMPTY : key; // read only through duplicates and absolute gets: never moved
+        this.value = value == null ? EMPTY : value;
         this.headers = headers == null ? Map.of() : Map.copyOf(headers);
         this.contentType = contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
     }

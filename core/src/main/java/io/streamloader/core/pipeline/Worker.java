@@ -45,6 +45,8 @@ final class Worker implements Runnable {
     private static final long MAX_POLL_BLOCK_MS = 200;
     /** How long a revocation waits for the batch in flight, so its offsets are committed before the partitions go. */
     private static final long REVOKE_WAIT_MS = 10_000;
+    /** Least time between two async commits; what a crash may redeliver on top of the batch in flight. */
+    private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
 
     private final RunnerSettings settings;
     private final Consumer<ByteBuffer, ByteBuffer> consumer;
@@ -63,6 +65,10 @@ final class Worker implements Runnable {
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
     /** Set by a failed async commit (callbacks run on this thread, inside poll or commit). */
     private boolean commitFailed;
+    /** Whether {@link #completed} holds offsets not sent in a commit yet. */
+    private boolean uncommitted;
+
+    private long lastCommitNanos = System.nanoTime() - COMMIT_INTERVAL_NANOS;
     /** The batch the sink thread is writing: the offsets it resolved, once done. Consumer thread only. */
     private Future<Map<TopicPartition, OffsetAndMetadata>> inFlight;
     /** Whether the consumer thread paused its partitions because a whole batch waits for the sink. */
@@ -125,6 +131,7 @@ final class Worker implements Runnable {
                     }
                     poll(buffer.lingerLeftMillis(MAX_POLL_BLOCK_MS));
                 }
+                maybeCommitAsync(); // offsets deferred by the interval, once no further batch comes to carry them
                 if (commitFailed) {
                     // no later batch may come to cover it (an idle partition), so make it durable now
                     commitFailed = false;
@@ -244,17 +251,26 @@ final class Worker implements Runnable {
     }
 
     /**
-     * Commits a resolved batch asynchronously: a round trip per batch would cost the consumer a large share of its
-     * throughput. Commits are sent in order, and a failed one is covered by the next, or by {@link #commitSync} when
-     * partitions are revoked or the worker stops, so the only effect of a lost async commit is a redelivery.
+     * Records a resolved batch's offsets and commits them asynchronously, at most every {@link #COMMIT_INTERVAL_NANOS}:
+     * a commit per batch costs the broker a log append each and the consumer a share of its throughput. Commits are
+     * sent in order, and a failed one is covered by the next, or by {@link #commitSync} when partitions are revoked or
+     * the worker stops, so the only effect of a lost or deferred async commit is a redelivery.
      */
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.keySet().retainAll(owned);
-        if (offsets.isEmpty()) {
+        completed.putAll(offsets);
+        uncommitted |= !offsets.isEmpty();
+        maybeCommitAsync();
+    }
+
+    private void maybeCommitAsync() {
+        long now = System.nanoTime();
+        if (!uncommitted || now - lastCommitNanos < COMMIT_INTERVAL_NANOS) {
             return;
         }
-        completed.putAll(offsets);
-        consumer.commitAsync(new HashMap<>(offsets), (committed, e) -> {
+        uncommitted = false;
+        lastCommitNanos = now;
+        consumer.commitAsync(new HashMap<>(completed), (committed, e) -> {
             if (e != null) {
                 commitFailed = true;
                 log.debug(
