@@ -117,7 +117,7 @@ final class Worker implements Runnable {
             while (!stopping.get()) {
                 finishIfDone();
                 if (inFlight == null && buffer.isDue()) {
-                    inFlight = sinkThread.submit(() -> write(writer, buffer.take()));
+                    inFlight = submit(sinkThread, writer, buffer.take());
                 }
                 if (inFlight != null && buffer.isFull()) {
                     consumer.pause(consumer.assignment()); // again each time: partitions may have been assigned
@@ -142,7 +142,7 @@ final class Worker implements Runnable {
             finishIfDone();
             if (!buffer.isEmpty()) {
                 // one last try; what does not succeed stays uncommitted
-                inFlight = sinkThread.submit(() -> write(writer, buffer.take()));
+                inFlight = submit(sinkThread, writer, buffer.take());
                 awaitInFlight(Long.MAX_VALUE);
                 finishIfDone();
             }
@@ -160,6 +160,12 @@ final class Worker implements Runnable {
             awaitTermination(sinkThread);
             MDC.remove("sink");
         }
+    }
+
+    /** Hands a batch, taken from the buffer on this (the consumer) thread, to the sink thread. */
+    private Future<Map<TopicPartition, OffsetAndMetadata>> submit(
+            ExecutorService sinkThread, BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
+        return sinkThread.submit(() -> write(writer, batch));
     }
 
     /** Runs on the sink thread: one batch through the writer, to the offsets that are safe to commit. */

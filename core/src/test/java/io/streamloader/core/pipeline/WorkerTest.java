@@ -1,0 +1,174 @@
+package io.streamloader.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamloader.spi.Event;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.WriteResult;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker's two threads, with kafka-clients' MockConsumer standing in for the broker. */
+class WorkerTest {
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+    private static final int BATCH = 1000;
+
+    /** MockConsumer, plus the assignment callback a real rebalance makes (its own rebalance() does not call it). */
+    private final MockConsumer<ByteBuffer, ByteBuffer> consumer = new MockConsumer<>("earliest") {
+        private ConsumerRebalanceListener listener;
+
+        @Override
+        public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+            this.listener = listener;
+            super.subscribe(topics, listener);
+        }
+
+        @Override
+        public synchronized void rebalance(Collection<TopicPartition> assignment) {
+            super.rebalance(assignment);
+            listener.onPartitionsAssigned(assignment);
+        }
+    };
+
+    private final RunnerSettings settings = new RunnerSettings(
+            "docs",
+            "fake",
+            List.of("orders"),
+            "g",
+            1,
+            new BatchPolicy(BATCH, 64L << 20, Duration.ofMinutes(1)), // batches cut by count only
+            RetryPolicy.DEFAULT,
+            RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
+            Map.of());
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final HealthTracker health = new HealthTracker();
+    private final CountDownLatch firstWriteMayFinish = new CountDownLatch(1);
+    /** Thread and first offset of every batch the sink was given. */
+    private final List<String> writes = new CopyOnWriteArrayList<>();
+
+    private Thread thread;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        firstWriteMayFinish.countDown();
+        stopping.set(true);
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+
+    @Test
+    void theConsumerFetchesTheNextBatchWhileTheSinkWritesAndPausesOnceAWholeBatchWaits() {
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.setMaxPollRecords(BATCH); // as SinkRunner configures max.poll.records
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(TP));
+            addRecords(0);
+        });
+        consumer.schedulePollTask(() -> addRecords(BATCH));
+        start();
+
+        // the sink is busy with the first batch: the second is fetched meanwhile, then fetching pauses
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(TP));
+        assertThat(consumer.position(TP)).isEqualTo(2L * BATCH);
+        assertThat(writes).hasSize(1);
+        assertThat(consumer.committed(Set.of(TP)))
+                .as("nothing acknowledged yet")
+                .isEmpty();
+
+        firstWriteMayFinish.countDown();
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(consumer.committed(Set.of(TP)))
+                        .as(() -> "writes " + writes + " position " + consumer.position(TP) + " paused "
+                                + consumer.paused())
+                        .isEqualTo(Map.of(TP, new OffsetAndMetadata(2L * BATCH))));
+        assertThat(writes).containsExactly("docs-sink@0", "docs-sink@1000");
+        assertThat(consumer.paused())
+                .as("the sink took the second batch: fetching resumed")
+                .isEmpty();
+    }
+
+    private void addRecords(int from) {
+        for (int i = from; i < from + BATCH; i++) {
+            byte[] value = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            consumer.addRecord(new ConsumerRecord<>("orders", 0, i, null, ByteBuffer.wrap(value)));
+        }
+    }
+
+    private void start() {
+        SinkFactory factory = new SinkFactory() {
+            @Override
+            public String type() {
+                return "fake";
+            }
+
+            @Override
+            public void validate(SinkContext context) {}
+
+            @Override
+            public Sink create(SinkContext context) {
+                return new Sink() {
+                    @Override
+                    public WriteResult write(List<Event> batch) {
+                        writes.add(Thread.currentThread().getName() + "@"
+                                + batch.getFirst().offset());
+                        if (writes.size() == 1) {
+                            awaitRelease();
+                        }
+                        return WriteResult.success();
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+            }
+        };
+        MockProducer<byte[], byte[]> dlq =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        Worker worker = new Worker(
+                settings,
+                consumer,
+                factory,
+                new DeadLetterPublisher(dlq, settings, Duration.ofSeconds(5)),
+                new PipelineMetrics(new SimpleMeterRegistry(), "docs"),
+                health,
+                stopping,
+                () -> {});
+        thread = new Thread(worker, "docs");
+        thread.start();
+    }
+
+    private void awaitRelease() {
+        try {
+            if (!firstWriteMayFinish.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the first write");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
