@@ -117,6 +117,7 @@ public final class PostgresBench implements Callable<Integer> {
         S3Service s3 = DevStack.s3();
         byte[][] json = jsonPayloads(1000, 1024);
         double bestRawRows = 0;
+        double bestRawUpserts = 0;
         double bestSinkRows = 0;
         double bestRawPuts = 0;
         double bestSinkBlobs = 0;
@@ -131,7 +132,8 @@ public final class PostgresBench implements Callable<Integer> {
         for (int round = 1; round <= rounds; round++) {
             String schema = "bench_" + round + "_" + (System.currentTimeMillis() % 100_000);
             try (Sink sink = sink(pg, s3, schema)) {
-                bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json));
+                bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json, false));
+                bestRawUpserts = Math.max(bestRawUpserts, rawInserts(pg, schema, json, true));
                 bestSinkRows = Math.max(bestSinkRows, sinkRows(sink, json));
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), 1));
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), concurrency));
@@ -152,6 +154,9 @@ public final class PostgresBench implements Callable<Integer> {
         System.out.printf(
                 "rows:  best sink / best raw insert = %.0f / %.0f events/s = %.1f %% (target ≥ 90 %%)%n",
                 bestSinkRows, bestRawRows, 100 * bestSinkRows / bestRawRows);
+        System.out.printf(
+                "rows:  best sink / best raw upsert = %.0f / %.0f events/s = %.1f %% (the sink's SQL, plain JDBC)%n",
+                bestSinkRows, bestRawUpserts, 100 * bestSinkRows / bestRawUpserts);
         System.out.printf(
                 "blobs: best sink / best raw PUT    = %.0f / %.0f events/s = %.1f %% (target ≥ 90 %%)%n",
                 bestSinkBlobs, bestRawPuts, 100 * bestSinkBlobs / bestRawPuts);
@@ -192,16 +197,31 @@ public final class PostgresBench implements Callable<Integer> {
         return new PostgresMinioSinkFactory().create(new SinkContext("bench", config));
     }
 
-    /** The same rows the sink writes, as plain batched inserts into a copy of its table. */
-    private double rawInserts(PostgresService pg, String schema, byte[][] json) throws Exception {
+    /**
+     * The same rows the sink writes, as plain batched inserts into a copy of its table; with {@code upsert}, as the
+     * sink's own statement ({@code on conflict (id) do update}, all its columns), which shows what the upsert costs
+     * PostgreSQL apart from what the sink adds.
+     */
+    private double rawInserts(PostgresService pg, String schema, byte[][] json, boolean upsert) throws Exception {
         String url = pg.jdbcUrl() + "?reWriteBatchedInserts=true";
+        String table = schema + (upsert ? ".raw_upserts" : ".raw_events");
         try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password())) {
             try (Statement st = c.createStatement()) {
-                st.execute("create table " + schema + ".raw_events (like " + schema + ".events including all)");
+                st.execute("create table " + table + " (like " + schema + ".events including all)");
             }
             c.setAutoCommit(false);
-            String sql = "insert into " + schema + ".raw_events (id, topic, kafka_partition, kafka_offset, kafka_key,"
-                    + " content_type, event_time, received_at, attributes) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+            String sql = upsert
+                    ? "insert into " + table + " (id, topic, kafka_partition, kafka_offset, kafka_key, content_type,"
+                            + " event_time, received_at, attributes, bucket, object_key, object_sha256, object_size)"
+                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, null, null, null, null)"
+                            + " on conflict (id) do update set attributes = excluded.attributes,"
+                            + " bucket = excluded.bucket, content_type = excluded.content_type,"
+                            + " event_time = excluded.event_time, kafka_key = excluded.kafka_key,"
+                            + " kafka_offset = excluded.kafka_offset, kafka_partition = excluded.kafka_partition,"
+                            + " object_key = excluded.object_key, object_sha256 = excluded.object_sha256,"
+                            + " object_size = excluded.object_size, topic = excluded.topic"
+                    : "insert into " + table + " (id, topic, kafka_partition, kafka_offset, kafka_key, content_type,"
+                            + " event_time, received_at, attributes) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
             Timestamp now = Timestamp.from(Instant.now());
             long started = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -222,7 +242,8 @@ public final class PostgresBench implements Callable<Integer> {
                     }
                 }
             }
-            return row("raw JDBC batch insert", rows, 1024, started);
+            return row(
+                    upsert ? "raw JDBC batch upsert (the sink's SQL)" : "raw JDBC batch insert", rows, 1024, started);
         }
     }
 
