@@ -1,6 +1,7 @@
 package io.streamloader.bench.memory;
 
 import io.streamloader.bench.BenchProducer;
+import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -278,25 +278,9 @@ public final class MemoryBench implements Callable<Integer> {
     }
 
     private void produce(String bootstrap, String topic) throws Exception {
-        byte[][] payloads = payloads(1000);
+        byte[][] payloads = JsonPayloads.clicks(1000, size);
         BenchProducer.produce(
                 bootstrap, events, i -> new ProducerRecord<>(topic, payloads[(int) (i % payloads.length)]));
-    }
-
-    /** Distinct JSON documents of exactly {@code size} bytes; each stored event's id is topic-partition-offset. */
-    private byte[][] payloads(int distinct) {
-        byte[][] out = new byte[distinct][];
-        Random random = new Random(42);
-        for (int i = 0; i < distinct; i++) {
-            StringBuilder json = new StringBuilder(
-                    "{\"n\":" + i + ",\"type\":\"click\",\"user\":\"u" + random.nextInt(10_000) + "\",\"payload\":\"");
-            while (json.length() < size - 2) {
-                json.append((char) ('a' + random.nextInt(26)));
-            }
-            json.append("\"}");
-            out[i] = json.toString().getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
     }
 
     private static String fmt(double seconds) {

@@ -2,10 +2,10 @@ package io.streamloader.bench.pipeline;
 
 import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -94,26 +94,9 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     private void produce(String bootstrap, String topic) throws Exception {
-        byte[][] payloads = payloads(1000);
+        byte[][] payloads = JsonPayloads.clicks(1000, size);
         BenchProducer.produce(
                 bootstrap, events, i -> new ProducerRecord<>(topic, payloads[(int) (i % payloads.length)]));
-    }
-
-    /** Distinct JSON documents of exactly {@code size} bytes. */
-    private byte[][] payloads(int distinct) {
-        byte[][] out = new byte[distinct][];
-        java.util.Random random = new java.util.Random(42);
-        for (int i = 0; i < distinct; i++) {
-            String head =
-                    "{\"id\":" + i + ",\"type\":\"click\",\"user\":\"u" + random.nextInt(10_000) + "\",\"payload\":\"";
-            StringBuilder json = new StringBuilder(head);
-            while (json.length() < size - 2) {
-                json.append((char) ('a' + random.nextInt(26)));
-            }
-            json.append("\"}");
-            out[i] = json.toString().getBytes(StandardCharsets.UTF_8);
-        }
-        return out;
     }
 
     private static String fmt(double seconds) {

@@ -4,6 +4,7 @@ import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
 import io.streamloader.bench.connect.ConnectWorker;
 import io.streamloader.bench.connect.ConnectWorker.Measured;
@@ -115,7 +116,7 @@ public final class PostgresBench implements Callable<Integer> {
     public Integer call() throws Exception {
         PostgresService pg = DevStack.postgres();
         S3Service s3 = DevStack.s3();
-        byte[][] json = jsonPayloads(1000, 1024);
+        byte[][] json = JsonPayloads.clicks(1000, 1024);
         double bestRawRows = 0;
         double bestRawUpserts = 0;
         double bestSinkRows = 0;
@@ -469,21 +470,6 @@ public final class PostgresBench implements Callable<Integer> {
         byte[][] out = new byte[16][blobSize];
         for (byte[] b : out) {
             random.nextBytes(b);
-        }
-        return out;
-    }
-
-    private static byte[][] jsonPayloads(int distinct, int size) {
-        byte[][] out = new byte[distinct][];
-        Random random = new Random(42);
-        for (int i = 0; i < distinct; i++) {
-            StringBuilder json = new StringBuilder(
-                    "{\"id\":" + i + ",\"type\":\"click\",\"user\":\"u" + random.nextInt(10_000) + "\",\"payload\":\"");
-            while (json.length() < size - 2) {
-                json.append((char) ('a' + random.nextInt(26)));
-            }
-            json.append("\"}");
-            out[i] = json.toString().getBytes(StandardCharsets.UTF_8);
         }
         return out;
     }
