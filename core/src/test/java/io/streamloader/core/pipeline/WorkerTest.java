@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
-import io.streamloader.spi.SinkFactory;
-import io.streamloader.spi.WriteResult;
+import io.streamloader.core.testing.TestingRecordingSink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -119,33 +115,13 @@ class WorkerTest {
     }
 
     private void start() {
-        SinkFactory factory = new SinkFactory() {
-            @Override
-            public String type() {
-                return "fake";
+        TestingRecordingSink factory = new TestingRecordingSink((sink, batch) -> {
+            writes.add(Thread.currentThread().getName() + "@" + batch.getFirst().offset());
+            if (writes.size() == 1) {
+                awaitRelease();
             }
-
-            @Override
-            public void validate(SinkContext context) {}
-
-            @Override
-            public Sink create(SinkContext context) {
-                return new Sink() {
-                    @Override
-                    public WriteResult write(List<Event> batch) {
-                        writes.add(Thread.currentThread().getName() + "@"
-                                + batch.getFirst().offset());
-                        if (writes.size() == 1) {
-                            awaitRelease();
-                        }
-                        return WriteResult.success();
-                    }
-
-                    @Override
-                    public void close() {}
-                };
-            }
-        };
+            return TestingRecordingSink.STORE_ALL.apply(sink, batch);
+        });
         MockProducer<byte[], byte[]> dlq =
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         Worker worker = new Worker(
