@@ -53,4 +53,14 @@ public final class Table {
         }
         out.append('\n');
     }
+
+    /** Seconds with two decimals, for a table cell. */
+    public static String seconds(double seconds) {
+        return String.format("%.2f", seconds);
+    }
+
+    /** {@code n} per second, rounded, for a table cell. */
+    public static String rate(long n, double seconds) {
+        return String.format("%.0f", n / seconds);
+    }
 }

@@ -82,7 +82,15 @@ public final class ElasticsearchBench implements Callable<Integer> {
         Table table =
                 new Table("writer", "parallel", "heap", "docs", "indexed", "seconds", "docs/s", "MB/s", "peak RSS MiB");
         table.row(
-                "producer (setup)", "-", "-", events, "-", fmt(produceSeconds), rate(events, produceSeconds), "-", "-");
+                "producer (setup)",
+                "-",
+                "-",
+                events,
+                "-",
+                Table.seconds(produceSeconds),
+                Table.rate(events, produceSeconds),
+                "-",
+                "-");
         double bestRaw = 0;
         double bestSink = 0;
         String parallel = Integer.toString(partitions);
@@ -145,7 +153,7 @@ public final class ElasticsearchBench implements Callable<Integer> {
                 r.get("heapMaxMib") + " MiB",
                 n,
                 indexed,
-                fmt(seconds),
+                Table.seconds(seconds),
                 String.format("%.0f", perSecond),
                 String.format("%.1f", bytes / seconds / 1e6),
                 r.get("rssMib"));
@@ -188,13 +196,5 @@ public final class ElasticsearchBench implements Callable<Integer> {
                     method + " " + uri + " → " + response.statusCode() + ": " + response.body());
         }
         return response.body();
-    }
-
-    private static String fmt(double seconds) {
-        return String.format("%.2f", seconds);
-    }
-
-    private static String rate(long n, double seconds) {
-        return String.format("%.0f", n / seconds);
     }
 }

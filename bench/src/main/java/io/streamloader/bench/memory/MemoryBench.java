@@ -161,14 +161,14 @@ public final class MemoryBench implements Callable<Integer> {
                 run.peakRssMib(),
                 alive ? "yes" : "no (exit " + run.exitValue() + ")",
                 oom.isEmpty() ? "none in log" : oom.size() + " line(s) in log",
-                stop == null ? "-" : "exit " + stop.exitCode() + " after " + fmt(stop.seconds()) + " s");
+                stop == null ? "-" : "exit " + stop.exitCode() + " after " + Table.seconds(stop.seconds()) + " s");
         System.out.println();
         System.out.print(process);
         if (failures.isEmpty()) {
             System.out.printf(
                     "verdict: PASS, no OutOfMemoryError at -Xmx%s: %d events through all three sinks at %s events/s"
                             + " (%s store writes/s), peak RSS %d MiB%n",
-                    heap, events, rate(events, window), rate(3 * events, window), run.peakRssMib());
+                    heap, events, Table.rate(events, window), Table.rate(3 * events, window), run.peakRssMib());
         } else {
             System.out.printf(
                     "verdict: FAIL at -Xmx%s: %s (peak RSS %d MiB; log %s)%n",
@@ -180,7 +180,13 @@ public final class MemoryBench implements Callable<Integer> {
     /** Prints the per-sink table; returns the seconds from the first sink's first to the last sink's last commit. */
     private double printSinks(List<SinkProgress> sinks, List<Long> stored, double produceSeconds) {
         Table table = new Table("sink", "events timed", "stored", "seconds", "events/s", "MB/s");
-        table.row("producer (setup)", events, "-", fmt(produceSeconds), rate(events, produceSeconds), "-");
+        table.row(
+                "producer (setup)",
+                events,
+                "-",
+                Table.seconds(produceSeconds),
+                Table.rate(events, produceSeconds),
+                "-");
         long first = Long.MAX_VALUE;
         long last = 0;
         for (int i = 0; i < sinks.size(); i++) {
@@ -195,14 +201,19 @@ public final class MemoryBench implements Callable<Integer> {
                     sink.name(),
                     sink.measured(),
                     stored.isEmpty() ? "-" : stored.get(i),
-                    fmt(sink.seconds()),
-                    rate(sink.measured(), sink.seconds()),
+                    Table.seconds(sink.seconds()),
+                    Table.rate(sink.measured(), sink.seconds()),
                     mbPerSecond(sink.measured(), sink.seconds()));
         }
         double window = (last - first) / 1e9;
         if (sinks.stream().allMatch(SinkProgress::done)) {
             table.row(
-                    "all three, one JVM", events, "-", fmt(window), rate(events, window), mbPerSecond(events, window));
+                    "all three, one JVM",
+                    events,
+                    "-",
+                    Table.seconds(window),
+                    Table.rate(events, window),
+                    mbPerSecond(events, window));
         }
         System.out.print(table);
         return window;
@@ -281,13 +292,5 @@ public final class MemoryBench implements Callable<Integer> {
         byte[][] payloads = JsonPayloads.clicks(1000, size);
         BenchProducer.produce(
                 bootstrap, events, i -> new ProducerRecord<>(topic, payloads[(int) (i % payloads.length)]));
-    }
-
-    private static String fmt(double seconds) {
-        return String.format("%.2f", seconds);
-    }
-
-    private static String rate(long n, double seconds) {
-        return String.format("%.0f", n / seconds);
     }
 }

@@ -56,7 +56,15 @@ public final class PipelineBench implements Callable<Integer> {
         double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
 
         Table table = new Table("reader", "workers", "heap", "events", "seconds", "events/s", "MB/s", "peak RSS MiB");
-        table.row("producer (setup)", "-", "-", events, fmt(produceSeconds), rate(events, produceSeconds), "-", "-");
+        table.row(
+                "producer (setup)",
+                "-",
+                "-",
+                events,
+                Table.seconds(produceSeconds),
+                Table.rate(events, produceSeconds),
+                "-",
+                "-");
         double bestRaw = 0;
         double bestPipeline = 0;
         for (int round = 1; round <= rounds; round++) {
@@ -86,7 +94,7 @@ public final class PipelineBench implements Callable<Integer> {
                 workers,
                 r.get("heapMaxMib") + " MiB",
                 n,
-                fmt(seconds),
+                Table.seconds(seconds),
                 String.format("%.0f", perSecond),
                 String.format("%.1f", bytes / seconds / 1e6),
                 r.get("rssMib"));
@@ -97,13 +105,5 @@ public final class PipelineBench implements Callable<Integer> {
         byte[][] payloads = JsonPayloads.clicks(1000, size);
         BenchProducer.produce(
                 bootstrap, events, i -> new ProducerRecord<>(topic, payloads[(int) (i % payloads.length)]));
-    }
-
-    private static String fmt(double seconds) {
-        return String.format("%.2f", seconds);
-    }
-
-    private static String rate(long n, double seconds) {
-        return String.format("%.0f", n / seconds);
     }
 }

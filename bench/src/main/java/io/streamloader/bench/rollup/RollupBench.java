@@ -86,7 +86,14 @@ public final class RollupBench implements Callable<Integer> {
         Table table =
                 new Table("run", "commit interval", "threads", "clicks", "distinct", "pairs", "seconds", "clicks/s");
         table.row(
-                "producer (setup)", "-", "-", clicks, distinct, "-", fmt(produceSeconds), rate(clicks, produceSeconds));
+                "producer (setup)",
+                "-",
+                "-",
+                clicks,
+                distinct,
+                "-",
+                Table.seconds(produceSeconds),
+                Table.rate(clicks, produceSeconds));
         List<Duration> intervals = List.of(ClickRollupConfig.DEFAULT_COMMIT_INTERVAL, Duration.ofSeconds(1));
         for (int run = 0; run < 3; run++) {
             boolean exactlyOnce = run < 2;
@@ -115,8 +122,8 @@ public final class RollupBench implements Callable<Integer> {
                     clicks,
                     distinct,
                     r.pairs,
-                    fmt(r.seconds),
-                    rate(clicks, r.seconds));
+                    Table.seconds(r.seconds),
+                    Table.rate(clicks, r.seconds));
         }
         System.out.println();
         System.out.printf(
@@ -266,13 +273,5 @@ public final class RollupBench implements Callable<Integer> {
             }
             admin.createTopics(List.of(t)).all().get();
         }
-    }
-
-    private static String fmt(double seconds) {
-        return String.format("%.2f", seconds);
-    }
-
-    private static String rate(long n, double seconds) {
-        return String.format("%.0f", n / seconds);
     }
 }
