@@ -1,8 +1,6 @@
 package io.streamloader.sink.postgres;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import org.hibernate.annotations.SQLInsert;
@@ -27,48 +25,7 @@ import org.hibernate.annotations.SQLInsert;
                 + " object_sha256 = excluded.object_sha256, object_size = excluded.object_size,"
                 + " topic = excluded.topic",
         verify = org.hibernate.jdbc.Expectation.None.class)
-public class EventRow {
-    @Id
-    @Column(name = "id")
-    private String id;
-
-    @Column(name = "topic")
-    private String topic;
-
-    @Column(name = "kafka_partition")
-    private int kafkaPartition;
-
-    @Column(name = "kafka_offset")
-    private long kafkaOffset;
-
-    @Column(name = "kafka_key")
-    private String kafkaKey;
-
-    @Column(name = "content_type")
-    private String contentType;
-
-    @Column(name = "event_time")
-    private Instant eventTime;
-
-    @Column(name = "received_at")
-    private Instant receivedAt;
-
-    /** JSON text; cast to jsonb by the insert statement. */
-    @Column(name = "attributes")
-    private String attributes;
-
-    @Column(name = "bucket")
-    private String bucket;
-
-    @Column(name = "object_key")
-    private String objectKey;
-
-    @Column(name = "object_size")
-    private Long objectSize;
-
-    @Column(name = "object_sha256")
-    private String objectSha256;
-
+public class EventRow extends EventColumns {
     protected EventRow() {}
 
     EventRow(
@@ -82,32 +39,10 @@ public class EventRow {
             Instant receivedAt,
             String attributes,
             StoredBlob blob) {
-        this.id = id;
-        this.topic = topic;
-        this.kafkaPartition = kafkaPartition;
-        this.kafkaOffset = kafkaOffset;
-        this.kafkaKey = kafkaKey;
-        this.contentType = contentType;
-        this.eventTime = eventTime;
-        this.receivedAt = receivedAt;
-        this.attributes = attributes;
-        if (blob != null) {
-            this.bucket = blob.bucket();
-            this.objectKey = blob.key();
-            this.objectSize = blob.size();
-            this.objectSha256 = blob.sha256();
-        }
+        super(id, topic, kafkaPartition, kafkaOffset, kafkaKey, contentType, eventTime, receivedAt, attributes, blob);
     }
 
-    public String id() {
-        return id;
-    }
-
-    public String attributes() {
-        return attributes;
-    }
-
-    public String objectKey() {
-        return objectKey;
+    EventRow(NewEventRow row) {
+        super(row);
     }
 }

@@ -1,0 +1,115 @@
+package io.streamloader.sink.postgres;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
+import java.time.Instant;
+import org.hibernate.annotations.ColumnTransformer;
+
+/**
+ * The columns of an event's metadata row in table {@code events}, shared by the two ways a row is written: {@link
+ * NewEventRow} (a plain insert, tried first) and {@link EventRow} (an upsert by id, for rows stored before).
+ */
+@MappedSuperclass
+abstract class EventColumns {
+    @Id
+    @Column(name = "id")
+    private String id;
+
+    @Column(name = "topic")
+    private String topic;
+
+    @Column(name = "kafka_partition")
+    private int kafkaPartition;
+
+    @Column(name = "kafka_offset")
+    private long kafkaOffset;
+
+    @Column(name = "kafka_key")
+    private String kafkaKey;
+
+    @Column(name = "content_type")
+    private String contentType;
+
+    @Column(name = "event_time")
+    private Instant eventTime;
+
+    @Column(name = "received_at")
+    private Instant receivedAt;
+
+    /** JSON text; cast to jsonb by the insert statement. */
+    @Column(name = "attributes")
+    @ColumnTransformer(write = "cast(? as jsonb)")
+    private String attributes;
+
+    @Column(name = "bucket")
+    private String bucket;
+
+    @Column(name = "object_key")
+    private String objectKey;
+
+    @Column(name = "object_size")
+    private Long objectSize;
+
+    @Column(name = "object_sha256")
+    private String objectSha256;
+
+    protected EventColumns() {}
+
+    EventColumns(
+            String id,
+            String topic,
+            int kafkaPartition,
+            long kafkaOffset,
+            String kafkaKey,
+            String contentType,
+            Instant eventTime,
+            Instant receivedAt,
+            String attributes,
+            StoredBlob blob) {
+        this.id = id;
+        this.topic = topic;
+        this.kafkaPartition = kafkaPartition;
+        this.kafkaOffset = kafkaOffset;
+        this.kafkaKey = kafkaKey;
+        this.contentType = contentType;
+        this.eventTime = eventTime;
+        this.receivedAt = receivedAt;
+        this.attributes = attributes;
+        if (blob != null) {
+            this.bucket = blob.bucket();
+            this.objectKey = blob.key();
+            this.objectSize = blob.size();
+            this.objectSha256 = blob.sha256();
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String attributes() {
+        return attributes;
+    }
+
+    public String objectKey() {
+        return objectKey;
+    }
+
+    /** The same column values, for the other way of writing them. */
+    EventColumns(EventColumns other) {
+        this.id = other.id;
+        this.topic = other.topic;
+        this.kafkaPartition = other.kafkaPartition;
+        this.kafkaOffset = other.kafkaOffset;
+        this.kafkaKey = other.kafkaKey;
+        this.contentType = other.contentType;
+        this.eventTime = other.eventTime;
+        this.receivedAt = other.receivedAt;
+        this.attributes = other.attributes;
+        this.bucket = other.bucket;
+        this.objectKey = other.objectKey;
+        this.objectSize = other.objectSize;
+        this.objectSha256 = other.objectSha256;
+    }
+}
