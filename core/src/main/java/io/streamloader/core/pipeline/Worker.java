@@ -124,6 +124,11 @@ final class Worker implements Runnable {
                     backPressured = true;
                     awaitInFlight(MAX_POLL_BLOCK_MS);
                     poll(0); // stays in the group and runs rebalance callbacks; paused partitions return nothing
+                } else if (inFlight != null && buffer.isDue()) {
+                    // the next batch is ready (linger over) but the sink is busy: wait for it rather than spin on
+                    // polls whose timeout, the linger left, is zero
+                    awaitInFlight(MAX_POLL_BLOCK_MS);
+                    poll(0);
                 } else {
                     if (backPressured) {
                         consumer.resume(consumer.paused());

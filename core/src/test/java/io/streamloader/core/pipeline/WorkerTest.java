@@ -16,8 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -46,18 +48,19 @@ class WorkerTest {
             super.rebalance(assignment);
             listener.onPartitionsAssigned(assignment);
         }
+
+        @Override
+        public synchronized ConsumerRecords<ByteBuffer, ByteBuffer> poll(Duration timeout) {
+            polls.incrementAndGet();
+            return super.poll(timeout);
+        }
     };
 
-    private final RunnerSettings settings = new RunnerSettings(
-            "docs",
-            "fake",
-            List.of("orders"),
-            "g",
-            1,
-            new BatchPolicy(BATCH, 64L << 20, Duration.ofMinutes(1)), // batches cut by count only
-            RetryPolicy.DEFAULT,
-            RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-            Map.of());
+    private final AtomicInteger polls = new AtomicInteger();
+
+    /** Batches cut by count only, unless a test lingers less. */
+    private RunnerSettings settings = settings(Duration.ofMinutes(1));
+
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final HealthTracker health = new HealthTracker();
     private final CountDownLatch firstWriteMayFinish = new CountDownLatch(1);
@@ -107,8 +110,49 @@ class WorkerTest {
                 .isEmpty();
     }
 
+    @Test
+    void aBatchReadyWhileTheSinkIsBusyWaitsForTheSinkWithoutSpinningOnPolls() {
+        settings = settings(Duration.ofMillis(10));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(TP));
+            addRecords(0, 10);
+        });
+        start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> writes.size() == 1); // the first write blocks
+
+        addRecords(10, 10); // a second batch, due after 10 ms of linger, while the sink is still busy
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.position(TP) == 20);
+        int before = polls.get();
+
+        // waiting on the sink (200 ms at a time), not polling with the zero linger left
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> polls.get() - before <= 10);
+        firstWriteMayFinish.countDown();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() ->
+                        assertThat(consumer.committed(Set.of(TP))).isEqualTo(Map.of(TP, new OffsetAndMetadata(20))));
+        assertThat(writes).containsExactly("docs-sink@0", "docs-sink@10");
+    }
+
+    private static RunnerSettings settings(Duration linger) {
+        return new RunnerSettings(
+                "docs",
+                "fake",
+                List.of("orders"),
+                "g",
+                1,
+                new BatchPolicy(BATCH, 64L << 20, linger),
+                RetryPolicy.DEFAULT,
+                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                Map.of());
+    }
+
     private void addRecords(int from) {
-        for (int i = from; i < from + BATCH; i++) {
+        addRecords(from, BATCH);
+    }
+
+    private void addRecords(int from, int count) {
+        for (int i = from; i < from + count; i++) {
             byte[] value = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
             consumer.addRecord(new ConsumerRecord<>("orders", 0, i, null, ByteBuffer.wrap(value)));
         }
