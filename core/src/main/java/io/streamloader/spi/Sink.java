@@ -6,8 +6,9 @@ import java.util.List;
  * Writes batches of events to a store.
  *
  * <p>Lifecycle: created started by {@link SinkFactory#create}; {@link #write} is called repeatedly; {@link #close()}
- * once. Threading: each instance is confined to one worker thread of its runner, so it needs no locking; a runner
- * with N workers creates N instances.
+ * once. Threading: each instance is created, written and closed on one thread, its worker's sink thread, so it needs
+ * no locking; a runner with N workers creates N instances. While a write runs, the worker's consumer thread fetches
+ * the next batch.
  *
  * <p>Failure contract:
  *

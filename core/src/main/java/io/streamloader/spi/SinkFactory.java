@@ -23,7 +23,7 @@ public interface SinkFactory {
 
     /**
      * Creates a started sink: connections opened, templates, indexes or migrations installed. Called once per
-     * worker thread. A failure here stops the runner and is reported with the sink's name.
+     * worker, on the thread that will write to and close the sink. A failure here stops the runner and is reported with the sink's name.
      *
      * @throws SinkConfigException when the settings are invalid
      * @throws RetriableSinkException when the store is unreachable; the host retries with backoff

@@ -11,8 +11,9 @@
  * <ol>
  *   <li>The host finds the factory by {@link io.streamloader.spi.SinkFactory#type()} named in the config.
  *   <li>{@link io.streamloader.spi.SinkFactory#validate(SinkContext)} runs for {@code config check} and before start.
- *   <li>{@link io.streamloader.spi.SinkFactory#create(SinkContext)} once per worker thread of the runner.
- *   <li>{@link io.streamloader.spi.Sink#write(java.util.List)} for every batch, from that worker thread only.
+ *   <li>{@link io.streamloader.spi.SinkFactory#create(SinkContext)} once per worker of the runner, on that worker's
+ *       sink thread.
+ *   <li>{@link io.streamloader.spi.Sink#write(java.util.List)} for every batch, from that sink thread only.
  *   <li>{@link io.streamloader.spi.Sink#close()} once, at shutdown or after a fatal failure.
  * </ol>
  */
