@@ -1,27 +1,16 @@
 package io.streamloader.bench.elasticsearch;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
-import io.streamloader.core.pipeline.RunnerHealth;
-import io.streamloader.core.pipeline.RunnerSettings;
-import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.sink.elasticsearch.ElasticsearchSinkFactory;
-import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
-import io.streamloader.spi.SinkFactory;
-import io.streamloader.spi.WriteResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.http.HttpHost;
 import org.apache.http.entity.ContentType;
 import org.apache.http.nio.entity.NByteArrayEntity;
@@ -115,62 +104,8 @@ public final class BulkProbe {
     private static long pipeline(
             String bootstrap, String topic, String url, String index, long count, int batch, int workers)
             throws InterruptedException {
-        AtomicLong written = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
-        ElasticsearchSinkFactory elasticsearch = new ElasticsearchSinkFactory();
-        SinkFactory timed = new SinkFactory() {
-            @Override
-            public String type() {
-                return elasticsearch.type();
-            }
-
-            @Override
-            public void validate(SinkContext context) {
-                elasticsearch.validate(context);
-            }
-
-            @Override
-            public Sink create(SinkContext context) {
-                Sink sink = elasticsearch.create(context);
-                return new Sink() {
-                    @Override
-                    public WriteResult write(List<Event> events) {
-                        if (firstNanos == 0) {
-                            firstNanos = System.nanoTime();
-                        }
-                        WriteResult result = sink.write(events);
-                        if (!result.isSuccess()) {
-                            throw new IllegalStateException("failures: " + result.failures());
-                        }
-                        long b = 0;
-                        for (Event event : events) {
-                            b += event.valueSize();
-                        }
-                        bytes.addAndGet(b);
-                        if (written.addAndGet(events.size()) >= count) {
-                            lastNanos = System.nanoTime();
-                        }
-                        return result;
-                    }
-
-                    @Override
-                    public void close() {
-                        sink.close();
-                    }
-                };
-            }
-        };
-        RunnerSettings settings = new RunnerSettings(
-                "bench",
-                "elasticsearch",
-                List.of(topic),
-                "bench-es-" + System.nanoTime(),
-                workers,
-                // a pipeline batch spans bulk.max-in-flight (2) bulk requests, so each worker keeps two in flight
-                // like the raw client instead of alternating between consuming and waiting for one bulk
-                new BatchPolicy(batch * 2, 128L << 20, Duration.ofMillis(100)),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
+        TimedPipeline.Result result = TimedPipeline.run(
+                new ElasticsearchSinkFactory(),
                 Map.of(
                         "urls",
                         url,
@@ -179,18 +114,16 @@ public final class BulkProbe {
                         "bulk.max-docs",
                         Integer.toString(batch),
                         "bulk.max-bytes",
-                        "64MiB"));
-        try (SinkRunner runner =
-                new SinkRunner(settings, timed, Map.of("bootstrap.servers", bootstrap), new SimpleMeterRegistry())) {
-            runner.start();
-            while (written.get() < count) {
-                if (runner.health().state() == RunnerHealth.State.FAILED) {
-                    throw new IllegalStateException(
-                            "pipeline failed: " + runner.health().detail());
-                }
-                Thread.sleep(5); // polling a counter in a benchmark driver, not test synchronisation
-            }
-        }
-        return bytes.get();
+                        "64MiB"),
+                bootstrap,
+                topic,
+                workers,
+                // a pipeline batch spans bulk.max-in-flight (2) bulk requests, so each worker keeps two in flight
+                // like the raw client instead of alternating between consuming and waiting for one bulk
+                new BatchPolicy(batch * 2, 128L << 20, Duration.ofMillis(100)),
+                count);
+        firstNanos = result.firstNanos();
+        lastNanos = result.lastNanos();
+        return result.bytes();
     }
 }

@@ -9,25 +9,15 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
-import io.streamloader.core.pipeline.RunnerHealth;
-import io.streamloader.core.pipeline.RunnerSettings;
-import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.sink.mongo.MongoSinkFactory;
-import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
-import io.streamloader.spi.SinkFactory;
-import io.streamloader.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.DecoderContext;
@@ -106,62 +96,15 @@ public final class MongoProbe {
     private static void sink(
             String uri, String database, String collection, String bootstrap, String topic, long count, int workers)
             throws InterruptedException {
-        AtomicLong stored = new AtomicLong();
-        MongoSinkFactory mongo = new MongoSinkFactory();
-        SinkFactory timed = new SinkFactory() {
-            @Override
-            public String type() {
-                return "mongo";
-            }
-
-            @Override
-            public void validate(SinkContext context) {
-                mongo.validate(context);
-            }
-
-            @Override
-            public Sink create(SinkContext context) {
-                Sink sink = mongo.create(context);
-                return new Sink() {
-                    @Override
-                    public WriteResult write(List<Event> batch) {
-                        if (firstNanos == 0) {
-                            firstNanos = System.nanoTime();
-                        }
-                        WriteResult result = sink.write(batch);
-                        if (stored.addAndGet(batch.size() - result.failures().size()) >= count) {
-                            lastNanos = System.nanoTime();
-                        }
-                        return result;
-                    }
-
-                    @Override
-                    public void close() {
-                        sink.close();
-                    }
-                };
-            }
-        };
-        RunnerSettings settings = new RunnerSettings(
-                "bench",
-                "mongo",
-                List.of(topic),
-                "bench-mongo-" + System.nanoTime(),
+        TimedPipeline.Result result = TimedPipeline.run(
+                new MongoSinkFactory(),
+                Map.of("connection-string", uri, "database", database, "collection", collection),
+                bootstrap,
+                topic,
                 workers,
-                new BatchPolicy(1000, 8L << 20, Duration.ofMillis(100)),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of("connection-string", uri, "database", database, "collection", collection));
-        try (SinkRunner runner =
-                new SinkRunner(settings, timed, Map.of("bootstrap.servers", bootstrap), new SimpleMeterRegistry())) {
-            runner.start();
-            while (stored.get() < count) {
-                if (runner.health().state() == RunnerHealth.State.FAILED) {
-                    throw new IllegalStateException(
-                            "sink failed: " + runner.health().detail());
-                }
-                Thread.sleep(5); // polling a counter in a benchmark driver
-            }
-        }
+                new BatchPolicy(BATCH, 8L << 20, Duration.ofMillis(100)),
+                count);
+        firstNanos = result.firstNanos();
+        lastNanos = result.lastNanos();
     }
 }

@@ -1,11 +1,8 @@
 package io.streamloader.bench.pipeline;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
-import io.streamloader.core.pipeline.RunnerHealth;
-import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.Sink;
@@ -15,7 +12,6 @@ import io.streamloader.spi.WriteResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,8 +75,6 @@ public final class ConsumeProbe {
     }
 
     private static long pipeline(String bootstrap, String topic, long count, int workers) throws InterruptedException {
-        AtomicLong seen = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
         SinkFactory noop = new SinkFactory() {
             @Override
             public String type() {
@@ -95,17 +89,6 @@ public final class ConsumeProbe {
                 return new Sink() {
                     @Override
                     public WriteResult write(List<Event> batch) {
-                        if (seen.get() == 0) {
-                            firstNanos = System.nanoTime();
-                        }
-                        long b = 0;
-                        for (Event event : batch) {
-                            b += event.valueSize();
-                        }
-                        bytes.addAndGet(b);
-                        if (seen.addAndGet(batch.size()) >= count) {
-                            lastNanos = System.nanoTime();
-                        }
                         return WriteResult.success();
                     }
 
@@ -114,27 +97,16 @@ public final class ConsumeProbe {
                 };
             }
         };
-        RunnerSettings settings = new RunnerSettings(
-                "bench",
-                "noop",
-                List.of(topic),
-                "bench-pipeline-" + System.nanoTime(),
+        TimedPipeline.Result result = TimedPipeline.run(
+                noop,
+                Map.of(),
+                bootstrap,
+                topic,
                 workers,
                 new BatchPolicy(1000, 8L << 20, Duration.ofMillis(100)),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of());
-        try (SinkRunner runner =
-                new SinkRunner(settings, noop, Map.of("bootstrap.servers", bootstrap), new SimpleMeterRegistry())) {
-            runner.start();
-            while (seen.get() < count) {
-                if (runner.health().state() == RunnerHealth.State.FAILED) {
-                    throw new IllegalStateException(
-                            "pipeline failed: " + runner.health().detail());
-                }
-                Thread.sleep(5); // polling a counter in a benchmark driver, not test synchronisation
-            }
-        }
-        return bytes.get();
+                count);
+        firstNanos = result.firstNanos();
+        lastNanos = result.lastNanos();
+        return result.bytes();
     }
 }
