@@ -2,7 +2,6 @@ package io.streamloader.sink.postgres;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import java.time.Instant;
 import org.hibernate.annotations.SQLInsert;
 
 /**
@@ -28,20 +27,7 @@ import org.hibernate.annotations.SQLInsert;
 public class EventRow extends EventColumns {
     protected EventRow() {}
 
-    EventRow(
-            String id,
-            String topic,
-            int kafkaPartition,
-            long kafkaOffset,
-            String kafkaKey,
-            String contentType,
-            Instant eventTime,
-            Instant receivedAt,
-            String attributes,
-            StoredBlob blob) {
-        super(id, topic, kafkaPartition, kafkaOffset, kafkaKey, contentType, eventTime, receivedAt, attributes, blob);
-    }
-
+    /** The row of a batch whose plain insert failed, to write again as an upsert. */
     EventRow(NewEventRow row) {
         super(row);
     }

@@ -2,6 +2,7 @@ package io.streamloader.sink.postgres;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
+import java.time.Instant;
 
 /**
  * An event's metadata row written with Hibernate's own insert statement, no conflict clause: what {@link RowWriter}
@@ -14,7 +15,17 @@ import jakarta.persistence.Table;
 public class NewEventRow extends EventColumns {
     protected NewEventRow() {}
 
-    NewEventRow(EventRow row) {
-        super(row);
+    NewEventRow(
+            String id,
+            String topic,
+            int kafkaPartition,
+            long kafkaOffset,
+            String kafkaKey,
+            String contentType,
+            Instant eventTime,
+            Instant receivedAt,
+            String attributes,
+            StoredBlob blob) {
+        super(id, topic, kafkaPartition, kafkaOffset, kafkaKey, contentType, eventTime, receivedAt, attributes, blob);
     }
 }

@@ -29,9 +29,9 @@ record PreparedEvent(Event event, String attributes, List<Blob> blobs) {
      */
     record Blob(StoredBlob stored, byte[] bytes, String contentType) {}
 
-    EventRow row(Instant receivedAt) {
+    NewEventRow row(Instant receivedAt) {
         byte[] key = event.key();
-        return new EventRow(
+        return new NewEventRow(
                 event.id(),
                 event.topic(),
                 event.partition(),

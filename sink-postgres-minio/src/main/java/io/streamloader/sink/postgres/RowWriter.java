@@ -81,19 +81,19 @@ final class RowWriter implements AutoCloseable {
      * @throws RetriableSinkException when the database is unreachable or asked for a retry; nothing is committed
      * @throws IllegalStateException for any other database error (the runner stops)
      */
-    Map<String, String> write(List<EventRow> rows) {
+    Map<String, String> write(List<NewEventRow> rows) {
         Map<String, String> refused = new LinkedHashMap<>();
         if (rows.isEmpty()) {
             return refused;
         }
-        List<NewEventRow> fresh = new ArrayList<>(rows.size());
-        rows.forEach(row -> fresh.add(new NewEventRow(row)));
         try {
-            insert(fresh); // the common case: none of these ids is stored yet
+            insert(rows); // the common case: none of these ids is stored yet
         } catch (RuntimeException | SQLException e) {
             throwUnlessRowProblem(e);
             // an id stored before (a redelivery) or a row the database refuses: upserts sort out which
-            upsert(rows, refused);
+            List<EventRow> upserts = new ArrayList<>(rows.size());
+            rows.forEach(row -> upserts.add(new EventRow(row)));
+            upsert(upserts, refused);
         }
         return refused;
     }
