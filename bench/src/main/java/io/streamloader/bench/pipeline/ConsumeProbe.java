@@ -10,6 +10,7 @@ import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import io.streamloader.spi.WriteResult;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,7 +32,13 @@ public final class ConsumeProbe {
         String topic = args[2];
         long count = Long.parseLong(args[3]);
         int workers = Integer.parseInt(args[4]);
-        long bytes = "raw".equals(mode) ? raw(bootstrap, topic, count) : pipeline(bootstrap, topic, count, workers);
+        long bytes = switch (mode) {
+            case "raw" -> raw(bootstrap, topic, count, Map.of());
+            // the fetch size the pipeline's consumers use (SinkRunner), so that this row differs only by the pipeline
+            case "raw-fetch" ->
+                raw(bootstrap, topic, count, Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20));
+            default -> pipeline(bootstrap, topic, count, workers);
+        };
         // from the first record to the last: group join and JVM start are the same for both readers and not throughput
         double seconds = (lastNanos - firstNanos) / 1e9;
         System.out.printf(
@@ -43,8 +50,9 @@ public final class ConsumeProbe {
                 Runtime.getRuntime().maxMemory() >> 20);
     }
 
-    private static long raw(String bootstrap, String topic, long count) {
-        Map<String, Object> props = Map.of(
+    private static long raw(String bootstrap, String topic, long count, Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>(extra);
+        props.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG,
@@ -54,7 +62,7 @@ public final class ConsumeProbe {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                1000);
+                1000));
         long seen = 0;
         long bytes = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
