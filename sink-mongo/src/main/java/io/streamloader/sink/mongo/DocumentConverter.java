@@ -32,6 +32,7 @@ import org.bson.json.JsonReader;
 final class DocumentConverter {
     private static final RawBsonDocumentCodec RAW = new RawBsonDocumentCodec();
     private static final DecoderContext DECODE = DecoderContext.builder().build();
+    static final String TRAILING_CONTENT = "value is not valid JSON: there is more after the object's closing '}'";
 
     private final Optional<String> idField;
     private final List<String> dateFields;
@@ -55,9 +56,19 @@ final class DocumentConverter {
         }
         RawBsonDocument raw;
         try {
-            raw = RAW.decode(new JsonReader(json), DECODE);
+            JsonReader reader = new JsonReader(json);
+            raw = RAW.decode(reader, DECODE);
+            if (!atEnd(reader)) {
+                return reject(TRAILING_CONTENT, "invalid_json");
+            }
         } catch (JsonParseException | BsonInvalidOperationException e) {
             return reject("value is not valid JSON: " + e.getMessage(), "invalid_json");
+        } catch (NumberFormatException e) {
+            // JsonReader reads integers with Long.parseLong and unicode escapes with Integer.parseInt, unguarded:
+            // an integer beyond 64 bits or a bad escape would otherwise be thrown out of the sink
+            return reject(
+                    "value is not valid JSON: unreadable number or \\u escape (" + e.getMessage() + ")",
+                    "invalid_json");
         } catch (BSONException e) {
             return reject("value cannot be converted to BSON: " + e.getMessage(), "invalid_bson");
         }
@@ -97,6 +108,18 @@ final class DocumentConverter {
             return new Converted.Document(id, raw);
         }
         return withDates(raw, id);
+    }
+
+    /**
+     * Whether nothing but white space follows the object. JsonReader stops after the first value, so without this
+     * {@code {"a":1} {"b":2}} would be stored as its first object, silently.
+     */
+    private static boolean atEnd(JsonReader reader) {
+        try {
+            return reader.readBsonType() == BsonType.END_OF_DOCUMENT;
+        } catch (JsonParseException | NumberFormatException e) {
+            return false;
+        }
     }
 
     /** What one pass over the top-level names found: a name MongoDB rejects, and whether there is an {@code _id}. */

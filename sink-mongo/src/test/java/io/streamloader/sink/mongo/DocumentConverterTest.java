@@ -98,6 +98,26 @@ class DocumentConverterTest {
     }
 
     @Test
+    void contentAfterTheObjectIsRejectedNotDropped() {
+        for (String json : List.of("{\"a\":1} x", "{\"a\":1}\n{\"b\":2}", "{\"a\":1}}", "{\"a\":1} 5", "{\"a\":1},")) {
+            Converted.Rejected r = rejected(PLAIN.convert(event(json)));
+            assertThat(r.errorClass()).as(json).isEqualTo("invalid_json");
+            assertThat(r.reason()).as(json).isEqualTo(DocumentConverter.TRAILING_CONTENT);
+        }
+        assertThat(stored(PLAIN.convert(event(" {\"a\":1}\r\n"))).document())
+                .isEqualTo(BsonDocument.parse("{\"a\":1}"));
+    }
+
+    @Test
+    void numbersAndEscapesJsonReaderCannotReadAreRejectedNotThrown() {
+        Converted.Rejected big = rejected(PLAIN.convert(event("{\"n\":9223372036854775808}")));
+        assertThat(big.errorClass()).isEqualTo("invalid_json");
+        assertThat(big.reason()).contains("9223372036854775808");
+        assertThat(rejected(PLAIN.convert(event("{\"s\":\"\\uZZZZ\"}"))).errorClass())
+                .isEqualTo("invalid_json");
+    }
+
+    @Test
     void namesMongoRejectsAreCaughtPerEvent() {
         assertThat(rejected(PLAIN.convert(event("{\"$set\":{\"a\":1}}"))).errorClass())
                 .isEqualTo("invalid_field_name");
