@@ -2,6 +2,7 @@ package io.streamloader.sink.mongo;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.ByteBuf;
@@ -13,19 +14,50 @@ sealed interface Converted {
 
     /**
      * @param id the {@code _id} to write under
-     * @param document the replacement document (a {@link org.bson.RawBsonDocument} unless fields were rewritten)
+     * @param withId the document to insert: the value with {@code _id} as its first field, or the value itself when it
+     *     has an {@code _id} of its own
+     * @param idAdded whether the first field of {@code withId} is an {@code _id} put there, not part of the value
      */
-    record Document(BsonValue id, BsonDocument document) implements Converted {
+    record Document(BsonValue id, BsonDocument withId, boolean idAdded) implements Converted {
         private static final BsonDocumentCodec CODEC = new BsonDocumentCodec();
 
-        /** The document to insert: {@link #document()} with {@code _id} as its first field, unless it has one. */
-        BsonDocument withId() {
-            if (document.containsKey("_id")) {
-                return document;
+        /** The value to store under {@code id}: the document to insert is {@code value} with {@code _id} put first. */
+        Document(BsonValue id, BsonDocument value) {
+            this(id, withIdFirst(id, value), !value.containsKey("_id"));
+        }
+
+        /** The value without the {@code _id} put in front: the replacement of an upsert, which keeps the filter's. */
+        BsonDocument document() {
+            if (!idAdded) {
+                return withId;
             }
-            if (!(document instanceof RawBsonDocument raw)) {
+            if (!(withId instanceof RawBsonDocument raw)) {
+                BsonDocument copy = withId.clone();
+                copy.remove("_id");
+                return copy;
+            }
+            ByteBuffer source = raw.getByteBuffer().asNIO();
+            int second;
+            try (BsonBinaryReader reader = new BsonBinaryReader(source.duplicate())) {
+                reader.readStartDocument();
+                reader.readBsonType();
+                reader.skipName();
+                reader.skipValue();
+                second = reader.getBsonInput().getPosition();
+            }
+            byte[] out = new byte[4 + source.limit() - second]; // the length, then the other elements and the 0
+            ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(0, out.length);
+            source.get(second, out, 4, out.length - 4);
+            return new RawBsonDocument(out);
+        }
+
+        private static BsonDocument withIdFirst(BsonValue id, BsonDocument value) {
+            if (value.containsKey("_id")) {
+                return value;
+            }
+            if (!(value instanceof RawBsonDocument raw)) {
                 BsonDocument copy = new BsonDocument("_id", id);
-                copy.putAll(document);
+                copy.putAll(value);
                 return copy;
             }
             // splice the _id element in front of the raw bytes: no decoding and re-encoding of the value

@@ -22,31 +22,77 @@ import org.bson.json.JsonParseException;
 import org.bson.json.JsonReader;
 
 /**
- * Turns an event's JSON value into the BSON document to store, straight from JSON text to BSON bytes ({@link
- * JsonReader} piped into a {@link RawBsonDocument}, no intermediate maps). Extended JSON is understood, so {@code
- * {"$date": "2024-05-01T12:00:00Z"}} becomes a BSON date. Everything that would make MongoDB (or the driver) reject
- * the document is caught here, per event, so one bad event never fails a whole bulk write.
+ * Turns an event's JSON value into the BSON document to store, straight from bytes to bytes with no intermediate
+ * maps. Plain JSON takes {@link JsonToBson}: one pass of Jackson's streaming parser over the UTF-8 bytes, writing BSON
+ * with the {@code _id} first (the event id, or a top-level id-field's value) and noting the top-level names on the way.
+ * Everything else takes the {@link JsonReader} path (JSON text piped into a {@link RawBsonDocument}, then the {@code
+ * _id} spliced in front): extended JSON, so {@code {"$date": "2024-05-01T12:00:00Z"}} becomes a BSON date; configured
+ * date-fields; a dotted id-field; and values the fast path does not take, such as invalid JSON, which that path rejects
+ * with its reason. Both paths give the same bytes and the same rejections. Everything that would make MongoDB (or the
+ * driver) reject the document is caught here, per event, so one bad event never fails a whole bulk write.
  *
- * <p>Stateless and thread-safe.
+ * <p>Not thread-safe: one per sink, used on its sink thread (the fast path reuses its buffers).
  */
 final class DocumentConverter {
     private static final RawBsonDocumentCodec RAW = new RawBsonDocumentCodec();
     private static final DecoderContext DECODE = DecoderContext.builder().build();
+    private static final byte NULL = 0x0A;
+    private static final byte ARRAY = 0x04;
+    static final String TRAILING_CONTENT = "value is not valid JSON: there is more after the object's closing '}'";
 
     private final Optional<String> idField;
     private final List<String> dateFields;
     private final int maxDocumentSize;
+    private final Optional<JsonToBson> fast;
 
     DocumentConverter(Optional<String> idField, List<String> dateFields, int maxDocumentSize) {
         this.idField = idField;
         this.dateFields = List.copyOf(dateFields);
         this.maxDocumentSize = maxDocumentSize;
+        boolean topLevelId = idField.map(f -> !f.isEmpty() && !f.contains(".")).orElse(true);
+        this.fast = dateFields.isEmpty() && topLevelId ? Optional.of(new JsonToBson(idField)) : Optional.empty();
     }
 
     Converted convert(Event event) {
         if (!event.isJson()) {
             return reject("content type '" + event.contentType() + "' is not JSON", "not_json");
         }
+        if (fast.isPresent()) {
+            Optional<JsonToBson.Parsed> parsed = fast.get().parse(event.valueBuffer(), event.id());
+            if (parsed.isPresent()) {
+                return checked(parsed.get(), event.id());
+            }
+        }
+        return convertWithJsonReader(event);
+    }
+
+    /** The checks of {@link #convertWithJsonReader}, in the same order, on what the fast path saw. */
+    private Converted checked(JsonToBson.Parsed parsed, String eventId) {
+        if (parsed.valueSize() > maxDocumentSize) {
+            return tooLarge(parsed.valueSize());
+        }
+        if (parsed.dollarName() != null) {
+            return dollarName(parsed.dollarName());
+        }
+        RawBsonDocument document = parsed.document();
+        if (idField.isEmpty()) {
+            return parsed.hasId() ? ownId() : new Converted.Document(new BsonString(eventId), document, true);
+        }
+        if (parsed.idFieldType() == 0 || parsed.idFieldType() == NULL) {
+            return missingIdField();
+        }
+        if (parsed.idFieldType() == ARRAY) {
+            return arrayIdField();
+        }
+        if (parsed.idAdded()) {
+            return new Converted.Document(document.get("_id"), document, true);
+        }
+        BsonValue id = document.get(idField.get());
+        return document.get("_id").equals(id) ? new Converted.Document(id, document, false) : conflictingId();
+    }
+
+    /** JsonReader parses the text, then the top level is scanned and the {@code _id} spliced in; see the class doc. */
+    Converted convertWithJsonReader(Event event) {
         String json = event.valueAsString();
         char first = firstNonBlank(json);
         if (first != '{') {
@@ -55,41 +101,46 @@ final class DocumentConverter {
         }
         RawBsonDocument raw;
         try {
-            raw = RAW.decode(new JsonReader(json), DECODE);
+            JsonReader reader = new JsonReader(json);
+            raw = RAW.decode(reader, DECODE);
+            if (!atEnd(reader)) {
+                return reject(TRAILING_CONTENT, "invalid_json");
+            }
         } catch (JsonParseException | BsonInvalidOperationException e) {
             return reject("value is not valid JSON: " + e.getMessage(), "invalid_json");
+        } catch (NumberFormatException e) {
+            // JsonReader reads integers with Long.parseLong and unicode escapes with Integer.parseInt, unguarded:
+            // an integer beyond 64 bits or a bad escape would otherwise be thrown out of the sink
+            return reject(
+                    "value is not valid JSON: unreadable number or \\u escape (" + e.getMessage() + ")",
+                    "invalid_json");
         } catch (BSONException e) {
             return reject("value cannot be converted to BSON: " + e.getMessage(), "invalid_bson");
         }
         int size = raw.getByteBuffer().remaining();
         if (size > maxDocumentSize) {
-            return reject(
-                    "document too large: " + size + " bytes of BSON, the limit is " + maxDocumentSize,
-                    "document_too_large");
+            return tooLarge(size);
         }
         TopLevel top = scanTopLevel(raw);
         if (top.badName() != null) {
-            return reject(
-                    "invalid field name '" + top.badName() + "': top-level names must not start with '$'",
-                    "invalid_field_name");
+            return dollarName(top.badName());
         }
         BsonValue id;
         if (idField.isPresent()) {
             Optional<BsonValue> found = lookup(raw, idField.get());
             if (found.isEmpty() || found.get().isNull()) {
-                return reject("id-field '" + idField.get() + "' is missing or null in the value", "missing_id_field");
+                return missingIdField();
             }
             id = found.get();
             if (id.isArray()) {
-                return reject("id-field '" + idField.get() + "' is an array; _id cannot be an array", "invalid_id");
+                return arrayIdField();
             }
             if (top.hasId() && !raw.get("_id").equals(id)) {
-                return reject("value has an _id that differs from id-field '" + idField.get() + "'", "conflicting_id");
+                return conflictingId();
             }
         } else {
             if (top.hasId()) {
-                return reject(
-                        "value has its own _id field; set id-field: _id to store documents under it", "conflicting_id");
+                return ownId();
             }
             id = new BsonString(event.id());
         }
@@ -97,6 +148,18 @@ final class DocumentConverter {
             return new Converted.Document(id, raw);
         }
         return withDates(raw, id);
+    }
+
+    /**
+     * Whether nothing but white space follows the object. JsonReader stops after the first value, so without this
+     * {@code {"a":1} {"b":2}} would be stored as its first object, silently.
+     */
+    private static boolean atEnd(JsonReader reader) {
+        try {
+            return reader.readBsonType() == BsonType.END_OF_DOCUMENT;
+        } catch (JsonParseException | NumberFormatException e) {
+            return false;
+        }
     }
 
     /** What one pass over the top-level names found: a name MongoDB rejects, and whether there is an {@code _id}. */
@@ -179,6 +242,33 @@ final class DocumentConverter {
             }
         }
         return 0;
+    }
+
+    private Converted tooLarge(int size) {
+        return reject(
+                "document too large: " + size + " bytes of BSON, the limit is " + maxDocumentSize,
+                "document_too_large");
+    }
+
+    private static Converted dollarName(String name) {
+        return reject(
+                "invalid field name '" + name + "': top-level names must not start with '$'", "invalid_field_name");
+    }
+
+    private Converted missingIdField() {
+        return reject("id-field '" + idField.get() + "' is missing or null in the value", "missing_id_field");
+    }
+
+    private Converted arrayIdField() {
+        return reject("id-field '" + idField.get() + "' is an array; _id cannot be an array", "invalid_id");
+    }
+
+    private Converted conflictingId() {
+        return reject("value has an _id that differs from id-field '" + idField.get() + "'", "conflicting_id");
+    }
+
+    private static Converted ownId() {
+        return reject("value has its own _id field; set id-field: _id to store documents under it", "conflicting_id");
     }
 
     private static Converted reject(String reason, String errorClass) {

@@ -3,6 +3,7 @@ package io.streamloader.sink.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.spi.Event;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -10,9 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
+import org.bson.BsonDouble;
 import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.RawBsonDocument;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
 class DocumentConverterTest {
@@ -33,6 +38,10 @@ class DocumentConverterTest {
                 value.getBytes(StandardCharsets.UTF_8),
                 Map.of(),
                 contentType);
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Converted.Document stored(Converted converted) {
@@ -86,6 +95,84 @@ class DocumentConverterTest {
     }
 
     @Test
+    void plainJsonTakesTheFastPathAndComesOutWithTheIdFirst() {
+        String json = "{\"n\":2147483648,\"i\":-0,\"d\":1e3,\"s\":\"caf\\u00e9 \\uD83D\\uDE00\",\"a\":[true,null,{}]}";
+        assertThat(new JsonToBson(Optional.empty()).parse(ByteBuffer.wrap(bytes(json)), "ev-1"))
+                .isPresent();
+
+        Converted.Document d = stored(PLAIN.convert(event(json)));
+
+        assertThat(d.idAdded()).isTrue();
+        assertThat(d.withId()).isInstanceOf(RawBsonDocument.class);
+        assertThat(d.withId().getFirstKey()).isEqualTo("_id");
+        assertThat(d.withId()).isEqualTo(BsonDocument.parse("{\"_id\":\"ev-1\"," + json.substring(1)));
+        assertThat(d.document()).isEqualTo(BsonDocument.parse(json));
+        assertThat(d.document().get("n")).isEqualTo(new BsonInt64(2147483648L));
+        assertThat(d.document().get("i")).isEqualTo(new BsonInt32(0));
+        assertThat(d.document().get("d")).isEqualTo(new BsonDouble(1000));
+        assertThat(d.document().getString("s").getValue()).isEqualTo("café \uD83D\uDE00");
+    }
+
+    @Test
+    void extendedJsonLeavesTheFastPathAndIsStillUnderstood() {
+        String json = "{\"id\":7,\"at\":{\"$date\":\"2024-05-01T12:00:00Z\"},"
+                + "\"list\":[{\"$oid\":\"5f0c6ab3e3a1a4b5c6d7e8f9\"}],\"n\":{\"$numberLong\":\"7\"}}";
+        assertThat(new JsonToBson(Optional.empty()).parse(ByteBuffer.wrap(bytes(json)), "ev-1"))
+                .isEmpty();
+
+        for (DocumentConverter converter :
+                List.of(PLAIN, new DocumentConverter(Optional.of("id"), List.of(), 16 << 20))) {
+            Converted.Document d = stored(converter.convert(event(json)));
+            assertThat(d.withId().getFirstKey()).isEqualTo("_id");
+            assertThat(d.document().get("at"))
+                    .isEqualTo(new BsonDateTime(
+                            Instant.parse("2024-05-01T12:00:00Z").toEpochMilli()));
+            assertThat(d.document().getArray("list").get(0))
+                    .isEqualTo(new BsonObjectId(new ObjectId("5f0c6ab3e3a1a4b5c6d7e8f9")));
+            assertThat(d.document().get("n")).isEqualTo(new BsonInt64(7));
+        }
+    }
+
+    @Test
+    void theFastPathRejectsWhatTheOtherPathRejectsWithTheSameReasons() {
+        DocumentConverter byId = new DocumentConverter(Optional.of("id"), List.of(), 16 << 20);
+        DocumentConverter small = new DocumentConverter(Optional.empty(), List.of(), 40);
+        assertThat(rejected(PLAIN.convert(event("{\"a\":1,\"$set\":2,\"$inc\":3}"))))
+                .isEqualTo(new Converted.Rejected(
+                        "invalid field name '$set': top-level names must not start with '$'", "invalid_field_name"));
+        assertThat(rejected(PLAIN.convert(event("{\"a\":1,\"_id\":\"x\"}"))).errorClass())
+                .isEqualTo("conflicting_id");
+        assertThat(rejected(byId.convert(event("{\"id\":1,\"_id\":2}"))).reason())
+                .isEqualTo("value has an _id that differs from id-field 'id'");
+        assertThat(rejected(byId.convert(event("{\"id\":[1]}"))).errorClass()).isEqualTo("invalid_id");
+        assertThat(rejected(byId.convert(event("{\"id\":null}"))).errorClass()).isEqualTo("missing_id_field");
+        // the size is the value's, as before: without the _id the sink adds
+        assertThat(rejected(small.convert(event("{\"pad\":\"" + "x".repeat(30) + "\"}")))
+                        .reason())
+                .isEqualTo("document too large: 45 bytes of BSON, the limit is 40");
+        Converted.Rejected invalid = rejected(PLAIN.convert(event("{\"a\": [1, 2}")));
+        assertThat(invalid.errorClass()).isEqualTo("invalid_json");
+        assertThat(invalid.reason()).startsWith("value is not valid JSON: ");
+        assertThat(rejected(PLAIN.convert(event(" \n"))).reason()).contains("empty");
+        assertThat(rejected(PLAIN.convert(event("  [1]"))).reason()).contains("a JSON array");
+        assertThat(rejected(PLAIN.convert(event("true"))).errorClass()).isEqualTo("not_json_object");
+    }
+
+    @Test
+    void theReplacementOfAnUpsertIsTheValueWithoutTheAddedId() {
+        DocumentConverter byId = new DocumentConverter(Optional.of("id"), List.of(), 16 << 20);
+        Converted.Document d = stored(byId.convert(event("{\"a\":1,\"id\":{\"k\":\"v\"}}")));
+        assertThat(d.id()).isEqualTo(BsonDocument.parse("{\"k\":\"v\"}"));
+        assertThat(d.withId()).isEqualTo(BsonDocument.parse("{\"_id\":{\"k\":\"v\"},\"a\":1,\"id\":{\"k\":\"v\"}}"));
+        assertThat(d.document()).isEqualTo(BsonDocument.parse("{\"a\":1,\"id\":{\"k\":\"v\"}}"));
+        assertThat(d.document()).isInstanceOf(RawBsonDocument.class);
+
+        Converted.Document own = stored(byId.convert(event("{\"_id\":3,\"id\":3}")));
+        assertThat(own.idAdded()).isFalse();
+        assertThat(own.document()).isSameAs(own.withId());
+    }
+
+    @Test
     void nonObjectsAndNonJsonAreRejectedWithAReason() {
         assertThat(rejected(PLAIN.convert(event("[{\"id\":1}]"))).reason()).contains("a JSON array");
         assertThat(rejected(PLAIN.convert(event("\"text\""))).errorClass()).isEqualTo("not_json_object");
@@ -95,6 +182,26 @@ class DocumentConverterTest {
                 .isEqualTo("content type 'text/plain' is not JSON");
         assertThat(stored(PLAIN.convert(event("{\"a\":1}", "application/vnd.x+json; charset=utf-8"))))
                 .isNotNull();
+    }
+
+    @Test
+    void contentAfterTheObjectIsRejectedNotDropped() {
+        for (String json : List.of("{\"a\":1} x", "{\"a\":1}\n{\"b\":2}", "{\"a\":1}}", "{\"a\":1} 5", "{\"a\":1},")) {
+            Converted.Rejected r = rejected(PLAIN.convert(event(json)));
+            assertThat(r.errorClass()).as(json).isEqualTo("invalid_json");
+            assertThat(r.reason()).as(json).isEqualTo(DocumentConverter.TRAILING_CONTENT);
+        }
+        assertThat(stored(PLAIN.convert(event(" {\"a\":1}\r\n"))).document())
+                .isEqualTo(BsonDocument.parse("{\"a\":1}"));
+    }
+
+    @Test
+    void numbersAndEscapesJsonReaderCannotReadAreRejectedNotThrown() {
+        Converted.Rejected big = rejected(PLAIN.convert(event("{\"n\":9223372036854775808}")));
+        assertThat(big.errorClass()).isEqualTo("invalid_json");
+        assertThat(big.reason()).contains("9223372036854775808");
+        assertThat(rejected(PLAIN.convert(event("{\"s\":\"\\uZZZZ\"}"))).errorClass())
+                .isEqualTo("invalid_json");
     }
 
     @Test

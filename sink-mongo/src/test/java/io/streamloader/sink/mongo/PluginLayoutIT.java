@@ -39,6 +39,7 @@ class PluginLayoutIT {
                 .anyMatch(j -> j.startsWith("mongodb-driver-sync-"))
                 .anyMatch(j -> j.startsWith("mongodb-driver-core-"))
                 .anyMatch(j -> j.startsWith("bson-"))
+                .anyMatch(j -> j.startsWith("jackson-core-"))
                 .noneMatch(j -> j.startsWith("streamloader-core"))
                 .noneMatch(j -> j.startsWith("slf4j-api"))
                 .noneMatch(j -> j.startsWith("kafka"));

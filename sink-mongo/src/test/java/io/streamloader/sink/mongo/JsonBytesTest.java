@@ -1,0 +1,101 @@
+package io.streamloader.sink.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class JsonBytesTest {
+    private static final long SEED = 7L;
+
+    @Test
+    void wellFormedUtf8IsWhatJavasStrictDecoderAccepts() {
+        for (String hex : new String[] {
+            "",
+            "41",
+            "c3a9",
+            "e282ac",
+            "f09f9880",
+            "efbfbf",
+            "f48fbfbf",
+            "c080",
+            "c1bf",
+            "e08080",
+            "e09fbf",
+            "eda080",
+            "edbfbf",
+            "ed9fbf",
+            "ee8080",
+            "f0808080",
+            "f08fbfbf",
+            "f4908080",
+            "f5808080",
+            "ff",
+            "80",
+            "c3",
+            "e282",
+            "f09f98",
+            "c328",
+            "e228a1",
+            "f0289f98"
+        }) {
+            byte[] bytes = HexFormat.of().parseHex(hex);
+            assertThat(JsonBytes.isWellFormedUtf8(bytes, 0, bytes.length))
+                    .as(hex)
+                    .isEqualTo(javaAccepts(bytes));
+        }
+        Random random = new Random(SEED);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[random.nextInt(24)];
+            for (int k = 0; k < bytes.length; k++) {
+                // mostly ASCII, so that the eight-at-a-time path runs too, with lead and continuation bytes mixed in
+                bytes[k] = (byte) (random.nextInt(4) == 0 ? 0x80 + random.nextInt(0x80) : random.nextInt(0x80));
+            }
+            assertThat(JsonBytes.isWellFormedUtf8(bytes, 0, bytes.length))
+                    .as("seed " + SEED + ", " + HexFormat.of().formatHex(bytes))
+                    .isEqualTo(javaAccepts(bytes));
+        }
+    }
+
+    @Test
+    void quoteOrBackslashFindsTheFirstOfEither() {
+        Random random = new Random(SEED);
+        byte[] alphabet = "ab\"\\\u0000\u0001 ".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] =
+                        random.nextInt(6) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+            }
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            int expected = from;
+            while (expected < bytes.length && bytes[expected] != '"' && bytes[expected] != '\\') {
+                expected++;
+            }
+            assertThat(JsonBytes.quoteOrBackslash(bytes, from, bytes.length))
+                    .as("seed " + SEED + ", from " + from + " in "
+                            + HexFormat.of().formatHex(bytes))
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void whiteSpaceIsJsonsOnly() {
+        byte[] bytes = " \t\r\n\u000b{".getBytes(StandardCharsets.US_ASCII);
+        assertThat(JsonBytes.skipWhiteSpace(bytes, 0, bytes.length)).isEqualTo(4);
+        assertThat(JsonBytes.skipWhiteSpace(bytes, 0, 3)).isEqualTo(3);
+    }
+
+    private static boolean javaAccepts(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+}
