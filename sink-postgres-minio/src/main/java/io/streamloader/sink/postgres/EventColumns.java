@@ -5,6 +5,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
 import java.time.Instant;
 import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.JdbcType;
+import org.hibernate.type.descriptor.jdbc.TimestampUtcAsOffsetDateTimeJdbcType;
 
 /**
  * The columns of an event's metadata row in table {@code events}, shared by the two ways a row is written: {@link
@@ -31,10 +33,13 @@ abstract class EventColumns {
     @Column(name = "content_type")
     private String contentType;
 
+    // bound as OffsetDateTime: Hibernate's default for Instant on PostgreSQL goes through a GregorianCalendar per value
     @Column(name = "event_time")
+    @JdbcType(TimestampUtcAsOffsetDateTimeJdbcType.class)
     private Instant eventTime;
 
     @Column(name = "received_at")
+    @JdbcType(TimestampUtcAsOffsetDateTimeJdbcType.class)
     private Instant receivedAt;
 
     /** JSON text; cast to jsonb by the insert statement. */

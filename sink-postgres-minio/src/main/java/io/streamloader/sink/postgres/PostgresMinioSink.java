@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * object that is not there. Confined to one worker thread (blob PUTs fan out to the uploader's threads).
  *
  * <ol>
- *   <li>Events are prepared (JSON checked, blobs decoded, object keys rendered); an event that cannot be prepared
- *       fails permanently.
+ *   <li>Events are prepared (blobs decoded, object keys rendered); an event that cannot be prepared fails
+ *       permanently. A JSON value is checked by PostgreSQL, which refuses it with the row if it is not JSON.
  *   <li>Blobs are PUT, idempotently. An unreachable S3 server fails the whole batch as retryable before any row is
  *       written; a 5xx for one blob retries that event; a 4xx dead-letters it.
  *   <li>Rows of the events whose blobs are stored are upserted in one transaction. A lost connection retries the whole

@@ -181,7 +181,9 @@ class PostgresMinioSinkIT {
                 .filter(f -> f.event().id().equals("bad-json"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(badJson.reason()).startsWith("value is not valid JSON");
+        // checked by PostgreSQL when it casts the value to jsonb, refused with its message
+        assertThat(badJson.reason()).contains("invalid input syntax for type json");
+        assertThat(badJson.errorClass()).isEqualTo("postgres_rejected");
 
         assertThat(stores.count("select count(*) from image_storage")).isEqualTo(9);
         assertThat(stores.objectKeys()).hasSize(9).doesNotContain("1/not-a-uuid");
