@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param connectTimeout {@value #JDBC_CONNECT_TIMEOUT}: TCP connect and login timeout (default 5s)
  * @param socketTimeout {@value #JDBC_SOCKET_TIMEOUT}: longest wait for a database answer (default 60s)
  * @param jdbcBatchSize {@value #JDBC_BATCH_SIZE}: rows per JDBC batch (default 1000)
+ * @param jdbcConnections {@value #JDBC_CONNECTIONS}: connections per sink instance; a batch of at least 100 rows per
+ *     connection is split into slices written at the same time (default 2)
  * @param schema {@value #SCHEMA}: schema holding the sink's table {@code events}, the migration history and the
  *     operator's objects; created if missing (default {@code streamloader})
  * @param migrationLocations {@value #MIGRATIONS_LOCATIONS}: extra Flyway locations ({@code filesystem:} or {@code
@@ -46,6 +48,7 @@ public record PostgresMinioConfig(
         Duration connectTimeout,
         Duration socketTimeout,
         int jdbcBatchSize,
+        int jdbcConnections,
         String schema,
         List<String> migrationLocations,
         Map<String, String> placeholders,
@@ -67,6 +70,7 @@ public record PostgresMinioConfig(
     public static final String JDBC_CONNECT_TIMEOUT = "jdbc.connect-timeout";
     public static final String JDBC_SOCKET_TIMEOUT = "jdbc.socket-timeout";
     public static final String JDBC_BATCH_SIZE = "jdbc.batch-size";
+    public static final String JDBC_CONNECTIONS = "jdbc.connections";
     public static final String SCHEMA = "schema";
     public static final String MIGRATIONS_LOCATIONS = "migrations.locations";
     public static final String MIGRATIONS_PLACEHOLDERS = "migrations.placeholders";
@@ -123,6 +127,7 @@ public record PostgresMinioConfig(
         Duration connectTimeout = positive(r, JDBC_CONNECT_TIMEOUT, Duration.ofSeconds(5));
         Duration socketTimeout = positive(r, JDBC_SOCKET_TIMEOUT, Duration.ofSeconds(60));
         int batchSize = r.integer(JDBC_BATCH_SIZE, 1000, 1, 100_000);
+        int connections = r.integer(JDBC_CONNECTIONS, 2, 1, 32);
         String schema = r.string(SCHEMA, DEFAULT_SCHEMA);
         if (!IDENTIFIER.matcher(schema).matches()) {
             r.problem(SCHEMA, "must be a lower-case SQL identifier matching " + IDENTIFIER + ", was '" + schema + "'");
@@ -185,6 +190,7 @@ public record PostgresMinioConfig(
                 connectTimeout,
                 socketTimeout,
                 batchSize,
+                connections,
                 schema,
                 locations,
                 placeholders,
@@ -213,7 +219,8 @@ public record PostgresMinioConfig(
     @Override
     public String toString() {
         return "PostgresMinioConfig[jdbcUrl=" + jdbcUrl + ", jdbcUser=" + jdbcUser + ", schema=" + schema
-                + ", jdbcBatchSize=" + jdbcBatchSize + ", migrationLocations=" + migrationLocations + ", s3Endpoint="
+                + ", jdbcBatchSize=" + jdbcBatchSize + ", jdbcConnections=" + jdbcConnections + ", migrationLocations="
+                + migrationLocations + ", s3Endpoint="
                 + s3Endpoint + ", bucket=" + bucket + ", keyTemplate=" + keyTemplate + ", blobFields=" + blobFields
                 + ", uploadConcurrency=" + uploadConcurrency + " (secrets masked)]";
     }

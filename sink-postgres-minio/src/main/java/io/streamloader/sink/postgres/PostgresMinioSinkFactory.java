@@ -51,7 +51,7 @@ public final class PostgresMinioSinkFactory implements SinkFactory {
             }
             PGSimpleDataSource dataSource = Database.dataSource(config, name);
             Database.migrate(config, dataSource, loader);
-            rows = RowWriter.create(name, dataSource, config.jdbcBatchSize(), loader);
+            rows = RowWriter.create(name, dataSource, config.jdbcBatchSize(), config.jdbcConnections(), loader);
             LOG.info("sink {} started: {}", name, config);
             return new PostgresMinioSink(
                     name,

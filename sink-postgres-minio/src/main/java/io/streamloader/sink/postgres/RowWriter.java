@@ -7,6 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
@@ -21,35 +26,83 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upserts metadata rows through a Hibernate {@link StatelessSession} with JDBC batching, over one connection that it
- * keeps between batches and replaces after a failure. Confined to the sink's worker thread.
+ * Upserts metadata rows through a Hibernate {@link StatelessSession} with JDBC batching, over connections that it keeps
+ * between batches and replaces after a failure. Called from the sink's worker thread only.
  *
- * <p>A batch is one transaction, tried first as plain inserts ({@link NewEventRow}): nearly every event arrives once,
- * and PostgreSQL inserts a row faster than it upserts one. When that fails on a row (SQLSTATE class 22 or 23: an id
- * stored before, or data the database refuses) it is rolled back and written as upserts ({@link EventRow}); when
- * those are refused, the batch is split in halves until the refused rows are alone; every other row is stored.
+ * <p>A batch of at least {@value #MIN_SLICE} rows per connection is split into contiguous slices written at the same
+ * time, each on its own connection ({@code jdbc.connections}) in its own transaction: PostgreSQL works on one slice
+ * while this JVM binds the next, and on a second core when there is one. A slice is tried first as plain inserts
+ * ({@link NewEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster than it upserts one. When
+ * that fails on a row (SQLSTATE class 22 or 23: an id stored before, or data the database refuses) the slice is rolled
+ * back and written as upserts ({@link EventRow}); when those are refused, it is split in halves until the refused rows
+ * are alone; every other row is stored. When a slice fails as a whole (connection lost), the batch fails as retryable;
+ * the slices that were committed are written again on the retry, which the upsert makes harmless.
  */
 final class RowWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RowWriter.class);
+
+    /** Fewest rows a slice gets: smaller batches are not split. */
+    static final int MIN_SLICE = 100;
 
     private final String sinkName;
     private final DataSource dataSource;
     private final SessionFactory sessions;
     private final int batchSize;
-    private Connection connection;
+    /** One per connection; slot i is used by one slice at a time. */
+    private final Slot[] slots;
+    /** Writes slices 1..n-1 while the calling thread writes slice 0; null with one connection. */
+    private final ExecutorService pool;
 
-    private RowWriter(String sinkName, DataSource dataSource, SessionFactory sessions, int batchSize) {
+    private RowWriter(String sinkName, DataSource dataSource, SessionFactory sessions, int batchSize, int connections) {
         this.sinkName = sinkName;
         this.dataSource = dataSource;
         this.sessions = sessions;
         this.batchSize = batchSize;
+        this.slots = new Slot[connections];
+        for (int i = 0; i < connections; i++) {
+            slots[i] = new Slot();
+        }
+        if (connections == 1) {
+            this.pool = null;
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            this.pool = Executors.newFixedThreadPool(connections - 1, r -> {
+                Thread t = new Thread(r, "sink-" + sinkName + "-pg-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    /** A connection kept between batches, replaced after a failure. */
+    private final class Slot {
+        private Connection connection;
+
+        Connection connection() throws SQLException {
+            if (connection == null) {
+                connection = dataSource.getConnection();
+            }
+            return connection;
+        }
+
+        void discard() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing a broken connection of sink {} failed", sinkName, e);
+                }
+                connection = null;
+            }
+        }
     }
 
     /**
      * Builds the session factory without touching the database (dialect given, no JDBC metadata at boot). Hibernate
      * finds its services through {@code loader}, the plugin's class loader.
      */
-    static RowWriter create(String sinkName, DataSource dataSource, int batchSize, ClassLoader loader) {
+    static RowWriter create(
+            String sinkName, DataSource dataSource, int batchSize, int connections, ClassLoader loader) {
         BootstrapServiceRegistry bootstrap =
                 new BootstrapServiceRegistryBuilder().applyClassLoader(loader).build();
         StandardServiceRegistry registry = new StandardServiceRegistryBuilder(bootstrap)
@@ -67,7 +120,7 @@ final class RowWriter implements AutoCloseable {
                     .addAnnotatedClass(NewEventRow.class)
                     .buildMetadata()
                     .buildSessionFactory();
-            return new RowWriter(sinkName, dataSource, sessions, batchSize);
+            return new RowWriter(sinkName, dataSource, sessions, batchSize, connections);
         } catch (RuntimeException e) {
             StandardServiceRegistryBuilder.destroy(registry);
             throw e;
@@ -78,51 +131,95 @@ final class RowWriter implements AutoCloseable {
      * Upserts the rows.
      *
      * @return id → reason for rows the database refused; every other row is stored
-     * @throws RetriableSinkException when the database is unreachable or asked for a retry; nothing is committed
+     * @throws RetriableSinkException when the database is unreachable or asked for a retry; slices may have been
+     *     committed, which a retry rewrites harmlessly
      * @throws IllegalStateException for any other database error (the runner stops)
      */
     Map<String, String> write(List<NewEventRow> rows) {
+        int n = Math.min(slots.length, rows.size() / MIN_SLICE);
+        if (n <= 1) {
+            return writeSlice(slots[0], rows);
+        }
+        List<Future<Map<String, String>>> others = new ArrayList<>(n - 1);
+        for (int i = 1; i < n; i++) {
+            Slot slot = slots[i];
+            List<NewEventRow> slice = rows.subList(rows.size() * i / n, rows.size() * (i + 1) / n);
+            others.add(pool.submit(() -> writeSlice(slot, slice)));
+        }
+        Map<String, String> refused = new LinkedHashMap<>();
+        RuntimeException failure = null;
+        try {
+            refused.putAll(writeSlice(slots[0], rows.subList(0, rows.size() / n)));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<Map<String, String>> other : others) {
+            try {
+                refused.putAll(other.get()); // every slice finishes before the batch is answered
+            } catch (ExecutionException e) {
+                failure = worse(failure, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = worse(failure, new RetriableSinkException("sink " + sinkName + ": interrupted", e));
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return refused;
+    }
+
+    /** The failure the batch reports: a fatal one over a retryable one, the first of a kind. */
+    private static RuntimeException worse(RuntimeException so, Throwable next) {
+        RuntimeException e = next instanceof RuntimeException r ? r : new IllegalStateException(next);
+        if (so == null || (so instanceof RetriableSinkException && !(e instanceof RetriableSinkException))) {
+            return e;
+        }
+        return so;
+    }
+
+    private Map<String, String> writeSlice(Slot slot, List<NewEventRow> rows) {
         Map<String, String> refused = new LinkedHashMap<>();
         if (rows.isEmpty()) {
             return refused;
         }
         try {
-            insert(rows); // the common case: none of these ids is stored yet
+            insert(slot, rows); // the common case: none of these ids is stored yet
         } catch (RuntimeException | SQLException e) {
-            throwUnlessRowProblem(e);
+            throwUnlessRowProblem(slot, e);
             // an id stored before (a redelivery) or a row the database refuses: upserts sort out which
             List<EventRow> upserts = new ArrayList<>(rows.size());
             rows.forEach(row -> upserts.add(new EventRow(row)));
-            upsert(upserts, refused);
+            upsert(slot, upserts, refused);
         }
         return refused;
     }
 
-    private void upsert(List<EventRow> rows, Map<String, String> refused) {
+    private void upsert(Slot slot, List<EventRow> rows, Map<String, String> refused) {
         try {
-            insert(rows);
+            insert(slot, rows);
         } catch (RuntimeException | SQLException e) {
-            throwUnlessRowProblem(e);
+            throwUnlessRowProblem(slot, e);
             if (rows.size() == 1) {
                 refused.put(rows.getFirst().id(), Triage.sqlReason(e));
             } else {
                 int half = rows.size() / 2;
-                upsert(rows.subList(0, half), refused);
-                upsert(rows.subList(half, rows.size()), refused);
+                upsert(slot, rows.subList(0, half), refused);
+                upsert(slot, rows.subList(half, rows.size()), refused);
             }
         }
     }
 
     /** Rethrows a failure of the connection (retryable) or of the database as a whole (fatal) for the batch. */
-    private void throwUnlessRowProblem(Exception e) {
+    private void throwUnlessRowProblem(Slot slot, Exception e) {
         switch (Triage.sql(e)) {
             case RETRY_BATCH -> {
-                discardConnection();
+                slot.discard();
                 throw new RetriableSinkException(
                         "PostgreSQL unavailable for sink " + sinkName + ": " + Triage.sqlReason(e), e);
             }
             case FATAL -> {
-                discardConnection();
+                slot.discard();
                 throw new IllegalStateException(
                         "PostgreSQL refused the batch of sink " + sinkName + ": " + Triage.sqlReason(e), e);
             }
@@ -132,8 +229,8 @@ final class RowWriter implements AutoCloseable {
         }
     }
 
-    private void insert(List<? extends EventColumns> rows) throws SQLException {
-        Connection conn = connection();
+    private void insert(Slot slot, List<? extends EventColumns> rows) throws SQLException {
+        Connection conn = slot.connection();
         try (StatelessSession session =
                 sessions.withStatelessOptions().connection(conn).openStatelessSession()) {
             session.setJdbcBatchSize(batchSize);
@@ -146,13 +243,6 @@ final class RowWriter implements AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    private Connection connection() throws SQLException {
-        if (connection == null) {
-            connection = dataSource.getConnection();
-        }
-        return connection;
     }
 
     /** Checks the database answers, on a connection of its own (called from the health thread). */
@@ -174,20 +264,14 @@ final class RowWriter implements AutoCloseable {
         }
     }
 
-    private void discardConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("closing a broken connection of sink {} failed", sinkName, e);
-            }
-            connection = null;
-        }
-    }
-
     @Override
     public void close() {
-        discardConnection();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        for (Slot slot : slots) {
+            slot.discard();
+        }
         sessions.close();
     }
 }

@@ -46,6 +46,7 @@ class PostgresMinioConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.jdbcBatchSize()).isEqualTo(1000);
+        assertThat(c.jdbcConnections()).isEqualTo(2);
         assertThat(c.schema()).isEqualTo("streamloader");
         assertThat(c.migrationLocations()).isEmpty();
         assertThat(c.placeholders()).isEmpty();
@@ -68,6 +69,7 @@ class PostgresMinioConfigTest {
         all.put("jdbc.connect-timeout", "2s");
         all.put("jdbc.socket-timeout", "2m");
         all.put("jdbc.batch-size", "250");
+        all.put("jdbc.connections", "4");
         all.put("schema", "images");
         all.put("migrations.locations", "filesystem:/etc/sl/sql, classpath:db/extra");
         all.put("migrations.placeholders.owner", "reporting");
@@ -89,6 +91,7 @@ class PostgresMinioConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.jdbcBatchSize()).isEqualTo(250);
+        assertThat(c.jdbcConnections()).isEqualTo(4);
         assertThat(c.schema()).isEqualTo("images");
         assertThat(c.migrationLocations()).containsExactly("filesystem:/etc/sl/sql", "classpath:db/extra");
         assertThat(c.placeholders()).containsExactly(Map.entry("owner", "reporting"));

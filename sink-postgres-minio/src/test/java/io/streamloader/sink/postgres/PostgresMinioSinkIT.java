@@ -109,6 +109,37 @@ class PostgresMinioSinkIT {
     }
 
     @Test
+    void aBatchSplitAcrossConnectionsStoresEachRowOnceAndIsolatesRefusedRowsInEverySlice() throws Exception {
+        TestingStores stores = new TestingStores("slices");
+        Sink sink = sink(stores, Map.of("jdbc.connections", "3"));
+        List<Event> earlier = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            earlier.add(json("s" + i, i, "{\"n\":" + i + ",\"write\":1}"));
+        }
+        assertThat(sink.write(earlier).isSuccess()).isTrue();
+
+        // 900 rows → 3 slices of 300: the first holds the 50 ids stored above (its inserts fail, its upserts succeed),
+        // the second and third each hold one value PostgreSQL refuses
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < 900; i++) {
+            String value = i == 450 || i == 800 ? "{\"n\":" : "{\"n\":" + i + ",\"write\":2}";
+            batch.add(json("s" + i, 1000 + i, value));
+        }
+        WriteResult result = sink.write(batch);
+
+        assertThat(result.failures()).extracting(f -> f.event().id()).containsExactlyInAnyOrder("s450", "s800");
+        assertThat(result.failures()).allSatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.reason()).contains("invalid input syntax for type json");
+        });
+        assertThat(stores.count("select count(*) from events")).isEqualTo(898);
+        assertThat(stores.count("select count(*) from events where (attributes ->> 'write')::int = 2"))
+                .isEqualTo(898);
+        assertThat(stores.count("select count(*) from events where id in ('s450', 's800')"))
+                .isZero();
+    }
+
+    @Test
     void storesABinaryEventAsAnObjectThenItsRow() throws Exception {
         TestingStores stores = new TestingStores("bin");
         Sink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
