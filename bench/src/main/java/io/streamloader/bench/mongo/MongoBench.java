@@ -86,11 +86,23 @@ public final class MongoBench implements Callable<Integer> {
         try (MongoClient admin = MongoClients.create(uri)) {
             for (int round = 1; round <= rounds; round++) {
                 for (String mode : List.of("raw-insert", "raw-upsert")) {
-                    String collection = "c" + run++;
-                    Map<String, String> r = ChildJvm.run(
-                            heap, MongoProbe.class, mode, uri, database, collection, str(events), str(size));
-                    bestRaw = Math.max(bestRaw, row(table, mode + " (1 client)", "1", r));
-                    admin.getDatabase(database).getCollection(collection).drop();
+                    for (int clients : mode.equals("raw-insert") ? List.of(1, partitions) : List.of(1)) {
+                        String collection = "c" + run++;
+                        Map<String, String> r = ChildJvm.run(
+                                heap,
+                                MongoProbe.class,
+                                mode,
+                                uri,
+                                database,
+                                collection,
+                                str(events),
+                                str(size),
+                                str(clients));
+                        bestRaw = Math.max(
+                                bestRaw,
+                                row(table, mode + " (" + clients + " client" + (clients == 1 ? ")" : "s)"), "-", r));
+                        admin.getDatabase(database).getCollection(collection).drop();
+                    }
                 }
                 for (int workers : List.of(1, partitions)) {
                     String collection = "c" + run++;

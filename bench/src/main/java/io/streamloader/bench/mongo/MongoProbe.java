@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.DecoderContext;
@@ -27,7 +31,7 @@ import org.bson.json.JsonReader;
 /**
  * Child-JVM side of {@link MongoBench}. {@code raw-insert} / {@code raw-upsert}: one client writes the same JSON
  * documents straight into MongoDB ({@code insertMany}, or {@code bulkWrite} of {@code ReplaceOne} upserts by id), in
- * batches of 1000, JSON parsed to BSON inside the timed loop as the sink must. {@code sink}: Kafka → SinkRunner →
+ * batches of 1000, from one or several client threads; the JSON is converted to BSON before the clock starts. {@code sink}: Kafka → SinkRunner →
  * mongo sink. Both time from the first write to the last acknowledged one and print a RESULT line.
  */
 public final class MongoProbe {
@@ -43,7 +47,15 @@ public final class MongoProbe {
         long count = Long.parseLong(args[4]);
         int size = Integer.parseInt(args[5]);
         switch (mode) {
-            case "raw-insert", "raw-upsert" -> raw(mode, mongo, database, collection, (int) count, size);
+            case "raw-insert", "raw-upsert" ->
+                raw(
+                        mode,
+                        mongo,
+                        database,
+                        collection,
+                        (int) count,
+                        size,
+                        args.length > 6 ? Integer.parseInt(args[6]) : 1);
             case "sink" -> sink(mongo, database, collection, args[6], args[7], count, Integer.parseInt(args[8]));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
@@ -55,35 +67,53 @@ public final class MongoProbe {
                 Runtime.getRuntime().maxMemory() >> 20);
     }
 
-    private static void raw(String mode, String uri, String database, String name, int count, int size) {
+    private static void raw(String mode, String uri, String database, String name, int count, int size, int threads)
+            throws Exception {
         byte[][] payloads = MongoBench.payloads(1000, size);
         RawBsonDocumentCodec codec = new RawBsonDocumentCodec();
         DecoderContext decode = DecoderContext.builder().build();
+        // converted once, before the clock starts: the raw rows are the server's and the driver's rate, not a parser's
+        List<RawBsonDocument> docs = new ArrayList<>(payloads.length);
+        for (int i = 0; i < payloads.length; i++) {
+            docs.add(codec.decode(new JsonReader(json(payloads, i)), decode));
+        }
         ReplaceOptions upsert = new ReplaceOptions().upsert(true);
-        try (MongoClient client = MongoClients.create(uri)) {
+        try (MongoClient client = MongoClients.create(uri);
+                ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             MongoCollection<BsonDocument> collection =
                     client.getDatabase(database).getCollection(name, BsonDocument.class);
             // RawBsonDocument's codec adds no _id, so the driver sends the bytes as they are
             MongoCollection<RawBsonDocument> inserts =
                     client.getDatabase(database).getCollection(name, RawBsonDocument.class);
+            List<Callable<Void>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                writers.add(() -> {
+                    // client thread t writes batches t, t + threads, ...
+                    for (int start = first * BATCH; start < count; start += threads * BATCH) {
+                        int end = Math.min(count, start + BATCH);
+                        if (mode.equals("raw-insert")) {
+                            List<RawBsonDocument> batch = new ArrayList<>(end - start);
+                            for (int i = start; i < end; i++) {
+                                // no _id: the server assigns one, the cheapest raw path there is
+                                batch.add(docs.get(i % docs.size()));
+                            }
+                            inserts.insertMany(batch, new InsertManyOptions().ordered(false));
+                        } else {
+                            List<WriteModel<BsonDocument>> models = new ArrayList<>(end - start);
+                            for (int i = start; i < end; i++) {
+                                models.add(new ReplaceOneModel<>(
+                                        Filters.eq("_id", "raw-" + i), docs.get(i % docs.size()), upsert));
+                            }
+                            collection.bulkWrite(models, new BulkWriteOptions().ordered(false));
+                        }
+                    }
+                    return null;
+                });
+            }
             firstNanos = System.nanoTime();
-            for (int start = 0; start < count; start += BATCH) {
-                int end = Math.min(count, start + BATCH);
-                if (mode.equals("raw-insert")) {
-                    List<RawBsonDocument> docs = new ArrayList<>(end - start);
-                    for (int i = start; i < end; i++) {
-                        // no _id: the server assigns one, the cheapest raw path there is
-                        docs.add(codec.decode(new JsonReader(json(payloads, i)), decode));
-                    }
-                    inserts.insertMany(docs, new InsertManyOptions().ordered(false));
-                } else {
-                    List<WriteModel<BsonDocument>> models = new ArrayList<>(end - start);
-                    for (int i = start; i < end; i++) {
-                        RawBsonDocument doc = codec.decode(new JsonReader(json(payloads, i)), decode);
-                        models.add(new ReplaceOneModel<>(Filters.eq("_id", "raw-" + i), doc, upsert));
-                    }
-                    collection.bulkWrite(models, new BulkWriteOptions().ordered(false));
-                }
+            for (Future<Void> f : pool.invokeAll(writers)) {
+                f.get();
             }
             lastNanos = System.nanoTime();
         }

@@ -4,10 +4,13 @@ import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
+import io.streamloader.bench.TimedPipeline;
 import io.streamloader.bench.connect.ConnectWorker;
 import io.streamloader.bench.connect.ConnectWorker.Measured;
+import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.PostgresService;
@@ -16,6 +19,8 @@ import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,7 +116,13 @@ public final class PostgresBench implements Callable<Integer> {
             description = "-Xmx of the Connect worker JVM (default ${DEFAULT-VALUE}).")
     String connectHeap;
 
-    private final Table table = new Table("writer", "events", "bytes each", "seconds", "events/s", "MB/s");
+    /** The sink's default {@code jdbc.connections}. */
+    private static final int DEFAULT_CONNECTIONS = 2;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final Table table =
+            new Table("writer", "events", "bytes each", "seconds", "events/s", "MB/s", "writer CPU µs/event");
 
     @Override
     public Integer call() throws Exception {
@@ -124,21 +136,38 @@ public final class PostgresBench implements Callable<Integer> {
         double bestSinkBlobs = 0;
         double bestDebeziumDefault = 0;
         double bestDebeziumTuned = 0;
-        KafkaService kafka = connect ? DevStack.kafka() : null;
+        KafkaService kafka = DevStack.kafka();
         String topic = "bench_dbz_" + System.currentTimeMillis();
+        String plainTopic = "bench_pg_" + System.currentTimeMillis();
+        kafka.createTopic(plainTopic, partitions);
+        BenchProducer.produce(
+                kafka.bootstrapServers(), rows, i -> new ProducerRecord<>(plainTopic, json[(int) (i % json.length)]));
+        double bestPipeline1 = 0;
+        double bestPipelineN = 0;
         if (connect) {
             kafka.createTopic(topic, partitions);
             produceEnveloped(kafka.bootstrapServers(), topic, json);
         }
         for (int round = 1; round <= rounds; round++) {
             String schema = "bench_" + round + "_" + (System.currentTimeMillis() % 100_000);
-            try (Sink sink = sink(pg, s3, schema)) {
-                bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json, false));
-                bestRawUpserts = Math.max(bestRawUpserts, rawInserts(pg, schema, json, true));
-                bestSinkRows = Math.max(bestSinkRows, sinkRows(sink, json));
+            try (Sink single = sink(pg, s3, schema, 1);
+                    Sink sink = sink(pg, s3, schema, DEFAULT_CONNECTIONS);
+                    Sink second = sink(pg, s3, schema, DEFAULT_CONNECTIONS);
+                    Sink third = sink(pg, s3, schema, DEFAULT_CONNECTIONS)) {
+                for (int connections : List.of(1, DEFAULT_CONNECTIONS, partitions * DEFAULT_CONNECTIONS)) {
+                    bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json, false, connections));
+                }
+                bestRawUpserts = Math.max(bestRawUpserts, rawInserts(pg, schema, json, true, 1));
+                bestSinkRows = Math.max(bestSinkRows, sinkRows(List.of(single), json, "s-", 1));
+                bestSinkRows = Math.max(bestSinkRows, sinkRows(List.of(sink), json, "e-", DEFAULT_CONNECTIONS));
+                bestSinkRows =
+                        Math.max(bestSinkRows, sinkRows(List.of(sink, second, third), json, "p-", DEFAULT_CONNECTIONS));
+                bestPipeline1 = Math.max(bestPipeline1, pipelineRows(pg, s3, kafka, plainTopic, schema + "_k1", 1));
+                bestPipelineN = Math.max(
+                        bestPipelineN, pipelineRows(pg, s3, kafka, plainTopic, schema + "_k" + partitions, partitions));
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), 1));
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), concurrency));
-                bestSinkBlobs = Math.max(bestSinkBlobs, sinkBlobs(sink));
+                bestSinkBlobs = Math.max(bestSinkBlobs, sinkBlobs(single));
             }
             if (connect) {
                 bestDebeziumDefault =
@@ -163,98 +192,161 @@ public final class PostgresBench implements Callable<Integer> {
                 bestSinkBlobs, bestRawPuts, 100 * bestSinkBlobs / bestRawPuts);
         if (connect) {
             System.out.printf(
-                    "rows:  ours / Debezium JDBC sink %s: defaults %.0f / %.0f = %.2f× (target ≥ 2×);"
-                            + " tasks.max=%d + reWriteBatchedInserts %.0f / %.0f = %.2f× (target > 1×)%n",
+                    "rows:  ours (Kafka → pipeline) / Debezium JDBC sink %s: 1 worker vs defaults %.0f / %.0f = %.2f×"
+                            + " (target ≥ 2×); %d workers vs tasks.max=partitions + reWriteBatchedInserts"
+                            + " %.0f / %.0f = %.2f× (target > 1×)%n",
                     ConnectWorker.DEBEZIUM_VERSION,
-                    bestSinkRows,
+                    bestPipeline1,
                     bestDebeziumDefault,
-                    bestSinkRows / bestDebeziumDefault,
+                    bestPipeline1 / bestDebeziumDefault,
                     partitions,
-                    bestSinkRows,
+                    bestPipelineN,
                     bestDebeziumTuned,
-                    bestSinkRows / bestDebeziumTuned);
+                    bestPipelineN / bestDebeziumTuned);
             System.out.println("Debezium: Connect " + ConnectWorker.KAFKA_CONNECT_VERSION + " standalone worker (-Xmx"
                     + connectHeap + ") reading a " + partitions + "-partition topic of the same 1 KB JSON objects"
                     + " wrapped in the JsonConverter schemas.enable=true envelope (1309 B per record; flat columns"
                     + " id/type/user/payload, table created by schema.evolution=basic, insert.mode=insert, no key);"
-                    + " rate = rows between the first and the last poll of count(*) (250 ms near the start and the end). Ours is Sink.write"
-                    + " called directly (no Kafka), into one jsonb column plus metadata columns, upsert by id.");
+                    + " rate = rows between the first and the last poll of count(*) (250 ms near the start and the end). Ours reads"
+                    + " a topic of the plain JSON objects, timed from the first write to the last acknowledged one,"
+                    + " into one jsonb column plus metadata columns, insert first and upsert by id on conflict.");
         }
         return 0;
     }
 
-    private Sink sink(PostgresService pg, S3Service s3, String schema) {
+    private Sink sink(PostgresService pg, S3Service s3, String schema, int connections) {
+        return new PostgresMinioSinkFactory().create(new SinkContext("bench", sinkConfig(pg, s3, schema, connections)));
+    }
+
+    private Map<String, String> sinkConfig(PostgresService pg, S3Service s3, String schema, int connections) {
         Map<String, String> config = new HashMap<>();
         config.put("jdbc.url", pg.jdbcUrl());
         config.put("jdbc.user", pg.user());
         config.put("jdbc.password", pg.password());
         config.put("jdbc.batch-size", Integer.toString(batch));
+        config.put("jdbc.connections", Integer.toString(connections));
         config.put("schema", schema);
         config.put("s3.endpoint", s3.endpoint());
         config.put("s3.access-key", s3.accessKey());
         config.put("s3.secret-key", s3.secretKey());
         config.put("s3.bucket", schema.replace('_', '-') + "-sink");
         config.put("s3.upload-concurrency", Integer.toString(concurrency));
-        return new PostgresMinioSinkFactory().create(new SinkContext("bench", config));
+        return config;
+    }
+
+    /**
+     * Kafka → pipeline ({@code workers} workers, the sink's default {@code jdbc.connections}) → PostgreSQL, into a
+     * schema of its own: what an operator runs, and what the Debezium rows (which consume Kafka too) compare with.
+     */
+    private double pipelineRows(
+            PostgresService pg, S3Service s3, KafkaService kafka, String topic, String schema, int workers)
+            throws InterruptedException {
+        TimedPipeline.Result r = TimedPipeline.run(
+                new PostgresMinioSinkFactory(),
+                sinkConfig(pg, s3, schema, DEFAULT_CONNECTIONS),
+                kafka.bootstrapServers(),
+                topic,
+                workers,
+                new BatchPolicy(batch, 8L << 20, Duration.ofMillis(100)),
+                rows);
+        double seconds = (r.lastNanos() - r.firstNanos()) / 1e9;
+        table(
+                "Kafka → pipeline → sink, " + workers + " worker" + (workers == 1 ? "" : "s") + " (rows only)",
+                rows,
+                seconds);
+        return rows / seconds;
     }
 
     /**
      * The same rows the sink writes, as plain batched inserts into a copy of its table; with {@code upsert}, as the
      * sink's own statement ({@code on conflict (id) do update}, all its columns), which shows what the upsert costs
-     * PostgreSQL apart from what the sink adds.
+     * PostgreSQL apart from what the sink adds. With several {@code connections}, each writes its share of the rows
+     * from its own thread, as several workers would.
      */
-    private double rawInserts(PostgresService pg, String schema, byte[][] json, boolean upsert) throws Exception {
+    private double rawInserts(PostgresService pg, String schema, byte[][] json, boolean upsert, int connections)
+            throws Exception {
         String url = pg.jdbcUrl() + "?reWriteBatchedInserts=true";
-        String table = schema + (upsert ? ".raw_upserts" : ".raw_events");
-        try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password())) {
-            try (Statement st = c.createStatement()) {
-                st.execute("create table " + table + " (like " + schema + ".events including all)");
+        String table = schema + (upsert ? ".raw_upserts_" : ".raw_events_") + connections;
+        try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password());
+                Statement st = c.createStatement()) {
+            st.execute("create table " + table + " (like " + schema + ".events including all)");
+        }
+        String sql = upsert
+                ? "insert into " + table + " (id, topic, kafka_partition, kafka_offset, kafka_key, content_type,"
+                        + " event_time, received_at, attributes, bucket, object_key, object_sha256, object_size)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, null, null, null, null)"
+                        + " on conflict (id) do update set attributes = excluded.attributes,"
+                        + " bucket = excluded.bucket, content_type = excluded.content_type,"
+                        + " event_time = excluded.event_time, kafka_key = excluded.kafka_key,"
+                        + " kafka_offset = excluded.kafka_offset, kafka_partition = excluded.kafka_partition,"
+                        + " object_key = excluded.object_key, object_sha256 = excluded.object_sha256,"
+                        + " object_size = excluded.object_size, topic = excluded.topic"
+                : "insert into " + table + " (id, topic, kafka_partition, kafka_offset, kafka_key, content_type,"
+                        + " event_time, received_at, attributes) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < connections; i++) {
+                Connection c = DriverManager.getConnection(url, pg.user(), pg.password());
+                c.setAutoCommit(false);
+                open.add(c);
             }
-            c.setAutoCommit(false);
-            String sql = upsert
-                    ? "insert into " + table + " (id, topic, kafka_partition, kafka_offset, kafka_key, content_type,"
-                            + " event_time, received_at, attributes, bucket, object_key, object_sha256, object_size)"
-                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, null, null, null, null)"
-                            + " on conflict (id) do update set attributes = excluded.attributes,"
-                            + " bucket = excluded.bucket, content_type = excluded.content_type,"
-                            + " event_time = excluded.event_time, kafka_key = excluded.kafka_key,"
-                            + " kafka_offset = excluded.kafka_offset, kafka_partition = excluded.kafka_partition,"
-                            + " object_key = excluded.object_key, object_sha256 = excluded.object_sha256,"
-                            + " object_size = excluded.object_size, topic = excluded.topic"
-                    : "insert into " + table + " (id, topic, kafka_partition, kafka_offset, kafka_key, content_type,"
-                            + " event_time, received_at, attributes) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
             Timestamp now = Timestamp.from(Instant.now());
-            long started = System.nanoTime();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < rows; i++) {
-                    ps.setString(1, "e-" + i);
-                    ps.setString(2, "bench");
-                    ps.setInt(3, 0);
-                    ps.setLong(4, i);
-                    ps.setString(5, null);
-                    ps.setString(6, "application/json");
-                    ps.setTimestamp(7, now);
-                    ps.setTimestamp(8, now);
-                    ps.setString(9, new String(json[i % json.length], StandardCharsets.UTF_8));
-                    ps.addBatch();
-                    if ((i + 1) % batch == 0 || i == rows - 1) {
-                        ps.executeBatch();
-                        c.commit();
+            List<Callable<Long>> writers = new ArrayList<>();
+            for (int w = 0; w < connections; w++) {
+                Connection c = open.get(w);
+                int from = (int) ((long) rows * w / connections);
+                int to = (int) ((long) rows * (w + 1) / connections);
+                writers.add(() -> {
+                    long cpu = THREADS.getCurrentThreadCpuTime();
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        for (int i = from; i < to; i++) {
+                            ps.setString(1, "e-" + i);
+                            ps.setString(2, "bench");
+                            ps.setInt(3, 0);
+                            ps.setLong(4, i);
+                            ps.setString(5, null);
+                            ps.setString(6, "application/json");
+                            ps.setTimestamp(7, now);
+                            ps.setTimestamp(8, now);
+                            ps.setString(9, new String(json[i % json.length], StandardCharsets.UTF_8));
+                            ps.addBatch();
+                            if ((i - from + 1) % batch == 0 || i == to - 1) {
+                                ps.executeBatch();
+                                c.commit();
+                            }
+                        }
                     }
+                    return THREADS.getCurrentThreadCpuTime() - cpu;
+                });
+            }
+            long started = System.nanoTime();
+            long cpu = 0;
+            try (ExecutorService pool = Executors.newFixedThreadPool(connections)) {
+                for (Future<Long> f : pool.invokeAll(writers)) {
+                    cpu += f.get();
                 }
             }
-            return row(
-                    upsert ? "raw JDBC batch upsert (the sink's SQL)" : "raw JDBC batch insert", rows, 1024, started);
+            String writer = (upsert ? "raw JDBC batch upsert (the sink's SQL)" : "raw JDBC batch insert")
+                    + (connections == 1 ? "" : ", " + connections + " connections");
+            return row(writer, rows, 1024, started, cpu);
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
         }
     }
 
-    private double sinkRows(Sink sink, byte[][] json) {
+    /**
+     * {@code Sink.write} of the rows in batches; with several sinks, each writes every n-th batch from its own thread,
+     * as the pipeline's workers would (one sink instance and one connection per worker).
+     */
+    private double sinkRows(List<Sink> sinks, byte[][] json, String idPrefix, int connections) throws Exception {
         List<List<Event>> batches = new ArrayList<>();
         for (int from = 0; from < rows; from += batch) {
             List<Event> events = new ArrayList<>(batch);
             for (int i = from; i < Math.min(rows, from + batch); i++) {
                 events.add(new Event(
-                        "e-" + i,
+                        idPrefix + i,
                         "bench",
                         0,
                         i,
@@ -266,13 +358,30 @@ public final class PostgresBench implements Callable<Integer> {
             }
             batches.add(events);
         }
+        List<Callable<Long>> writers = new ArrayList<>();
+        for (int w = 0; w < sinks.size(); w++) {
+            Sink sink = sinks.get(w);
+            int first = w;
+            writers.add(() -> {
+                long cpu = THREADS.getCurrentThreadCpuTime();
+                for (int b = first; b < batches.size(); b += sinks.size()) {
+                    if (!sink.write(batches.get(b)).isSuccess()) {
+                        throw new IllegalStateException("sink refused events");
+                    }
+                }
+                return THREADS.getCurrentThreadCpuTime() - cpu;
+            });
+        }
         long started = System.nanoTime();
-        for (List<Event> events : batches) {
-            if (!sink.write(events).isSuccess()) {
-                throw new IllegalStateException("sink refused events");
+        long cpu = 0;
+        try (ExecutorService pool = Executors.newFixedThreadPool(sinks.size())) {
+            for (Future<Long> f : pool.invokeAll(writers)) {
+                cpu += f.get();
             }
         }
-        return row("sink, rows only (StatelessSession upsert)", rows, 1024, started);
+        String writer = "sink, rows only, jdbc.connections=" + connections
+                + (sinks.size() == 1 ? "" : ", " + sinks.size() + " sinks (like workers)");
+        return row(writer, rows, 1024, started, cpu);
     }
 
     /**
@@ -382,7 +491,8 @@ public final class PostgresBench implements Callable<Integer> {
                 1024,
                 String.format("%.2f", seconds),
                 String.format("%.0f", n / seconds),
-                String.format("%.1f", n / seconds * 1024 / 1e6));
+                String.format("%.1f", n / seconds * 1024 / 1e6),
+                "-");
     }
 
     private double rawPuts(S3Service s3, String bucket, int threads) throws Exception {
@@ -420,7 +530,7 @@ public final class PostgresBench implements Callable<Integer> {
         } finally {
             pool.shutdown();
         }
-        return row("raw MinIO PUT, " + threads + " thread" + (threads == 1 ? "" : "s"), blobs, blobSize, started);
+        return row("raw MinIO PUT, " + threads + " thread" + (threads == 1 ? "" : "s"), blobs, blobSize, started, -1);
     }
 
     private double sinkBlobs(Sink sink) {
@@ -449,10 +559,11 @@ public final class PostgresBench implements Callable<Integer> {
                 throw new IllegalStateException("sink refused events");
             }
         }
-        return row("sink, binary (PUT then row), " + concurrency + " PUT threads", blobs, blobSize, started);
+        return row("sink, binary (PUT then row), " + concurrency + " PUT threads", blobs, blobSize, started, -1);
     }
 
-    private double row(String writer, int n, int size, long startedNanos) {
+    /** {@code cpuNanos}: CPU time of the writing threads (PUT threads not included), or -1 when not measured. */
+    private double row(String writer, int n, int size, long startedNanos, long cpuNanos) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         double perSecond = n / seconds;
         table.row(
@@ -461,7 +572,8 @@ public final class PostgresBench implements Callable<Integer> {
                 size,
                 String.format("%.2f", seconds),
                 String.format("%.0f", perSecond),
-                String.format("%.1f", perSecond * size / 1e6));
+                String.format("%.1f", perSecond * size / 1e6),
+                cpuNanos < 0 ? "-" : String.format("%.1f", cpuNanos / 1e3 / n));
         return perSecond;
     }
 
