@@ -218,6 +218,9 @@ public final class SinkRunner implements AutoCloseable {
         // 4 MiB per partition instead of Kafka's 1 MiB: fewer, larger fetches cost the broker less per event (bench
         // pipeline: no-op sink 351-368k -> 489-612k events/s); fetch.max.bytes still caps a whole response
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
+        // a worker that joins or leaves is noticed at the others' next heartbeat: 1 s instead of Kafka's 3 s makes the
+        // two rounds of a cooperative rebalance (scaling out, a restarted worker) take ~2 s instead of ~6 s
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000);
         // never store what a transactional producer (e.g. the exactly-once rollup) aborted
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putAll(kafkaProperties);
