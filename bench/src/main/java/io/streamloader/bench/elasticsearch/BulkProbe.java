@@ -29,6 +29,8 @@ import org.elasticsearch.client.RestClient;
 public final class BulkProbe {
     private static volatile long firstNanos;
     private static volatile long lastNanos;
+    /** Events in the timed window when the pipeline left some out (TimedPipeline); -1: all of them. */
+    private static volatile long timedRecords = -1;
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -43,7 +45,7 @@ public final class BulkProbe {
                 : pipeline(args[7], args[8], url, index, count, batch, parallel);
         System.out.printf(
                 "RESULT records=%d bytes=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
-                count,
+                timedRecords < 0 ? count : timedRecords,
                 bytes,
                 (lastNanos - firstNanos) / 1e9,
                 ChildJvm.peakRssMib(),
@@ -124,6 +126,7 @@ public final class BulkProbe {
                 count);
         firstNanos = result.firstNanos();
         lastNanos = result.lastNanos();
+        timedRecords = result.events();
         return result.bytes();
     }
 }

@@ -38,6 +38,8 @@ public final class MongoProbe {
     private static final int BATCH = 1000;
     private static volatile long firstNanos;
     private static volatile long lastNanos;
+    /** Events in the timed window when the pipeline left some out (TimedPipeline); -1: all of them. */
+    private static volatile long timedRecords = -1;
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -61,7 +63,7 @@ public final class MongoProbe {
         }
         System.out.printf(
                 "RESULT records=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
-                count,
+                timedRecords < 0 ? count : timedRecords,
                 (lastNanos - firstNanos) / 1e9,
                 ChildJvm.peakRssMib(),
                 Runtime.getRuntime().maxMemory() >> 20);
@@ -136,5 +138,6 @@ public final class MongoProbe {
                 count);
         firstNanos = result.firstNanos();
         lastNanos = result.lastNanos();
+        timedRecords = result.events();
     }
 }

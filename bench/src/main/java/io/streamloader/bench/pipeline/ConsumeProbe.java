@@ -25,6 +25,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ConsumeProbe {
     private static volatile long firstNanos;
     private static volatile long lastNanos;
+    /** Events in the timed window when the pipeline left some out (TimedPipeline); -1: all of them. */
+    private static volatile long timedRecords = -1;
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -43,7 +45,7 @@ public final class ConsumeProbe {
         double seconds = (lastNanos - firstNanos) / 1e9;
         System.out.printf(
                 "RESULT records=%d bytes=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
-                count,
+                timedRecords < 0 ? count : timedRecords,
                 bytes,
                 seconds,
                 ChildJvm.peakRssMib(),
@@ -115,6 +117,7 @@ public final class ConsumeProbe {
                 count);
         firstNanos = result.firstNanos();
         lastNanos = result.lastNanos();
+        timedRecords = result.events();
         return result.bytes();
     }
 }
