@@ -14,35 +14,7 @@ class JsonBytesTest {
 
     @Test
     void wellFormedUtf8IsWhatJavasStrictDecoderAccepts() {
-        for (String hex : new String[] {
-            "",
-            "41",
-            "c3a9",
-            "e282ac",
-            "f09f9880",
-            "efbfbf",
-            "f48fbfbf",
-            "c080",
-            "c1bf",
-            "e08080",
-            "e09fbf",
-            "eda080",
-            "edbfbf",
-            "ed9fbf",
-            "ee8080",
-            "f0808080",
-            "f08fbfbf",
-            "f4908080",
-            "f5808080",
-            "ff",
-            "80",
-            "c3",
-            "e282",
-            "f09f98",
-            "c328",
-            "e228a1",
-            "f0289f98"
-        }) {
+        for (String hex : Utf8Samples.EDGES) {
             byte[] bytes = HexFormat.of().parseHex(hex);
             assertThat(JsonBytes.isWellFormedUtf8(bytes, 0, bytes.length))
                     .as(hex)

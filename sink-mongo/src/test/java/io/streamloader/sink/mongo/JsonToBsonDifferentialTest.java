@@ -179,35 +179,7 @@ class JsonToBsonDifferentialTest {
     @Test
     void illFormedUtf8IsDecodedAsJavaDecodesIt() {
         Random random = new Random(SEED + 2);
-        String[] sequences = {
-            "c080",
-            "c1bf",
-            "e08080",
-            "e09fbf",
-            "eda080",
-            "edbfbf",
-            "eda080edb080",
-            "f0808080",
-            "f08fbfbf",
-            "f4908080",
-            "f5808080",
-            "ff",
-            "80",
-            "bf",
-            "c3",
-            "e282",
-            "f09f98",
-            "c328",
-            "e228a1",
-            "f0289f98",
-            "c3a9",
-            "e282ac",
-            "f09f9880",
-            "efbbbf",
-            "efbfbf",
-            "f48fbfbf"
-        };
-        for (String hex : sequences) {
+        for (String hex : Utf8Samples.EDGES) {
             byte[] bad = HexFormat.of().parseHex(hex);
             for (String template : List.of("{\"a\":\"x%sy\"}", "{\"k%s\":1}", "{\"a\":1}%s", "%s{\"a\":1}")) {
                 String[] parts = template.split("%s", -1);
