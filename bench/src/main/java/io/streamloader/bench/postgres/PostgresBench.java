@@ -92,6 +92,13 @@ public final class PostgresBench implements Callable<Integer> {
             description = "Parallel PUTs, sink and raw (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(
+            names = "--connections",
+            defaultValue = "2",
+            description = "jdbc.connections of the sink rows and the pipeline rows (default ${DEFAULT-VALUE}, the"
+                    + " sink's default).")
+    int connections;
+
     @Option(names = "--rounds", defaultValue = "2", description = "Alternating rounds (default ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -115,9 +122,6 @@ public final class PostgresBench implements Callable<Integer> {
             defaultValue = "512m",
             description = "-Xmx of the Connect worker JVM (default ${DEFAULT-VALUE}).")
     String connectHeap;
-
-    /** The sink's default {@code jdbc.connections}. */
-    private static final int DEFAULT_CONNECTIONS = 2;
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -154,17 +158,16 @@ public final class PostgresBench implements Callable<Integer> {
         for (int round = 1; round <= rounds; round++) {
             String schema = "bench_" + round + "_" + (System.currentTimeMillis() % 100_000);
             try (Sink single = sink(pg, s3, schema, 1);
-                    Sink sink = sink(pg, s3, schema, DEFAULT_CONNECTIONS);
-                    Sink second = sink(pg, s3, schema, DEFAULT_CONNECTIONS);
-                    Sink third = sink(pg, s3, schema, DEFAULT_CONNECTIONS)) {
-                for (int connections : List.of(1, DEFAULT_CONNECTIONS, partitions * DEFAULT_CONNECTIONS)) {
-                    bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json, false, connections));
+                    Sink sink = sink(pg, s3, schema, connections);
+                    Sink second = sink(pg, s3, schema, connections);
+                    Sink third = sink(pg, s3, schema, connections)) {
+                for (int raw : List.of(1, connections, partitions * connections)) {
+                    bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json, false, raw));
                 }
                 bestRawUpserts = Math.max(bestRawUpserts, rawInserts(pg, schema, json, true, 1));
                 bestSinkRows = Math.max(bestSinkRows, sinkRows(List.of(single), json, "s-", 1));
-                bestSinkRows = Math.max(bestSinkRows, sinkRows(List.of(sink), json, "e-", DEFAULT_CONNECTIONS));
-                bestSinkRows =
-                        Math.max(bestSinkRows, sinkRows(List.of(sink, second, third), json, "p-", DEFAULT_CONNECTIONS));
+                bestSinkRows = Math.max(bestSinkRows, sinkRows(List.of(sink), json, "e-", connections));
+                bestSinkRows = Math.max(bestSinkRows, sinkRows(List.of(sink, second, third), json, "p-", connections));
                 bestPipeline1 = Math.max(bestPipeline1, pipelineRows(pg, s3, kafka, plainTopic, schema + "_k1", 1));
                 bestPipelineN = Math.max(
                         bestPipelineN, pipelineRows(pg, s3, kafka, plainTopic, schema + "_k" + partitions, partitions));
@@ -238,7 +241,7 @@ public final class PostgresBench implements Callable<Integer> {
     }
 
     /**
-     * Kafka → pipeline ({@code workers} workers, the sink's default {@code jdbc.connections}) → PostgreSQL, into a
+     * Kafka → pipeline ({@code workers} workers, {@code --connections} connections each) → PostgreSQL, into a
      * schema of its own: what an operator runs, and what the Debezium rows (which consume Kafka too) compare with.
      */
     private double pipelineRows(
@@ -246,7 +249,7 @@ public final class PostgresBench implements Callable<Integer> {
             throws InterruptedException {
         TimedPipeline.Result r = TimedPipeline.run(
                 new PostgresMinioSinkFactory(),
-                sinkConfig(pg, s3, schema, DEFAULT_CONNECTIONS),
+                sinkConfig(pg, s3, schema, connections),
                 kafka.bootstrapServers(),
                 topic,
                 workers,
