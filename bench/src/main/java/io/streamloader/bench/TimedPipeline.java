@@ -141,10 +141,12 @@ public final class TimedPipeline {
                     Thread.sleep(5); // polling a counter in a benchmark driver, not test synchronisation
                 }
             }
-            if (stableNanos != 0 && storedBeforeStable < count / 2) {
+            if (stableNanos != 0 && storedBeforeStable > 0 && storedBeforeStable < count / 2) {
                 return new Result(
                         bytes.get() - bytesBeforeStable, stableNanos, last.get(), stored.get() - storedBeforeStable);
             }
+            // stable before the first write (all workers joined at once), or only late: the whole run from the first
+            // write
         }
         return new Result(bytes.get(), first.get(), last.get(), stored.get());
     }
