@@ -78,6 +78,7 @@ public final class MongoBench implements Callable<Integer> {
 
         Table table = new Table("writer", "workers", "documents", "seconds", "docs/s", "MB/s", "peak RSS MiB");
         double bestRaw = 0;
+        double bestRawWithIds = 0; // the documents the sink stores: with a string _id each
         double bestSink1 = 0;
         double bestSinkN = 0;
         double bestConnect1 = 0;
@@ -85,8 +86,8 @@ public final class MongoBench implements Callable<Integer> {
         int run = 0;
         try (MongoClient admin = MongoClients.create(uri)) {
             for (int round = 1; round <= rounds; round++) {
-                for (String mode : List.of("raw-insert", "raw-upsert")) {
-                    for (int clients : mode.equals("raw-insert") ? List.of(1, partitions) : List.of(1)) {
+                for (String mode : List.of("raw-insert", "raw-insert-id", "raw-upsert")) {
+                    for (int clients : mode.equals("raw-upsert") ? List.of(1) : List.of(1, partitions)) {
                         String collection = "c" + run++;
                         Map<String, String> r = ChildJvm.run(
                                 heap,
@@ -98,11 +99,21 @@ public final class MongoBench implements Callable<Integer> {
                                 str(events),
                                 str(size),
                                 str(clients));
-                        bestRaw = Math.max(
-                                bestRaw,
-                                row(table, mode + " (" + clients + " client" + (clients == 1 ? ")" : "s)"), "-", r));
+                        double rate =
+                                row(table, mode + " (" + clients + " client" + (clients == 1 ? ")" : "s)"), "-", r);
+                        bestRaw = Math.max(bestRaw, rate);
+                        if (!mode.equals("raw-insert")) {
+                            bestRawWithIds = Math.max(bestRawWithIds, rate);
+                        }
                         admin.getDatabase(database).getCollection(collection).drop();
                     }
+                }
+                {
+                    String collection = "c" + run++;
+                    Map<String, String> r = ChildJvm.run(
+                            heap, MongoProbe.class, "sink-direct", uri, database, collection, str(events), str(size));
+                    row(table, "mongo sink, Sink.write called directly (no Kafka)", "-", r);
+                    admin.getDatabase(database).getCollection(collection).drop();
                 }
                 for (int workers : List.of(1, partitions)) {
                     String collection = "c" + run++;
@@ -148,6 +159,11 @@ public final class MongoBench implements Callable<Integer> {
                 "best sink (1 worker) / best raw = %.0f / %.0f docs/s = %.1f %%; with %d workers %.0f docs/s = %.1f %%"
                         + " (target ≥ 90 %%)%n",
                 bestSink1, bestRaw, 100 * bestSink1 / bestRaw, partitions, bestSinkN, 100 * bestSinkN / bestRaw);
+        double bestSink = Math.max(bestSink1, bestSinkN);
+        System.out.printf(
+                "best sink / best raw write of the same documents (string _id: raw-insert-id, raw-upsert) = %.0f / %.0f"
+                        + " docs/s = %.1f %%%n",
+                bestSink, bestRawWithIds, 100 * bestSink / bestRawWithIds);
         if (connect) {
             System.out.printf(
                     "ours / mongo-kafka-connect %s: defaults (tasks.max=1) %.0f / %.0f docs/s = %.2f× (target ≥ 1.5×);"

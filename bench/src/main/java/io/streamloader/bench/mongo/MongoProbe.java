@@ -13,8 +13,14 @@ import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.sink.mongo.MongoSinkFactory;
+import io.streamloader.spi.Event;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +35,17 @@ import org.bson.codecs.RawBsonDocumentCodec;
 import org.bson.json.JsonReader;
 
 /**
- * Child-JVM side of {@link MongoBench}. {@code raw-insert} / {@code raw-upsert}: one client writes the same JSON
- * documents straight into MongoDB ({@code insertMany}, or {@code bulkWrite} of {@code ReplaceOne} upserts by id), in
- * batches of 1000, from one or several client threads; the JSON is converted to BSON before the clock starts. {@code sink}: Kafka → SinkRunner →
- * mongo sink. Both time from the first write to the last acknowledged one and print a RESULT line.
+ * Child-JVM side of {@link MongoBench}, timed from the first write to the last acknowledged one, printing a RESULT
+ * line. The JSON of the raw modes is converted to BSON before the clock starts; each writes in batches of 1000, from
+ * one or several client threads:
+ *
+ * <ul>
+ *   <li>{@code raw-insert}: {@code insertMany} without {@code _id} (the server assigns one);
+ *   <li>{@code raw-insert-id}: {@code insertMany} of the documents the sink stores, a string {@code _id} in front;
+ *   <li>{@code raw-upsert}: {@code bulkWrite} of {@code ReplaceOne} upserts by id;
+ *   <li>{@code sink-direct}: {@code Sink.write} of events built in memory (the sink without Kafka);
+ *   <li>{@code sink}: Kafka → SinkRunner → mongo sink.
+ * </ul>
  */
 public final class MongoProbe {
     private static final int BATCH = 1000;
@@ -49,7 +62,7 @@ public final class MongoProbe {
         long count = Long.parseLong(args[4]);
         int size = Integer.parseInt(args[5]);
         switch (mode) {
-            case "raw-insert", "raw-upsert" ->
+            case "raw-insert", "raw-insert-id", "raw-upsert" ->
                 raw(
                         mode,
                         mongo,
@@ -58,6 +71,7 @@ public final class MongoProbe {
                         (int) count,
                         size,
                         args.length > 6 ? Integer.parseInt(args[6]) : 1);
+            case "sink-direct" -> sinkDirect(mongo, database, collection, (int) count, size);
             case "sink" -> sink(mongo, database, collection, args[6], args[7], count, Integer.parseInt(args[8]));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
@@ -101,6 +115,13 @@ public final class MongoProbe {
                                 batch.add(docs.get(i % docs.size()));
                             }
                             inserts.insertMany(batch, new InsertManyOptions().ordered(false));
+                        } else if (mode.equals("raw-insert-id")) {
+                            List<RawBsonDocument> batch = new ArrayList<>(end - start);
+                            for (int i = start; i < end; i++) {
+                                // the documents the sink stores: a string _id in front (an event id of this length)
+                                batch.add(withId(String.format("raw-%032d", i), docs.get(i % docs.size())));
+                            }
+                            inserts.insertMany(batch, new InsertManyOptions().ordered(false));
                         } else {
                             List<WriteModel<BsonDocument>> models = new ArrayList<>(end - start);
                             for (int i = start; i < end; i++) {
@@ -121,8 +142,54 @@ public final class MongoProbe {
         }
     }
 
+    /** {@code doc} with a string {@code _id} element in front of its elements, as bytes. */
+    private static RawBsonDocument withId(String id, RawBsonDocument doc) {
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer source = doc.getByteBuffer().asNIO();
+        int length = source.remaining();
+        int element = 1 + 4 + 4 + idBytes.length + 1; // type, "_id\0", int32 length, bytes, NUL
+        ByteBuffer out = ByteBuffer.allocate(length + element).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(length + element).put((byte) 0x02).put(new byte[] {'_', 'i', 'd', 0});
+        out.putInt(idBytes.length + 1).put(idBytes).put((byte) 0);
+        out.put(source.slice(source.position() + 4, length - 4));
+        return new RawBsonDocument(out.array());
+    }
+
     private static String json(byte[][] payloads, int i) {
         return new String(payloads[i % payloads.length], StandardCharsets.UTF_8);
+    }
+
+    /** {@code Sink.write} called directly with events built in memory: the sink's own rate, without Kafka. */
+    private static void sinkDirect(String uri, String database, String collection, int count, int size) {
+        byte[][] payloads = MongoBench.payloads(1000, size);
+        List<List<Event>> batches = new ArrayList<>();
+        for (int start = 0; start < count; start += BATCH) {
+            List<Event> batch = new ArrayList<>(BATCH);
+            for (int i = start; i < Math.min(count, start + BATCH); i++) {
+                batch.add(new Event(
+                        String.format("direct-%030d", i),
+                        "bench",
+                        0,
+                        i,
+                        Instant.now(),
+                        null,
+                        payloads[i % payloads.length],
+                        Map.of(),
+                        "application/json"));
+            }
+            batches.add(batch);
+        }
+        try (Sink sink = new MongoSinkFactory()
+                .create(new SinkContext(
+                        "bench", Map.of("connection-string", uri, "database", database, "collection", collection)))) {
+            firstNanos = System.nanoTime();
+            for (List<Event> batch : batches) {
+                if (!sink.write(batch).isSuccess()) {
+                    throw new IllegalStateException("sink refused documents");
+                }
+            }
+            lastNanos = System.nanoTime();
+        }
     }
 
     private static void sink(
