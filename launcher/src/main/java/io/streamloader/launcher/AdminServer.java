@@ -11,14 +11,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * {@code /health/live}, {@code /health/ready} and {@code /metrics} of a {@code streamloader run} process. Ready means
- * Kafka answers, every sink runner is {@code RUNNING} and its store answers a health check; the body lists each
- * runner's state, its store's and why, as JSON.
+ * Kafka answers, every sink runner is {@code RUNNING} and its store answers a health check (all asked at the same
+ * time, so that the answer comes within one store timeout, 3 s); the body lists each runner's state, its store's and
+ * why, as JSON.
  */
 final class AdminServer implements AutoCloseable {
     private static final java.time.Duration STORE_CHECK_TIMEOUT = java.time.Duration.ofSeconds(3);
@@ -55,11 +58,23 @@ final class AdminServer implements AutoCloseable {
             throws IOException {
         StringBuilder body = new StringBuilder("{\"sinks\":{");
         boolean ready = true;
+        List<RunnerHealth> healths = runners.stream().map(SinkRunner::health).toList();
+        // the stores and Kafka are asked at once: a probe answers within one timeout however many of them are down
+        List<Supplier<String>> checks = new ArrayList<>();
         for (int i = 0; i < runners.size(); i++) {
-            RunnerHealth health = runners.get(i).health();
-            String store = health.state() == RunnerHealth.State.RUNNING
-                    ? runners.get(i).checkStore(STORE_CHECK_TIMEOUT).orElse("")
-                    : "";
+            SinkRunner runner = runners.get(i);
+            checks.add(
+                    healths.get(i).state() == RunnerHealth.State.RUNNING
+                            ? () -> runner.checkStore(STORE_CHECK_TIMEOUT).orElse("")
+                            : () -> "");
+        }
+        checks.add(kafkaProblem);
+        List<String> answers = all(checks);
+        List<String> stores = answers.subList(0, runners.size());
+        String kafka = answers.getLast();
+        for (int i = 0; i < runners.size(); i++) {
+            RunnerHealth health = healths.get(i);
+            String store = stores.get(i);
             ready &= health.isHealthy() && store.isEmpty();
             body.append(i == 0 ? "" : ",")
                     .append(quote(runners.get(i).name()))
@@ -85,7 +100,6 @@ final class AdminServer implements AutoCloseable {
                     .append(quote(health.detail()))
                     .append('}');
         }
-        String kafka = kafkaProblem.get();
         ready &= kafka.isEmpty();
         body.append("},\"kafka\":")
                 .append(quote(kafka.isEmpty() ? "UP" : kafka))
@@ -93,6 +107,14 @@ final class AdminServer implements AutoCloseable {
                 .append(quote(ready ? "UP" : "DOWN"))
                 .append('}');
         send(exchange, ready ? 200 : 503, "application/json", body.toString());
+    }
+
+    /** Runs the checks at the same time, each on a virtual thread, and returns their answers in order. */
+    static List<String> all(List<Supplier<String>> checks) {
+        List<CompletableFuture<String>> running = checks.stream()
+                .map(check -> CompletableFuture.supplyAsync(check, Thread::startVirtualThread))
+                .toList();
+        return running.stream().map(CompletableFuture::join).toList();
     }
 
     private static String quote(String s) {
