@@ -158,8 +158,8 @@ public record ApiConfig(
                 .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()))
                 .positionalTopics(node.stringList("positional-topics", d.positionalTopics()));
         Map<String, String> routes = node.flatStringMap("routes");
-        if (node.isPresent() && !routes.isEmpty()) {
-            b.routes(routes);
+        if (node.has("routes")) {
+            b.routes(routes); // `routes: {}` turns the demo routes off; /topics/{topic} stays
         }
         node.flatStringMap("schemas").forEach((topic, file) -> b.schema(topic, Path.of(file)));
         // keys are named entries so the secret itself is a value, which ${ENV} interpolation reaches (keys are not)

@@ -37,6 +37,13 @@ class ApiConfigTest {
     }
 
     @Test
+    void anEmptyRoutesMappingTurnsTheDemoRoutesOff() {
+        var c = ApiConfig.from(ConfigLoader.parse("topics:\n  clicks: {}\napi:\n  routes: {}\n", Map.of()));
+        assertThat(c.routes()).isEmpty();
+        assertThat(c.allTopics()).containsExactly("clicks");
+    }
+
+    @Test
     void everyKeyMapped() {
         var yaml = """
                 topics:

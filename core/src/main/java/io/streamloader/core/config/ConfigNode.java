@@ -77,6 +77,11 @@ public final class ConfigNode {
         return !node.isMissingNode();
     }
 
+    /** Whether {@code key} is set in this mapping (to anything but {@code null}), for keys whose empty value means something. */
+    public boolean has(String key) {
+        return value(key).isPresent();
+    }
+
     /** Records a problem with {@code key} of this node, for checks across keys. */
     public void problem(String key, String message) {
         problems.add(keyPath(key), message);
