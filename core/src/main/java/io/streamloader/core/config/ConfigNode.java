@@ -77,7 +77,7 @@ public final class ConfigNode {
         return !node.isMissingNode();
     }
 
-    /** Whether {@code key} is set in this mapping (to anything but {@code null}), for keys whose empty value means something. */
+    /** Whether {@code key} is set here (to anything but {@code null}): for keys whose empty value means something. */
     public boolean has(String key) {
         return value(key).isPresent();
     }
