@@ -14,12 +14,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A server started as a child process with its output in a log file. Every live child is also registered
- * process-wide so the JVM shutdown hook can end it even if its service object was never stopped.
+ * process-wide so the JVM shutdown hook can end it even if its service object was never stopped. A hook does not run
+ * when the JVM is killed (SIGKILL, an out-of-memory kill, a CI timeout), so each server also runs under a small shell
+ * watchdog ({@link #WATCHDOG}) that ends it within seconds of this JVM's death: no Elasticsearch or S3 server is left
+ * behind holding memory and ports.
  */
 final class ChildProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Runs {@code "$@"} after the parent pid ({@code $1}) and waits for it. Once a second it checks the parent: if the
+     * parent is gone, the server gets SIGTERM, then SIGKILL (with its children) after 10 s. SIGTERM to the watchdog
+     * (a normal stop) is passed on. Its exit code is the server's.
+     */
+    static final String WATCHDOG = String.join(
+            "\n",
+            "parent=$1; shift",
+            "\"$@\" &",
+            "child=$!",
+            "trap 'kill -TERM $child 2>/dev/null; wait $child; exit $?' TERM INT",
+            "while kill -0 $parent 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done",
+            "if kill -0 $child 2>/dev/null; then",
+            "  kill -TERM $child",
+            "  i=0",
+            "  while kill -0 $child 2>/dev/null && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done",
+            "  pkill -KILL -P $child 2>/dev/null",
+            "  kill -KILL $child 2>/dev/null",
+            "fi",
+            "wait $child");
 
     private final String service;
     private final Process process;
@@ -32,7 +56,17 @@ final class ChildProcess {
     }
 
     static ChildProcess start(String service, List<String> command, Map<String, String> env, Path workDir, Path log) {
-        ProcessBuilder builder = new ProcessBuilder(command)
+        return start(
+                service, command, env, workDir, log, ProcessHandle.current().pid());
+    }
+
+    /** As {@link #start(String, List, Map, Path, Path)}, watched on behalf of {@code parentPid} (tests). */
+    static ChildProcess start(
+            String service, List<String> command, Map<String, String> env, Path workDir, Path log, long parentPid) {
+        List<String> watched =
+                new java.util.ArrayList<>(List.of("sh", "-c", WATCHDOG, "devstack-watchdog", Long.toString(parentPid)));
+        watched.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(watched)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -44,6 +78,32 @@ final class ChildProcess {
             return new ChildProcess(service, process, log);
         } catch (IOException e) {
             throw new DevStackException(service + ": cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For a server this JVM did not start itself (zonky's postmaster): a watchdog process that sends it {@code signal}
+     * when this JVM dies, and ends by itself once the server has stopped.
+     */
+    static void guard(String service, long serverPid, String signal) {
+        guard(service, serverPid, signal, ProcessHandle.current().pid());
+    }
+
+    static void guard(String service, long serverPid, String signal, long parentPid) {
+        String script = String.join(
+                "\n",
+                "parent=$1; server=$2",
+                "while kill -0 $parent 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done",
+                "kill -0 $parent 2>/dev/null || kill -" + signal + " $server 2>/dev/null",
+                "exit 0");
+        try {
+            new ProcessBuilder(
+                            "sh", "-c", script, "devstack-watchdog", Long.toString(parentPid), Long.toString(serverPid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            LOG.warn("{}: no watchdog for pid {}; it outlives a killed JVM: {}", service, serverPid, e.toString());
         }
     }
 

@@ -61,6 +61,7 @@ public final class PostgresService implements DevService {
             killPostmaster();
             throw new DevStackException(name() + " failed to start on port " + port + ": " + e.getMessage(), e);
         }
+        postmasterPid().ifPresent(pid -> ChildProcess.guard(name(), pid, "INT")); // SIGINT = fast shutdown
         LOG.info("{} started on {} in {} ms (data in {})", name(), jdbcUrl(), elapsed(started), dataDir);
     }
 
@@ -106,15 +107,21 @@ public final class PostgresService implements DevService {
 
     /** Ends a postmaster left running by a failed start; postmaster.pid exists only while one runs. */
     private void killPostmaster() {
+        postmasterPid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy); // SIGTERM = smart shutdown
+    }
+
+    /** The running postmaster's pid, from the first line of postmaster.pid. */
+    private java.util.Optional<Long> postmasterPid() {
         Path pidFile = dataDir.resolve("data").resolve("postmaster.pid");
         try {
             if (Files.exists(pidFile)) {
-                long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy); // SIGTERM = smart shutdown
+                return java.util.Optional.of(
+                        Long.parseLong(Files.readAllLines(pidFile).getFirst().trim()));
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: could not end the postmaster of {}", name(), pidFile, e);
+            LOG.warn("{}: cannot read {}", name(), pidFile, e);
         }
+        return java.util.Optional.empty();
     }
 
     private static long elapsed(long nanos) {

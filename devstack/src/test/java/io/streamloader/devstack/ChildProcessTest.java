@@ -48,6 +48,44 @@ class ChildProcessTest {
         assertThat(child.isAlive()).isFalse();
     }
 
+    @Test
+    void aServerWhoseParentDiesIsEndedByItsWatchdog() throws Exception {
+        // a stand-in for the JVM that started the server, killed as a CI timeout or the OOM killer would kill it
+        Process parent = new ProcessBuilder("sleep", "60").start();
+        ChildProcess process = ChildProcess.start(
+                "Demo", List.of("sleep", "60"), Map.of(), dir, dir.resolve("demo.log"), parent.pid());
+        ProcessHandle server = awaitChild(process);
+
+        parent.destroyForcibly().waitFor();
+
+        server.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(server.isAlive()).isFalse();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !process.isAlive());
+    }
+
+    @Test
+    void aGuardedServerGetsItsSignalWhenTheParentDiesAndNotBefore() throws Exception {
+        Process parent = new ProcessBuilder("sleep", "60").start();
+        Process server = new ProcessBuilder("sleep", "60").start();
+        ChildProcess.guard("Demo", server.pid(), "INT", parent.pid());
+
+        // not while the parent lives: the guard checks once a second
+        assertThat(server.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+
+        parent.destroyForcibly().waitFor();
+
+        assertThat(server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isEqualTo(128 + 2); // ended by SIGINT
+    }
+
+    @Test
+    void whileTheParentLivesTheServerRunsAndItsExitCodeIsKept() {
+        ChildProcess process = start("sleep 2; exit 7");
+
+        assertThatThrownBy(() -> process.awaitReady("Demo", () -> false, Duration.ofSeconds(30)))
+                .hasMessageContaining("exited with code 7");
+    }
+
     private ChildProcess start(String script) {
         return ChildProcess.start("Demo", List.of("sh", "-c", script), Map.of(), dir, dir.resolve("demo.log"));
     }
