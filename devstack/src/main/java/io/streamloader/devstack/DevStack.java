@@ -86,6 +86,14 @@ public final class DevStack {
         return Integer.getInteger("streamloader.devstack." + service + ".port", 0);
     }
 
+    /**
+     * A directory beside the services' data, created on first use and deleted with them at exit: for state that must
+     * not outlive the services it belongs to (e.g. Kafka Streams' local stores of the dev run's Kafka).
+     */
+    public static Path dataDir(String name) {
+        return dir(name);
+    }
+
     /** A service's data directory inside this JVM's run directory, created on first use. */
     private static synchronized Path dir(String service) {
         try {

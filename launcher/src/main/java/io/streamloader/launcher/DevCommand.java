@@ -167,6 +167,9 @@ final class DevCommand implements Callable<Integer> {
                     DevStack.s3();
                 });
         env.put("KAFKA_BOOTSTRAP_SERVERS", DevStack.kafka().bootstrapServers());
+        // the rollup's local stores live and go with this run's Kafka: kept across runs, they would describe another
+        // broker's topics and be thrown away as corrupted at every start
+        env.put("STREAMS_STATE_DIR", DevStack.dataDir("streams").toString());
         env.put("MONGO_ENABLED", Boolean.toString(!noMongo));
         env.put(
                 "MONGO_URL",
