@@ -261,7 +261,7 @@ public final class ApiBench implements Callable<Integer> {
         return result;
     }
 
-    /** The same load from {@link HttpLoadProbe}: OkHttp on platform threads, pre-built bodies. */
+    /** The same load from {@link HttpLoadProbe}: Apache HttpClient on platform threads, pre-built bodies. */
     private Map<String, String> lean(String url, long count, int perRequest, int concurrency)
             throws IOException, InterruptedException {
         return new HashMap<>(ChildJvm.run(
