@@ -151,7 +151,7 @@ final class Worker implements Runnable {
                 awaitInFlight(Long.MAX_VALUE);
                 finishIfDone();
             }
-            commitSync(owned, true);
+            commitOnStop();
             health.stopped();
         } catch (RuntimeException | Error e) {
             health.failed(e.toString());
@@ -318,6 +318,49 @@ final class Worker implements Runnable {
                     "sink {}: offset commit failed ({}); events may be redelivered and overwritten",
                     settings.name(),
                     e.toString());
+        }
+    }
+
+    /**
+     * The last commit, of everything written. Workers of one runner stop together, and the first to leave the group
+     * starts a rebalance, which refuses the others' commits: finish it (polling, with fetching paused; the listener
+     * commits what it revokes) and commit again, for at most {@link #REVOKE_WAIT_MS}. Dropping the commit would only
+     * cost redelivery, but a clean stop should leave nothing to redeliver.
+     */
+    private void commitOnStop() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REVOKE_WAIT_MS);
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : owned) {
+                OffsetAndMetadata offset = completed.get(tp);
+                if (offset != null) {
+                    offsets.put(tp, offset);
+                }
+            }
+            if (offsets.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(offsets);
+                offsets.keySet().forEach(completed::remove);
+                return;
+            } catch (RebalanceInProgressException e) {
+                if (System.nanoTime() > deadline) {
+                    log.warn(
+                            "sink {}: last offset commit refused by a rebalance; events may be redelivered and"
+                                    + " overwritten",
+                            settings.name());
+                    return;
+                }
+                consumer.pause(consumer.assignment());
+                poll(MAX_POLL_BLOCK_MS);
+            } catch (KafkaException e) {
+                log.warn(
+                        "sink {}: last offset commit failed ({}); events may be redelivered and overwritten",
+                        settings.name(),
+                        e.toString());
+                return;
+            }
         }
     }
 

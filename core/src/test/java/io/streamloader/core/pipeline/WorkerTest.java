@@ -22,8 +22,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,31 @@ class WorkerTest {
             polls.incrementAndGet();
             return super.poll(timeout);
         }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (refusedCommits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new RebalanceInProgressException("another worker left the group");
+            }
+            super.commitSync(offsets);
+            syncCommitted.putAll(offsets);
+        }
+
+        @Override
+        public synchronized void commitAsync(
+                Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+            if (!asyncCommitsLost.get()) {
+                super.commitAsync(offsets, callback);
+            }
+        }
     };
+
+    /** commitSync calls to refuse, as a coordinator does while the group rebalances. */
+    private final AtomicInteger refusedCommits = new AtomicInteger();
+    /** What commitSync stored (MockConsumer cannot be asked once the worker closed it). */
+    private final Map<TopicPartition, OffsetAndMetadata> syncCommitted = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Async commits that never reach the broker: the last commit is then the stop's. */
+    private final AtomicBoolean asyncCommitsLost = new AtomicBoolean();
 
     private final AtomicInteger polls = new AtomicInteger();
 
@@ -132,6 +158,29 @@ class WorkerTest {
                 .untilAsserted(() ->
                         assertThat(consumer.committed(Set.of(TP))).isEqualTo(Map.of(TP, new OffsetAndMetadata(20))));
         assertThat(writes).containsExactly("docs-sink@0", "docs-sink@10");
+    }
+
+    @Test
+    void aStopDuringARebalanceStillCommitsEverythingWritten() throws InterruptedException {
+        settings = settings(Duration.ofMillis(10));
+        firstWriteMayFinish.countDown();
+        asyncCommitsLost.set(true);
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(TP));
+            addRecords(0, 10);
+        });
+        start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> writes.size() == 1);
+        assertThat(consumer.committed(Set.of(TP))).isEmpty();
+
+        refusedCommits.set(2); // the other workers are leaving: the first commits are refused
+        stopping.set(true);
+        thread.join(10_000);
+
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(syncCommitted).isEqualTo(Map.of(TP, new OffsetAndMetadata(10)));
+        assertThat(refusedCommits.get()).as("both refusals were met").isZero();
     }
 
     private static RunnerSettings settings(Duration linger) {
