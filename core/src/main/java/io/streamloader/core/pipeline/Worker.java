@@ -295,13 +295,7 @@ final class Worker implements Runnable {
      * an async commit failed.
      */
     private void commitSync(Collection<TopicPartition> partitions, boolean forget) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata offset = forget ? completed.remove(tp) : completed.get(tp);
-            if (offset != null) {
-                offsets.put(tp, offset);
-            }
-        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = completedOf(partitions, forget);
         if (offsets.isEmpty()) {
             return;
         }
@@ -321,6 +315,18 @@ final class Worker implements Runnable {
         }
     }
 
+    /** The offsets written and not yet committed of {@code partitions}; with {@code forget}, taken out of the table. */
+    private Map<TopicPartition, OffsetAndMetadata> completedOf(Collection<TopicPartition> partitions, boolean forget) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata offset = forget ? completed.remove(tp) : completed.get(tp);
+            if (offset != null) {
+                offsets.put(tp, offset);
+            }
+        }
+        return offsets;
+    }
+
     /**
      * The last commit, of everything written. Workers of one runner stop together, and the first to leave the group
      * starts a rebalance, which refuses the others' commits: finish it (polling, with fetching paused; the listener
@@ -330,13 +336,7 @@ final class Worker implements Runnable {
     private void commitOnStop() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REVOKE_WAIT_MS);
         while (true) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            for (TopicPartition tp : owned) {
-                OffsetAndMetadata offset = completed.get(tp);
-                if (offset != null) {
-                    offsets.put(tp, offset);
-                }
-            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = completedOf(owned, false);
             if (offsets.isEmpty()) {
                 return;
             }
