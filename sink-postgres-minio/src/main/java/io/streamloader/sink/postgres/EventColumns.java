@@ -72,6 +72,54 @@ abstract class EventColumns {
             Instant receivedAt,
             String attributes,
             StoredBlob blob) {
+        this(
+                id,
+                topic,
+                kafkaPartition,
+                kafkaOffset,
+                kafkaKey,
+                contentType,
+                eventTime,
+                receivedAt,
+                attributes,
+                blob == null ? null : blob.bucket(),
+                blob == null ? null : blob.key(),
+                blob == null ? null : blob.size(),
+                blob == null ? null : blob.sha256());
+    }
+
+    /** The same column values, for the other way of writing them. */
+    EventColumns(EventColumns other) {
+        this(
+                other.id,
+                other.topic,
+                other.kafkaPartition,
+                other.kafkaOffset,
+                other.kafkaKey,
+                other.contentType,
+                other.eventTime,
+                other.receivedAt,
+                other.attributes,
+                other.bucket,
+                other.objectKey,
+                other.objectSize,
+                other.objectSha256);
+    }
+
+    private EventColumns(
+            String id,
+            String topic,
+            int kafkaPartition,
+            long kafkaOffset,
+            String kafkaKey,
+            String contentType,
+            Instant eventTime,
+            Instant receivedAt,
+            String attributes,
+            String bucket,
+            String objectKey,
+            Long objectSize,
+            String objectSha256) {
         this.id = id;
         this.topic = topic;
         this.kafkaPartition = kafkaPartition;
@@ -81,12 +129,10 @@ abstract class EventColumns {
         this.eventTime = eventTime;
         this.receivedAt = receivedAt;
         this.attributes = attributes;
-        if (blob != null) {
-            this.bucket = blob.bucket();
-            this.objectKey = blob.key();
-            this.objectSize = blob.size();
-            this.objectSha256 = blob.sha256();
-        }
+        this.bucket = bucket;
+        this.objectKey = objectKey;
+        this.objectSize = objectSize;
+        this.objectSha256 = objectSha256;
     }
 
     public String id() {
@@ -99,22 +145,5 @@ abstract class EventColumns {
 
     public String objectKey() {
         return objectKey;
-    }
-
-    /** The same column values, for the other way of writing them. */
-    EventColumns(EventColumns other) {
-        this.id = other.id;
-        this.topic = other.topic;
-        this.kafkaPartition = other.kafkaPartition;
-        this.kafkaOffset = other.kafkaOffset;
-        this.kafkaKey = other.kafkaKey;
-        this.contentType = other.contentType;
-        this.eventTime = other.eventTime;
-        this.receivedAt = other.receivedAt;
-        this.attributes = other.attributes;
-        this.bucket = other.bucket;
-        this.objectKey = other.objectKey;
-        this.objectSize = other.objectSize;
-        this.objectSha256 = other.objectSha256;
     }
 }
