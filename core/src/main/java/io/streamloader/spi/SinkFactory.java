@@ -30,6 +30,17 @@ public interface SinkFactory {
      */
     Sink create(SinkContext context);
 
+    /** Records per batch of a sink that does not override {@link #defaultBatchRecords()}. */
+    int DEFAULT_BATCH_RECORDS = 1000;
+
+    /**
+     * Records per batch when the operator sets no {@code batch.max-records}: the batch size this store is written
+     * fastest at, measured. {@value #DEFAULT_BATCH_RECORDS} unless the sink knows better.
+     */
+    default int defaultBatchRecords() {
+        return DEFAULT_BATCH_RECORDS;
+    }
+
     /** Keys whose values are secrets; the host masks them in logs and in {@code config check} output. */
     default Set<String> secretKeys() {
         return Set.of();

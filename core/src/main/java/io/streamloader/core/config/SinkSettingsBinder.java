@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *     topics: [events]               # required; each must be listed under topics:
  *     group-id: streamloader.search  # default streamloader.&lt;name&gt;
  *     workers: 1                     # consumer threads, 1..256
- *     batch: { max-records: 1000, max-bytes: 8MiB, max-linger: 200ms }
+ *     batch: { max-records: 1000, max-bytes: 8MiB, max-linger: 200ms }   # max-records: default the sink's
  *     retry: { initial-backoff: 100ms, max-backoff: 30s, multiplier: 2.0, jitter: 0.2, give-up-after: 0s }
  *     dead-letter: { topic: "{topic}.dlq" }
  *     config: { urls: http://localhost:9200 }   # the sink's own keys, flattened, passed to its factory
@@ -78,7 +78,10 @@ final class SinkSettingsBinder {
 
     private static BatchPolicy batch(ConfigNode node) {
         BatchPolicy d = BatchPolicy.DEFAULT;
-        int maxRecords = node.integer("max-records", d.maxRecords(), 1, Integer.MAX_VALUE);
+        // unset: the sink's own default (SinkFactory.defaultBatchRecords), which the runner resolves
+        int maxRecords = node.has("max-records")
+                ? node.integer("max-records", d.maxRecords(), 1, Integer.MAX_VALUE)
+                : BatchPolicy.SINK_DEFAULT_RECORDS;
         long maxBytes = node.bytes("max-bytes", d.maxBytes());
         if (maxBytes < 1) {
             node.problem("max-bytes", "must be at least 1 byte, was " + maxBytes);

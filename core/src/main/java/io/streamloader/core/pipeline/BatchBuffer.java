@@ -19,6 +19,9 @@ final class BatchBuffer {
     private long firstArrivalNanos;
 
     BatchBuffer(BatchPolicy policy) {
+        if (policy.sinkDefaultRecords()) {
+            throw new IllegalArgumentException("resolve the sink's default batch size first: " + policy);
+        }
         this.policy = policy;
     }
 

@@ -55,6 +55,11 @@ public record RunnerSettings(
                 + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet()) + "]";
     }
 
+    /** These settings with another batch policy. */
+    public RunnerSettings withBatch(BatchPolicy batch) {
+        return new RunnerSettings(name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig);
+    }
+
     /** The group id used when the config names none. */
     public static String defaultGroupId(String name) {
         return "streamloader." + name;

@@ -58,7 +58,7 @@ public final class SinkRunner implements AutoCloseable {
      */
     public SinkRunner(
             RunnerSettings settings, SinkFactory factory, Map<String, Object> kafkaProperties, MeterRegistry registry) {
-        this.settings = settings;
+        this.settings = settings.withBatch(settings.batch().resolve(factory));
         this.factory = factory;
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.registry = registry;
@@ -93,12 +93,13 @@ public final class SinkRunner implements AutoCloseable {
             thread.start();
         }
         log.info(
-                "sink {} ({}) started: {} worker(s), group {}, topics {}",
+                "sink {} ({}) started: {} worker(s), group {}, topics {}, batches of up to {} records",
                 settings.name(),
                 settings.type(),
                 settings.workers(),
                 settings.groupId(),
-                settings.topics());
+                settings.topics(),
+                settings.batch().maxRecords());
     }
 
     /** The worst state among the workers: FAILED, then RETRYING, then STARTING, then the rest. */

@@ -33,7 +33,10 @@ class SinkSettingsBinderTest {
                         List.of("events"),
                         "streamloader.search",
                         1,
-                        BatchPolicy.DEFAULT,
+                        new BatchPolicy(
+                                BatchPolicy.SINK_DEFAULT_RECORDS,
+                                BatchPolicy.DEFAULT.maxBytes(),
+                                BatchPolicy.DEFAULT.maxLinger()),
                         RetryPolicy.DEFAULT,
                         "{topic}.dlq",
                         Map.of()));

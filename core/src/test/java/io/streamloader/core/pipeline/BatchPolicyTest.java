@@ -1,0 +1,117 @@
+package io.streamloader.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BatchPolicyTest {
+
+    /** A factory that only answers its default batch size. */
+    private static SinkFactory factoryWithDefault(int records) {
+        return new SinkFactory() {
+            @Override
+            public String type() {
+                return "t";
+            }
+
+            @Override
+            public void validate(SinkContext context) {}
+
+            @Override
+            public Sink create(SinkContext context) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int defaultBatchRecords() {
+                return records;
+            }
+        };
+    }
+
+    @Test
+    void aPolicyLeavingTheRecordsToTheSinkTakesTheSinksDefaultAndKeepsTheRest() {
+        BatchPolicy policy = new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 4096, Duration.ofMillis(50));
+
+        assertThat(policy.sinkDefaultRecords()).isTrue();
+        assertThat(policy.resolve(factoryWithDefault(4000)))
+                .isEqualTo(new BatchPolicy(4000, 4096, Duration.ofMillis(50)));
+        assertThat(policy.toString()).contains("maxRecords=the sink's default");
+    }
+
+    @Test
+    void aPolicyWithRecordsSetIgnoresTheSinksDefault() {
+        BatchPolicy policy = new BatchPolicy(10, 4096, Duration.ofMillis(50));
+
+        assertThat(policy.sinkDefaultRecords()).isFalse();
+        assertThat(policy.resolve(factoryWithDefault(4000))).isSameAs(policy);
+    }
+
+    @Test
+    void sinksThatDoNotSayGetTheHostsDefault() {
+        SinkFactory plain = new SinkFactory() {
+            @Override
+            public String type() {
+                return "plain";
+            }
+
+            @Override
+            public void validate(SinkContext context) {}
+
+            @Override
+            public Sink create(SinkContext context) {
+                throw new UnsupportedOperationException();
+            }
+        };
+
+        assertThat(new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 1, Duration.ZERO)
+                        .resolve(plain)
+                        .maxRecords())
+                .isEqualTo(SinkFactory.DEFAULT_BATCH_RECORDS)
+                .isEqualTo(BatchPolicy.DEFAULT.maxRecords());
+    }
+
+    @Test
+    void aRunnerCutsBatchesOfItsSinksDefaultWhenTheConfigSetsNone() {
+        RunnerSettings settings = new RunnerSettings(
+                "s",
+                "t",
+                List.of("events"),
+                "g",
+                1,
+                new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 4096, Duration.ofMillis(50)),
+                RetryPolicy.DEFAULT,
+                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                Map.of());
+
+        SinkRunner runner = new SinkRunner(
+                settings,
+                factoryWithDefault(4000),
+                Map.of("bootstrap.servers", "localhost:1"),
+                new SimpleMeterRegistry());
+
+        assertThat(runner.settings().batch()).isEqualTo(new BatchPolicy(4000, 4096, Duration.ofMillis(50)));
+    }
+
+    @Test
+    void anUnresolvedPolicyCannotCutBatches() {
+        assertThatThrownBy(() -> new BatchBuffer(new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 1, Duration.ZERO)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resolve the sink's default batch size first");
+    }
+
+    @Test
+    void negativeRecordsAreRefused() {
+        assertThatThrownBy(() -> new BatchPolicy(-1, 1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxRecords must be at least 1, was -1");
+    }
+}
