@@ -43,6 +43,13 @@ final class ClassLoaderSafeSinkFactory implements SinkFactory {
     }
 
     @Override
+    public int defaultBatchRecords() {
+        try (var ignored = new ThreadContextClassLoader(loader)) {
+            return delegate.defaultBatchRecords();
+        }
+    }
+
+    @Override
     public Set<String> secretKeys() {
         try (var ignored = new ThreadContextClassLoader(loader)) {
             return Set.copyOf(delegate.secretKeys());
