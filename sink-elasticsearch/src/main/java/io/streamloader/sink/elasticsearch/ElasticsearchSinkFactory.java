@@ -28,6 +28,16 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
         return "elasticsearch";
     }
 
+    /**
+     * Enough records per pipeline batch for {@code bulk.max-in-flight} full bulks at the default bulk settings: a
+     * batch of one bulk leaves Elasticsearch idle while the response travels back (measured 54 % of a raw two-stream
+     * {@code _bulk} client at 1000 records per batch against 97.8 % at 10000).
+     */
+    @Override
+    public int defaultBatchRecords() {
+        return ElasticsearchSinkConfig.DEFAULT_BULK_MAX_DOCS * ElasticsearchSinkConfig.DEFAULT_BULK_MAX_IN_FLIGHT;
+    }
+
     @Override
     public void validate(SinkContext context) {
         ElasticsearchSinkConfig.from(context);

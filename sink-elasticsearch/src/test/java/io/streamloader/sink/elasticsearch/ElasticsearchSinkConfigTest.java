@@ -105,6 +105,15 @@ class ElasticsearchSinkConfigTest {
     }
 
     @Test
+    void theDefaultBatchFillsEveryBulkAllowedInFlight() {
+        ElasticsearchSinkConfig defaults = parse(Map.of());
+
+        assertThat(new ElasticsearchSinkFactory().defaultBatchRecords())
+                .isEqualTo(defaults.bulkMaxDocs() * defaults.bulkMaxInFlight())
+                .isEqualTo(10_000);
+    }
+
+    @Test
     void everyBadValueNamesItsKey() {
         Map<String, String> raw = new HashMap<>();
         raw.put("urls", "ftp://es:21");
