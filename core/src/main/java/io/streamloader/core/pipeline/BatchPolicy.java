@@ -39,9 +39,21 @@ public record BatchPolicy(int maxRecords, long maxBytes, Duration maxLinger) {
         return maxRecords == SINK_DEFAULT_RECORDS;
     }
 
-    /** This policy with the sink's default number of records if it leaves that to the sink; else this policy. */
+    /**
+     * This policy with the sink's default number of records if it leaves that to the sink; else this policy.
+     *
+     * @throws IllegalArgumentException when that default is not a positive number
+     */
     public BatchPolicy resolve(SinkFactory factory) {
-        return sinkDefaultRecords() ? new BatchPolicy(factory.defaultBatchRecords(), maxBytes, maxLinger) : this;
+        if (!sinkDefaultRecords()) {
+            return this;
+        }
+        int records = factory.defaultBatchRecords();
+        if (records < 1) {
+            throw new IllegalArgumentException("the " + factory.type() + " plugin's defaultBatchRecords() returned "
+                    + records + ": set batch.max-records for its sinks");
+        }
+        return new BatchPolicy(records, maxBytes, maxLinger);
     }
 
     @Override

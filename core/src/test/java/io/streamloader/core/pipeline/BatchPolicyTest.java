@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
+import io.streamloader.core.testing.TestingFactories;
 import io.streamloader.spi.SinkFactory;
 import java.time.Duration;
 import java.util.List;
@@ -14,35 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class BatchPolicyTest {
 
-    /** A factory that only answers its default batch size. */
-    private static SinkFactory factoryWithDefault(int records) {
-        return new SinkFactory() {
-            @Override
-            public String type() {
-                return "t";
-            }
-
-            @Override
-            public void validate(SinkContext context) {}
-
-            @Override
-            public Sink create(SinkContext context) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int defaultBatchRecords() {
-                return records;
-            }
-        };
-    }
-
     @Test
     void aPolicyLeavingTheRecordsToTheSinkTakesTheSinksDefaultAndKeepsTheRest() {
         BatchPolicy policy = new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 4096, Duration.ofMillis(50));
 
         assertThat(policy.sinkDefaultRecords()).isTrue();
-        assertThat(policy.resolve(factoryWithDefault(4000)))
+        assertThat(policy.resolve(TestingFactories.withDefaultBatch("t", 4000)))
                 .isEqualTo(new BatchPolicy(4000, 4096, Duration.ofMillis(50)));
         assertThat(policy.toString()).contains("maxRecords=the sink's default");
     }
@@ -52,25 +28,12 @@ class BatchPolicyTest {
         BatchPolicy policy = new BatchPolicy(10, 4096, Duration.ofMillis(50));
 
         assertThat(policy.sinkDefaultRecords()).isFalse();
-        assertThat(policy.resolve(factoryWithDefault(4000))).isSameAs(policy);
+        assertThat(policy.resolve(TestingFactories.withDefaultBatch("t", 4000))).isSameAs(policy);
     }
 
     @Test
     void sinksThatDoNotSayGetTheHostsDefault() {
-        SinkFactory plain = new SinkFactory() {
-            @Override
-            public String type() {
-                return "plain";
-            }
-
-            @Override
-            public void validate(SinkContext context) {}
-
-            @Override
-            public Sink create(SinkContext context) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        SinkFactory plain = TestingFactories.plain("plain");
 
         assertThat(new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 1, Duration.ZERO)
                         .resolve(plain)
@@ -94,7 +57,7 @@ class BatchPolicyTest {
 
         SinkRunner runner = new SinkRunner(
                 settings,
-                factoryWithDefault(4000),
+                TestingFactories.withDefaultBatch("t", 4000),
                 Map.of("bootstrap.servers", "localhost:1"),
                 new SimpleMeterRegistry());
 
@@ -106,6 +69,18 @@ class BatchPolicyTest {
         assertThatThrownBy(() -> new BatchBuffer(new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 1, Duration.ZERO)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("resolve the sink's default batch size first");
+    }
+
+    @Test
+    void aPluginWhoseDefaultIsNotPositiveIsNamedWithTheFix() {
+        BatchPolicy policy = new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 1, Duration.ZERO);
+
+        for (int bad : new int[] {0, -3}) {
+            assertThatThrownBy(() -> policy.resolve(TestingFactories.withDefaultBatch("t", bad)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the t plugin's defaultBatchRecords() returned " + bad
+                            + ": set batch.max-records for its sinks");
+        }
     }
 
     @Test

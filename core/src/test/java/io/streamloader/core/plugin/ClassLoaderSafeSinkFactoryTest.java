@@ -2,8 +2,8 @@ package io.streamloader.core.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamloader.core.testing.TestingFactories;
 import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -37,25 +37,7 @@ class ClassLoaderSafeSinkFactoryTest {
 
     @Test
     void aPluginsDefaultBatchSizeReachesTheHost() {
-        SinkFactory plugin = new SinkFactory() {
-            @Override
-            public String type() {
-                return "p";
-            }
-
-            @Override
-            public void validate(SinkContext context) {}
-
-            @Override
-            public Sink create(SinkContext context) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int defaultBatchRecords() {
-                return 4000;
-            }
-        };
+        SinkFactory plugin = TestingFactories.withDefaultBatch("p", 4000);
 
         SinkFactory wrapped = new ClassLoaderSafeSinkFactory(plugin, getClass().getClassLoader());
 

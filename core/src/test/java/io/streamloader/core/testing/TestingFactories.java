@@ -1,0 +1,48 @@
+package io.streamloader.core.testing;
+
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+
+/** Sink factories that only describe themselves; they create no sink. */
+public final class TestingFactories {
+    private TestingFactories() {}
+
+    /** A factory of {@code type} that keeps the SPI's defaults. */
+    public static SinkFactory plain(String type) {
+        return new Described(type, null);
+    }
+
+    /** A factory of {@code type} whose {@link SinkFactory#defaultBatchRecords()} is {@code records}. */
+    public static SinkFactory withDefaultBatch(String type, int records) {
+        return new Described(type, records);
+    }
+
+    private static final class Described implements SinkFactory {
+        private final String type;
+        private final Integer batchRecords;
+
+        Described(String type, Integer batchRecords) {
+            this.type = type;
+            this.batchRecords = batchRecords;
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public void validate(SinkContext context) {}
+
+        @Override
+        public Sink create(SinkContext context) {
+            throw new UnsupportedOperationException("a " + type + " factory that only describes itself");
+        }
+
+        @Override
+        public int defaultBatchRecords() {
+            return batchRecords == null ? SinkFactory.super.defaultBatchRecords() : batchRecords;
+        }
+    }
+}
