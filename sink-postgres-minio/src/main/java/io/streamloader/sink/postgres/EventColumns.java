@@ -61,7 +61,8 @@ abstract class EventColumns {
 
     protected EventColumns() {}
 
-    EventColumns(
+    /** Sets every column: the event's metadata, its JSON attributes, and where its blob is stored if it has one. */
+    void assign(
             String id,
             String topic,
             int kafkaPartition,
@@ -72,54 +73,6 @@ abstract class EventColumns {
             Instant receivedAt,
             String attributes,
             StoredBlob blob) {
-        this(
-                id,
-                topic,
-                kafkaPartition,
-                kafkaOffset,
-                kafkaKey,
-                contentType,
-                eventTime,
-                receivedAt,
-                attributes,
-                blob == null ? null : blob.bucket(),
-                blob == null ? null : blob.key(),
-                blob == null ? null : blob.size(),
-                blob == null ? null : blob.sha256());
-    }
-
-    /** The same column values, for the other way of writing them. */
-    EventColumns(EventColumns other) {
-        this(
-                other.id,
-                other.topic,
-                other.kafkaPartition,
-                other.kafkaOffset,
-                other.kafkaKey,
-                other.contentType,
-                other.eventTime,
-                other.receivedAt,
-                other.attributes,
-                other.bucket,
-                other.objectKey,
-                other.objectSize,
-                other.objectSha256);
-    }
-
-    private EventColumns(
-            String id,
-            String topic,
-            int kafkaPartition,
-            long kafkaOffset,
-            String kafkaKey,
-            String contentType,
-            Instant eventTime,
-            Instant receivedAt,
-            String attributes,
-            String bucket,
-            String objectKey,
-            Long objectSize,
-            String objectSha256) {
         this.id = id;
         this.topic = topic;
         this.kafkaPartition = kafkaPartition;
@@ -129,10 +82,18 @@ abstract class EventColumns {
         this.eventTime = eventTime;
         this.receivedAt = receivedAt;
         this.attributes = attributes;
-        this.bucket = bucket;
-        this.objectKey = objectKey;
-        this.objectSize = objectSize;
-        this.objectSha256 = objectSha256;
+        this.bucket = blob == null ? null : blob.bucket();
+        this.objectKey = blob == null ? null : blob.key();
+        this.objectSize = blob == null ? null : blob.size();
+        this.objectSha256 = blob == null ? null : blob.sha256();
+    }
+
+    /** {@code row} with this row's columns: the same row for the other way of writing it. */
+    <T extends EventColumns> T copyTo(T row) {
+        StoredBlob blob = bucket == null ? null : new StoredBlob(bucket, objectKey, objectSize, objectSha256);
+        row.assign(
+                id, topic, kafkaPartition, kafkaOffset, kafkaKey, contentType, eventTime, receivedAt, attributes, blob);
+        return row;
     }
 
     public String id() {

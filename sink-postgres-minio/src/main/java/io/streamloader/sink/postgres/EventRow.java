@@ -26,9 +26,4 @@ import org.hibernate.annotations.SQLInsert;
         verify = org.hibernate.jdbc.Expectation.None.class)
 public class EventRow extends EventColumns {
     protected EventRow() {}
-
-    /** The row of a batch whose plain insert failed, to write again as an upsert. */
-    EventRow(NewEventRow row) {
-        super(row);
-    }
 }

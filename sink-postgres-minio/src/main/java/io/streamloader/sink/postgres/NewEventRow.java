@@ -2,7 +2,6 @@ package io.streamloader.sink.postgres;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import java.time.Instant;
 
 /**
  * An event's metadata row written with Hibernate's own insert statement, no conflict clause: what {@link RowWriter}
@@ -14,18 +13,4 @@ import java.time.Instant;
 @Table(name = "events")
 public class NewEventRow extends EventColumns {
     protected NewEventRow() {}
-
-    NewEventRow(
-            String id,
-            String topic,
-            int kafkaPartition,
-            long kafkaOffset,
-            String kafkaKey,
-            String contentType,
-            Instant eventTime,
-            Instant receivedAt,
-            String attributes,
-            StoredBlob blob) {
-        super(id, topic, kafkaPartition, kafkaOffset, kafkaKey, contentType, eventTime, receivedAt, attributes, blob);
-    }
 }

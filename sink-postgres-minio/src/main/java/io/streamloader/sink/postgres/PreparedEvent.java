@@ -31,7 +31,8 @@ record PreparedEvent(Event event, String attributes, List<Blob> blobs) {
 
     NewEventRow row(Instant receivedAt) {
         byte[] key = event.key();
-        return new NewEventRow(
+        NewEventRow row = new NewEventRow();
+        row.assign(
                 event.id(),
                 event.topic(),
                 event.partition(),
@@ -42,5 +43,6 @@ record PreparedEvent(Event event, String attributes, List<Blob> blobs) {
                 receivedAt,
                 attributes,
                 blobs.isEmpty() ? null : blobs.getFirst().stored());
+        return row;
     }
 }

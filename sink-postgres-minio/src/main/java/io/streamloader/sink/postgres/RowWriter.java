@@ -189,7 +189,7 @@ final class RowWriter implements AutoCloseable {
             throwUnlessRowProblem(slot, e);
             // an id stored before (a redelivery) or a row the database refuses: upserts sort out which
             List<EventRow> upserts = new ArrayList<>(rows.size());
-            rows.forEach(row -> upserts.add(new EventRow(row)));
+            rows.forEach(row -> upserts.add(row.copyTo(new EventRow())));
             upsert(slot, upserts, refused);
         }
         return refused;
