@@ -79,9 +79,7 @@ final class SinkSettingsBinder {
     private static BatchPolicy batch(ConfigNode node) {
         BatchPolicy d = BatchPolicy.DEFAULT;
         // unset: the sink's own default (SinkFactory.defaultBatchRecords), which the runner resolves
-        int maxRecords = node.has("max-records")
-                ? node.integer("max-records", d.maxRecords(), 1, Integer.MAX_VALUE)
-                : BatchPolicy.SINK_DEFAULT_RECORDS;
+        int maxRecords = node.integer("max-records", BatchPolicy.SINK_DEFAULT_RECORDS, 1, Integer.MAX_VALUE);
         long maxBytes = node.bytes("max-bytes", d.maxBytes());
         if (maxBytes < 1) {
             node.problem("max-bytes", "must be at least 1 byte, was " + maxBytes);
