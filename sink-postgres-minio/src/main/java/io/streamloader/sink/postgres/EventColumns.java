@@ -9,8 +9,11 @@ import org.hibernate.annotations.JdbcType;
 import org.hibernate.type.descriptor.jdbc.TimestampUtcAsOffsetDateTimeJdbcType;
 
 /**
- * The columns of an event's metadata row in table {@code events}, shared by the two ways a row is written: {@link
- * NewEventRow} (a plain insert, tried first) and {@link EventRow} (an upsert by id, for rows stored before).
+ * The columns every metadata row in table {@code events} fills, shared by the ways a row is written: {@link
+ * NewEventRow} (a plain insert of an event without a blob, tried first), {@link NewBlobEventRow} (the same with the
+ * blob's columns, {@link BlobColumns}) and {@link EventRow} (an upsert by id, for rows stored before). A row without a
+ * blob binds only these nine columns: the blob's four are null by default, and binding them costs Hibernate and the
+ * driver about as much per value as any other column.
  */
 @MappedSuperclass
 abstract class EventColumns {
@@ -47,21 +50,9 @@ abstract class EventColumns {
     @ColumnTransformer(write = "cast(? as jsonb)")
     private String attributes;
 
-    @Column(name = "bucket")
-    private String bucket;
-
-    @Column(name = "object_key")
-    private String objectKey;
-
-    @Column(name = "object_size")
-    private Long objectSize;
-
-    @Column(name = "object_sha256")
-    private String objectSha256;
-
     protected EventColumns() {}
 
-    /** Sets every column: the event's metadata, its JSON attributes, and where its blob is stored if it has one. */
+    /** Sets the columns every row has: the event's metadata and its JSON attributes. */
     void assign(
             String id,
             String topic,
@@ -71,8 +62,7 @@ abstract class EventColumns {
             String contentType,
             Instant eventTime,
             Instant receivedAt,
-            String attributes,
-            StoredBlob blob) {
+            String attributes) {
         this.id = id;
         this.topic = topic;
         this.kafkaPartition = kafkaPartition;
@@ -82,17 +72,18 @@ abstract class EventColumns {
         this.eventTime = eventTime;
         this.receivedAt = receivedAt;
         this.attributes = attributes;
-        this.bucket = blob == null ? null : blob.bucket();
-        this.objectKey = blob == null ? null : blob.key();
-        this.objectSize = blob == null ? null : blob.size();
-        this.objectSha256 = blob == null ? null : blob.sha256();
     }
 
-    /** {@code row} with this row's columns: the same row for the other way of writing it. */
-    <T extends EventColumns> T copyTo(T row) {
-        StoredBlob blob = bucket == null ? null : new StoredBlob(bucket, objectKey, objectSize, objectSha256);
-        row.assign(
-                id, topic, kafkaPartition, kafkaOffset, kafkaKey, contentType, eventTime, receivedAt, attributes, blob);
+    /** Where the event's blob is stored; null for a row without one. */
+    StoredBlob blob() {
+        return null;
+    }
+
+    /** This row as an upsert ({@link EventRow}), for a row that may have been stored before. */
+    EventRow toUpsert() {
+        EventRow row = new EventRow();
+        row.assign(id, topic, kafkaPartition, kafkaOffset, kafkaKey, contentType, eventTime, receivedAt, attributes);
+        row.assignBlob(blob());
         return row;
     }
 
@@ -105,6 +96,7 @@ abstract class EventColumns {
     }
 
     public String objectKey() {
-        return objectKey;
+        StoredBlob blob = blob();
+        return blob == null ? null : blob.key();
     }
 }

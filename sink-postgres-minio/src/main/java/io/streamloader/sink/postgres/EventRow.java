@@ -24,6 +24,6 @@ import org.hibernate.annotations.SQLInsert;
                 + " object_sha256 = excluded.object_sha256, object_size = excluded.object_size,"
                 + " topic = excluded.topic",
         verify = org.hibernate.jdbc.Expectation.None.class)
-public class EventRow extends EventColumns {
+public class EventRow extends BlobColumns {
     protected EventRow() {}
 }

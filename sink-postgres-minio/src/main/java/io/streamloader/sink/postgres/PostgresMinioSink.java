@@ -59,7 +59,7 @@ final class PostgresMinioSink implements Sink {
         }
 
         Map<String, BlobUploader.Failure> blobFailures = uploader.putAll(prepared.values());
-        List<NewEventRow> ready = new ArrayList<>(prepared.size());
+        List<EventColumns> ready = new ArrayList<>(prepared.size());
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (PreparedEvent p : prepared.values()) {
             BlobUploader.Failure failure = blobFailures.get(p.event().id());

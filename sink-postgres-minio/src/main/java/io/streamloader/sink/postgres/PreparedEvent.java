@@ -29,9 +29,17 @@ record PreparedEvent(Event event, String attributes, List<Blob> blobs) {
      */
     record Blob(StoredBlob stored, byte[] bytes, String contentType) {}
 
-    NewEventRow row(Instant receivedAt) {
+    /** The row to insert: a {@link NewEventRow}, or a {@link NewBlobEventRow} describing the first blob. */
+    EventColumns row(Instant receivedAt) {
         byte[] key = event.key();
-        NewEventRow row = new NewEventRow();
+        EventColumns row;
+        if (blobs.isEmpty()) {
+            row = new NewEventRow();
+        } else {
+            NewBlobEventRow withBlob = new NewBlobEventRow();
+            withBlob.assignBlob(blobs.getFirst().stored());
+            row = withBlob;
+        }
         row.assign(
                 event.id(),
                 event.topic(),
@@ -41,8 +49,7 @@ record PreparedEvent(Event event, String attributes, List<Blob> blobs) {
                 event.contentType(),
                 event.timestamp(),
                 receivedAt,
-                attributes,
-                blobs.isEmpty() ? null : blobs.getFirst().stored());
+                attributes);
         return row;
     }
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>A batch of at least {@value #MIN_SLICE} rows per connection is split into contiguous slices written at the same
  * time, each on its own connection ({@code jdbc.connections}) in its own transaction: PostgreSQL works on one slice
  * while this JVM binds the next, and on a second core when there is one. A slice is tried first as plain inserts
- * ({@link NewEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster than it upserts one. When
+ * ({@link NewEventRow}, {@link NewBlobEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster than it upserts one. When
  * that fails on a row (SQLSTATE class 22 or 23: an id stored before, or data the database refuses) the slice is rolled
  * back and written as upserts ({@link EventRow}); when those are refused, it is split in halves until the refused rows
  * are alone; every other row is stored. When a slice fails as a whole (connection lost), the batch fails as retryable;
@@ -118,6 +118,7 @@ final class RowWriter implements AutoCloseable {
             SessionFactory sessions = new MetadataSources(registry)
                     .addAnnotatedClass(EventRow.class)
                     .addAnnotatedClass(NewEventRow.class)
+                    .addAnnotatedClass(NewBlobEventRow.class)
                     .buildMetadata()
                     .buildSessionFactory();
             return new RowWriter(sinkName, dataSource, sessions, batchSize, connections);
@@ -135,7 +136,8 @@ final class RowWriter implements AutoCloseable {
      *     committed, which a retry rewrites harmlessly
      * @throws IllegalStateException for any other database error (the runner stops)
      */
-    Map<String, String> write(List<NewEventRow> rows) {
+    Map<String, String> write(List<? extends EventColumns> batch) {
+        List<EventColumns> rows = withoutBlobFirst(batch);
         int n = Math.min(slots.length, rows.size() / MIN_SLICE);
         if (n <= 1) {
             return writeSlice(slots[0], rows);
@@ -143,7 +145,7 @@ final class RowWriter implements AutoCloseable {
         List<Future<Map<String, String>>> others = new ArrayList<>(n - 1);
         for (int i = 1; i < n; i++) {
             Slot slot = slots[i];
-            List<NewEventRow> slice = rows.subList(rows.size() * i / n, rows.size() * (i + 1) / n);
+            List<EventColumns> slice = rows.subList(rows.size() * i / n, rows.size() * (i + 1) / n);
             others.add(pool.submit(() -> writeSlice(slot, slice)));
         }
         Map<String, String> refused = new LinkedHashMap<>();
@@ -178,7 +180,29 @@ final class RowWriter implements AutoCloseable {
         return so;
     }
 
-    private Map<String, String> writeSlice(Slot slot, List<NewEventRow> rows) {
+    /**
+     * The rows without a blob, then those with one. Hibernate batches consecutive inserts of one entity, so the two
+     * kinds interleaved would cut a JDBC batch at every change; the order of plain inserts into one table is free.
+     */
+    private static List<EventColumns> withoutBlobFirst(List<? extends EventColumns> rows) {
+        List<EventColumns> ordered = new ArrayList<>(rows.size());
+        for (EventColumns row : rows) {
+            if (row.blob() == null) {
+                ordered.add(row);
+            }
+        }
+        if (ordered.size() == rows.size()) {
+            return ordered;
+        }
+        for (EventColumns row : rows) {
+            if (row.blob() != null) {
+                ordered.add(row);
+            }
+        }
+        return ordered;
+    }
+
+    private Map<String, String> writeSlice(Slot slot, List<EventColumns> rows) {
         Map<String, String> refused = new LinkedHashMap<>();
         if (rows.isEmpty()) {
             return refused;
@@ -189,7 +213,7 @@ final class RowWriter implements AutoCloseable {
             throwUnlessRowProblem(slot, e);
             // an id stored before (a redelivery) or a row the database refuses: upserts sort out which
             List<EventRow> upserts = new ArrayList<>(rows.size());
-            rows.forEach(row -> upserts.add(row.copyTo(new EventRow())));
+            rows.forEach(row -> upserts.add(row.toUpsert()));
             upsert(slot, upserts, refused);
         }
         return refused;

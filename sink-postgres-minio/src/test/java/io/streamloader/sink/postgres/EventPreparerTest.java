@@ -31,7 +31,7 @@ class EventPreparerTest {
         PreparedEvent p = preparer.prepare(json("e1", value));
         assertThat(p.attributes()).isEqualTo(value);
         assertThat(p.blobs()).isEmpty();
-        NewEventRow row = p.row(T);
+        EventColumns row = p.row(T);
         assertThat(row.id()).isEqualTo("e1");
         assertThat(row.objectKey()).isNull();
     }

@@ -167,6 +167,39 @@ class PostgresMinioSinkIT {
     }
 
     @Test
+    void aBatchMixingEventsWithAndWithoutBlobsStoresEachWithItsColumnsAndUpsertsThemOnRedelivery() throws Exception {
+        TestingStores stores = new TestingStores("mixed");
+        Sink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
+        byte[] png = random(1_000, 2);
+        for (long firstOffset : List.of(0L, 1_000L)) {
+            // every third event a binary one, so inserts of the two row entities interleave in every slice
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                batch.add(
+                        i % 3 == 0
+                                ? image("b" + i, firstOffset + i, "c", "u" + i, png)
+                                : json("j" + i, firstOffset + i, "{\"n\":" + i + "}"));
+            }
+            assertThat(sink.write(batch).isSuccess()).isTrue();
+
+            assertThat(stores.count("select count(*) from events")).isEqualTo(300);
+            assertThat(stores.count("select count(*) from events where kafka_offset >= ?", firstOffset))
+                    .as("the second write (a redelivery at later offsets) upserted every row")
+                    .isEqualTo(300);
+            assertThat(stores.count(
+                            "select count(*) from events where id like 'b%' and bucket = ?"
+                                    + " and object_key = 'c/u' || substr(id, 2) and object_size = 1000"
+                                    + " and object_sha256 = ?",
+                            stores.bucket, TestingStores.sha256(png)))
+                    .isEqualTo(100);
+            assertThat(stores.count("select count(*) from events where id like 'j%' and bucket is null"
+                            + " and object_key is null and object_size is null and object_sha256 is null"
+                            + " and (attributes ->> 'n')::int = substr(id, 2)::int"))
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void base64FieldsBecomeObjectsReferencedFromTheAttributes() throws Exception {
         TestingStores stores = new TestingStores("b64");
         Sink sink = sink(stores, Map.of("blob.fields", "image_data", "s3.key-template", "{customer_id}/{uuid}"));
