@@ -120,10 +120,17 @@ public final class ConnectWorker implements AutoCloseable {
         return new ConnectWorker(name, process, log);
     }
 
-    /** What {@link #measure} saw: records written between the first and the last observation, and the time. */
-    public record Measured(long records, double seconds, long rssMib) {
+    /**
+     * What {@link #measure} saw: records written between the first and the last observation ({@link System#nanoTime}
+     * instants), and the worker's peak RSS.
+     */
+    public record Measured(long records, long firstNanos, long lastNanos, long rssMib) {
+        public double seconds() {
+            return (lastNanos - firstNanos) / 1e9;
+        }
+
         public double perSecond() {
-            return records / seconds;
+            return records / seconds();
         }
     }
 
@@ -155,7 +162,7 @@ public final class ConnectWorker implements AutoCloseable {
                 if (n == firstCount) {
                     throw new IllegalStateException(name + ": all records appeared in one poll; use more events");
                 }
-                return new Measured(n - firstCount, (now - firstNanos) / 1e9, rss);
+                return new Measured(n - firstCount, firstNanos, now, rss);
             }
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + ": worker exited with " + process.exitValue() + " after " + n
@@ -175,6 +182,11 @@ public final class ConnectWorker implements AutoCloseable {
             }
             Thread.sleep(sleep);
         }
+    }
+
+    /** The worker's process. */
+    public ProcessHandle process() {
+        return process.toHandle();
     }
 
     /** Peak RSS of the worker JVM in MiB (VmHWM), or -1. */

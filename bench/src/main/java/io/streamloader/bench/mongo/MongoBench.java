@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.CpuSampler;
 import io.streamloader.bench.Table;
 import io.streamloader.bench.connect.ConnectWorker;
 import io.streamloader.bench.connect.ConnectWorker.Measured;
@@ -80,7 +81,17 @@ public final class MongoBench implements Callable<Integer> {
         kafka.createTopic(topic + ".dlq", 1);
         produce(kafka.bootstrapServers(), topic);
 
-        Table table = new Table("writer", "workers", "documents", "seconds", "docs/s", "MB/s", "peak RSS MiB");
+        Table table = new Table(
+                "writer",
+                "workers",
+                "documents",
+                "seconds",
+                "docs/s",
+                "MB/s",
+                "peak RSS MiB",
+                "writer CPU µs/doc",
+                "server CPU µs/doc",
+                "machine busy %");
         double bestRaw = 0;
         double bestRawWithIds = 0; // the documents the sink stores: with a string _id each
         double bestSink1 = 0;
@@ -159,6 +170,9 @@ public final class MongoBench implements Callable<Integer> {
                 "Mongo sink vs raw writes: %d × %d B JSON documents, %d partitions, server %s%n",
                 events, size, partitions, mongoUri != null ? "external" : "devstack (mongo-java-server, in-JVM)");
         System.out.print(table);
+        System.out.println("CPU in each row's timed window (Linux /proc): writer = the writing JVM (probe, or Connect"
+                + " worker); server = this JVM, which runs the MongoDB server and the Kafka broker; machine busy = share"
+                + " of all cores busy, every process included");
         System.out.printf(
                 "best sink (1 worker) / best raw = %.0f / %.0f docs/s = %.1f %%; with %d workers %.0f docs/s = %.1f %%"
                         + " (target ≥ 90 %%)%n",
@@ -224,8 +238,14 @@ public final class MongoBench implements Callable<Integer> {
         String name = "mongo-sink-" + collection + "-" + System.currentTimeMillis();
         MongoCollection<Document> target = admin.getDatabase(database).getCollection(collection);
         try (ConnectWorker worker =
-                ConnectWorker.start(name, bootstrap, ConnectWorker.MONGO_PLUGIN, heap, Map.of(), connector)) {
+                        ConnectWorker.start(name, bootstrap, ConnectWorker.MONGO_PLUGIN, heap, Map.of(), connector);
+                CpuSampler cpu = CpuSampler.start(Map.of(
+                        "writer", CpuSampler.process(worker.process()),
+                        "server", CpuSampler.process(ProcessHandle.current())))) {
             Measured m = worker.measure(target::estimatedDocumentCount, events, 100);
+            Map<String, String> cpuFields = cpu == null
+                    ? Map.of()
+                    : CpuSampler.parse(cpu.resultFields(m.firstNanos(), m.lastNanos(), m.records()));
             long stored = target.countDocuments();
             if (stored != events) {
                 throw new IllegalStateException(name + ": " + stored + " documents, expected " + events);
@@ -237,7 +257,10 @@ public final class MongoBench implements Callable<Integer> {
                     String.format("%.2f", m.seconds()),
                     String.format("%.0f", m.perSecond()),
                     String.format("%.1f", m.perSecond() * size / 1e6),
-                    m.rssMib());
+                    m.rssMib(),
+                    cpuFields.getOrDefault("writerCpuUs", "-"),
+                    cpuFields.getOrDefault("serverCpuUs", "-"),
+                    cpuFields.getOrDefault("busyPct", "-"));
             return m.perSecond();
         }
     }
@@ -257,7 +280,10 @@ public final class MongoBench implements Callable<Integer> {
                 String.format("%.2f", seconds),
                 String.format("%.0f", perSecond),
                 String.format("%.1f", n * (double) size / seconds / 1e6),
-                r.get("rssMib"));
+                r.get("rssMib"),
+                r.getOrDefault("writerCpuUs", "-"),
+                r.getOrDefault("serverCpuUs", "-"),
+                r.getOrDefault("busyPct", "-"));
         return perSecond;
     }
 

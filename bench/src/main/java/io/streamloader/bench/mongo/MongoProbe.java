@@ -10,6 +10,7 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
 import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.CpuSampler;
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.sink.mongo.MongoSinkFactory;
@@ -22,12 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.DecoderContext;
@@ -55,6 +58,11 @@ public final class MongoProbe {
     private static volatile long timedRecords = -1;
 
     public static void main(String[] args) throws Exception {
+        // this JVM writes; the parent (the bench) runs the MongoDB server and the Kafka broker
+        Map<String, Supplier<List<ProcessHandle>>> groups = new LinkedHashMap<>();
+        groups.put("writer", CpuSampler.process(ProcessHandle.current()));
+        ProcessHandle.current().parent().ifPresent(p -> groups.put("server", CpuSampler.process(p)));
+        CpuSampler cpu = CpuSampler.start(groups);
         String mode = args[0];
         String mongo = args[1];
         String database = args[2];
@@ -75,12 +83,17 @@ public final class MongoProbe {
             case "sink" -> sink(mongo, database, collection, args[6], args[7], count, Integer.parseInt(args[8]));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
+        long records = timedRecords < 0 ? count : timedRecords;
         System.out.printf(
-                "RESULT records=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
-                timedRecords < 0 ? count : timedRecords,
+                "RESULT records=%d seconds=%.3f rssMib=%d heapMaxMib=%d%s%n",
+                records,
                 (lastNanos - firstNanos) / 1e9,
                 ChildJvm.peakRssMib(),
-                Runtime.getRuntime().maxMemory() >> 20);
+                Runtime.getRuntime().maxMemory() >> 20,
+                cpu == null ? "" : cpu.resultFields(firstNanos, lastNanos, records));
+        if (cpu != null) {
+            cpu.close();
+        }
     }
 
     private static void raw(String mode, String uri, String database, String name, int count, int size, int threads)
