@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -14,9 +17,9 @@ import java.util.function.Supplier;
  * busy time of the whole machine from Linux's {@code /proc}, so that the CPU spent between two {@link System#nanoTime}
  * instants (a row's timed window) can be read afterwards. On a machine without {@code /proc} every figure is absent.
  *
- * <p>A group is a supplier of processes, asked at every sample, so it can follow processes that come and go (database
- * backends); the CPU of a process that exits within a window is lost to it, which a window of long-lived connections
- * does not see.
+ * <p>A group is {@link #process one process}, or {@link #tree a server and its children}, which follows children that
+ * come and go (database backends): a child's CPU moves into its parent's reaped-children times when it exits, so the
+ * group's total never drops.
  */
 public final class CpuSampler implements AutoCloseable {
     private static final long PERIOD_MILLIS = 50;
@@ -24,24 +27,38 @@ public final class CpuSampler implements AutoCloseable {
     /** USER_HZ: the unit of /proc's CPU times; 100 on every Linux architecture the JDK runs on. */
     private static final double TICKS_PER_SECOND = 100;
 
-    private final Map<String, Supplier<List<ProcessHandle>>> groups;
+    private final Map<String, LongSupplier> groups;
     private final List<long[]> samples = new ArrayList<>(); // nanoTime, machine busy ticks, then one per group
     private final Thread thread;
     private volatile boolean running = true;
 
-    private CpuSampler(Map<String, Supplier<List<ProcessHandle>>> groups) {
+    private CpuSampler(Map<String, LongSupplier> groups) {
         this.groups = new LinkedHashMap<>(groups);
+        sample(); // a window may start as soon as this returns
         this.thread = Thread.ofPlatform().daemon().name("cpu-sampler").start(this::loop);
     }
 
-    /** Starts sampling the groups (name → its processes), or returns null where there is no {@code /proc/stat}. */
-    public static CpuSampler start(Map<String, Supplier<List<ProcessHandle>>> groups) {
+    /** Starts sampling the groups (name → its CPU ticks), or returns null where there is no {@code /proc/stat}. */
+    public static CpuSampler start(Map<String, LongSupplier> groups) {
         return Files.isReadable(PROC.resolve("stat")) ? new CpuSampler(groups) : null;
     }
 
-    /** The group of one process. */
-    public static Supplier<List<ProcessHandle>> process(ProcessHandle process) {
-        return () -> List.of(process);
+    /** The CPU of one process, all its threads. */
+    public static LongSupplier process(ProcessHandle process) {
+        return () -> ticks(process.pid(), false);
+    }
+
+    /**
+     * The CPU of a server process (looked up at every sample; none, no CPU), its live children's and its exited
+     * children's: a PostgreSQL postmaster and its backends.
+     */
+    public static LongSupplier tree(Supplier<Optional<ProcessHandle>> root) {
+        return () -> root.get()
+                .map(server -> ticks(server.pid(), true)
+                        + server.children()
+                                .mapToLong(child -> ticks(child.pid(), false))
+                                .sum())
+                .orElse(0L);
     }
 
     private void loop() {
@@ -60,12 +77,8 @@ public final class CpuSampler implements AutoCloseable {
         sample[0] = System.nanoTime();
         sample[1] = machineBusyTicks();
         int i = 2;
-        for (Supplier<List<ProcessHandle>> group : groups.values()) {
-            long ticks = 0;
-            for (ProcessHandle process : group.get()) {
-                ticks += processTicks(process.pid());
-            }
-            sample[i++] = ticks;
+        for (LongSupplier group : groups.values()) {
+            sample[i++] = group.getAsLong();
         }
         synchronized (samples) {
             samples.add(sample);
@@ -80,8 +93,9 @@ public final class CpuSampler implements AutoCloseable {
         sample(); // the latest figures, so a window that just ended is covered
         List<long[]> copy;
         synchronized (samples) {
-            copy = List.copyOf(samples);
+            copy = new ArrayList<>(samples);
         }
+        copy.sort(Comparator.comparingLong(sample -> sample[0])); // the caller's sample may have raced the thread's
         Map<String, Double> out = new LinkedHashMap<>();
         double[] from = at(copy, fromNanos);
         double[] to = at(copy, toNanos);
@@ -167,13 +181,18 @@ public final class CpuSampler implements AutoCloseable {
         }
     }
 
-    /** utime + stime of a process (all its threads); 0 once it is gone. */
-    private static long processTicks(long pid) {
+    /**
+     * utime + stime of a process (all its threads), with {@code reaped} also cutime + cstime (its children that exited
+     * and were waited for); 0 once it is gone.
+     */
+    private static long ticks(long pid, boolean reaped) {
         try {
             String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            // after the command name in parentheses (which may hold spaces): state is field 3, utime 14, stime 15
+            // after the command name in parentheses (which may hold spaces): state is field 3, utime 14, stime 15,
+            // cutime 16, cstime 17
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return reaped ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own;
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -110,8 +110,8 @@ public final class PostgresService implements DevService {
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy); // SIGTERM = smart shutdown
     }
 
-    /** The running postmaster's pid, from the first line of postmaster.pid. */
-    private java.util.Optional<Long> postmasterPid() {
+    /** The running postmaster's pid, from the first line of postmaster.pid; the benches sum its CPU and its children's. */
+    public java.util.Optional<Long> postmasterPid() {
         Path pidFile = dataDir.resolve("data").resolve("postmaster.pid");
         try {
             if (Files.exists(pidFile)) {

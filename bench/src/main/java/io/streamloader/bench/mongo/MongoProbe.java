@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.DecoderContext;
@@ -59,7 +59,7 @@ public final class MongoProbe {
 
     public static void main(String[] args) throws Exception {
         // this JVM writes; the parent (the bench) runs the MongoDB server and the Kafka broker
-        Map<String, Supplier<List<ProcessHandle>>> groups = new LinkedHashMap<>();
+        Map<String, LongSupplier> groups = new LinkedHashMap<>();
         groups.put("writer", CpuSampler.process(ProcessHandle.current()));
         ProcessHandle.current().parent().ifPresent(p -> groups.put("server", CpuSampler.process(p)));
         CpuSampler cpu = CpuSampler.start(groups);

@@ -5,6 +5,7 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.streamloader.bench.BenchProducer;
+import io.streamloader.bench.CpuSampler;
 import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
 import io.streamloader.bench.TimedPipeline;
@@ -130,13 +131,30 @@ public final class PostgresBench implements Callable<Integer> {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private final Table table =
-            new Table("writer", "events", "bytes each", "seconds", "events/s", "MB/s", "writer CPU µs/event");
+    private final Table table = new Table(
+            "writer",
+            "events",
+            "bytes each",
+            "seconds",
+            "events/s",
+            "MB/s",
+            "writer CPU µs/event",
+            "JVM CPU µs/event",
+            "PostgreSQL CPU µs/event",
+            "machine busy %");
+
+    /** CPU of the PostgreSQL server (the postmaster and its children: backends, WAL writer, ...) and of the machine. */
+    private CpuSampler cpu;
 
     @Override
     public Integer call() throws Exception {
         PostgresService pg = DevStack.postgres();
         S3Service s3 = DevStack.s3();
+        cpu = CpuSampler.start(Map.of(
+                "jvm",
+                CpuSampler.process(ProcessHandle.current()),
+                "postgres",
+                CpuSampler.tree(() -> pg.postmasterPid().flatMap(ProcessHandle::of))));
         byte[][] json = JsonPayloads.clicks(1000, 1024);
         double bestRawRows = 0;
         double bestRawUpserts = 0;
@@ -192,6 +210,11 @@ public final class PostgresBench implements Callable<Integer> {
                 "postgres-minio sink vs raw clients (batch %d, S3 concurrency %d, %d rounds)%n",
                 batch, concurrency, rounds);
         System.out.print(table);
+        System.out.println(
+                "CPU in each row's timed window: writer = the writing threads (raw rows; the sink rows' calling"
+                        + " thread, not its connections' threads); JVM = this whole JVM (writers, the sink's threads, GC, JIT,"
+                        + " and the Kafka broker and consumers in the pipeline rows; Linux /proc); PostgreSQL = the postmaster and"
+                        + " its children; machine busy = share of all cores busy, every process included");
         System.out.printf(
                 "rows:  best sink / best raw insert = %.0f / %.0f events/s = %.1f %% (target ≥ 90 %%)%n",
                 bestSinkRows, bestRawRows, 100 * bestSinkRows / bestRawRows);
@@ -221,6 +244,9 @@ public final class PostgresBench implements Callable<Integer> {
                     + " rate = rows between the first and the last poll of count(*) (250 ms near the start and the end). Ours reads"
                     + " a topic of the plain JSON objects, timed from the first write to the last acknowledged one,"
                     + " into one jsonb column plus metadata columns, insert first and upsert by id on conflict.");
+        }
+        if (cpu != null) {
+            cpu.close();
         }
         return 0;
     }
@@ -261,11 +287,11 @@ public final class PostgresBench implements Callable<Integer> {
                 // one worker: the same rows as the Debezium rows write; several: twice as many, of which the
                 // rebalances while workers join are left out (TimedPipeline)
                 workers == 1 ? rows : 2L * rows);
-        double seconds = (r.lastNanos() - r.firstNanos()) / 1e9;
         table(
                 "Kafka → pipeline → sink, " + workers + " worker" + (workers == 1 ? "" : "s") + " (rows only)",
                 r.events(),
-                seconds);
+                r.firstNanos(),
+                r.lastNanos());
         return r.perSecond();
     }
 
@@ -471,12 +497,12 @@ public final class PostgresBench implements Callable<Integer> {
                         worker,
                         connector)) {
             Measured m = w.measure(() -> count(c, count), rows, 250);
-            double seconds = m.seconds();
             table(
                     "Debezium JDBC sink " + ConnectWorker.DEBEZIUM_VERSION
                             + (tuned ? ", tasks.max=" + tasks + ", reWriteBatchedInserts" : " (defaults, tasks.max=1)"),
                     m.records(),
-                    seconds);
+                    m.firstNanos(),
+                    m.lastNanos());
             return m.perSecond();
         } finally {
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
@@ -496,7 +522,9 @@ public final class PostgresBench implements Callable<Integer> {
         }
     }
 
-    private void table(String writer, long n, double seconds) {
+    private void table(String writer, long n, long fromNanos, long toNanos) {
+        double seconds = (toNanos - fromNanos) / 1e9;
+        Map<String, String> machine = cpu(fromNanos, toNanos, n);
         table.row(
                 writer,
                 n,
@@ -504,7 +532,14 @@ public final class PostgresBench implements Callable<Integer> {
                 String.format("%.2f", seconds),
                 String.format("%.0f", n / seconds),
                 String.format("%.1f", n / seconds * 1024 / 1e6),
-                "-");
+                "-",
+                machine.getOrDefault("jvmCpuUs", "-"),
+                machine.getOrDefault("postgresCpuUs", "-"),
+                machine.getOrDefault("busyPct", "-"));
+    }
+
+    private Map<String, String> cpu(long fromNanos, long toNanos, long n) {
+        return cpu == null ? Map.of() : CpuSampler.parse(cpu.resultFields(fromNanos, toNanos, n));
     }
 
     private double rawPuts(S3Service s3, String bucket, int threads) throws Exception {
@@ -576,8 +611,10 @@ public final class PostgresBench implements Callable<Integer> {
 
     /** {@code cpuNanos}: CPU time of the writing threads (PUT threads not included), or -1 when not measured. */
     private double row(String writer, int n, int size, long startedNanos, long cpuNanos) {
-        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        long endedNanos = System.nanoTime();
+        double seconds = (endedNanos - startedNanos) / 1e9;
         double perSecond = n / seconds;
+        Map<String, String> machine = cpu(startedNanos, endedNanos, n);
         table.row(
                 writer,
                 n,
@@ -585,7 +622,10 @@ public final class PostgresBench implements Callable<Integer> {
                 String.format("%.2f", seconds),
                 String.format("%.0f", perSecond),
                 String.format("%.1f", perSecond * size / 1e6),
-                cpuNanos < 0 ? "-" : String.format("%.1f", cpuNanos / 1e3 / n));
+                cpuNanos < 0 ? "-" : String.format("%.1f", cpuNanos / 1e3 / n),
+                machine.getOrDefault("jvmCpuUs", "-"),
+                machine.getOrDefault("postgresCpuUs", "-"),
+                machine.getOrDefault("busyPct", "-"));
         return perSecond;
     }
 
