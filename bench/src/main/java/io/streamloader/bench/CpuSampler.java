@@ -50,7 +50,8 @@ public final class CpuSampler implements AutoCloseable {
 
     /**
      * The CPU of a server process (looked up at every sample; none, no CPU), its live children's and its exited
-     * children's: a PostgreSQL postmaster and its backends.
+     * children's: a PostgreSQL postmaster and its backends. Finding the children reads every process's stat file:
+     * 0.6 ms with 66 processes, so about 1 % of one core at this sampling rate, counted in the sampling JVM's CPU.
      */
     public static LongSupplier tree(Supplier<Optional<ProcessHandle>> root) {
         return () -> root.get()
