@@ -29,6 +29,11 @@ abstract class BlobColumns extends EventColumns {
     }
 
     @Override
+    boolean hasBlob() {
+        return bucket != null;
+    }
+
+    @Override
     StoredBlob blob() {
         return bucket == null ? null : new StoredBlob(bucket, objectKey, objectSize, objectSha256);
     }

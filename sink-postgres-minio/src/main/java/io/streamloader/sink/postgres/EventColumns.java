@@ -79,6 +79,11 @@ abstract class EventColumns {
         return null;
     }
 
+    /** Whether the row describes a blob: {@code blob() != null}, without building one. */
+    boolean hasBlob() {
+        return false;
+    }
+
     /** This row as an upsert ({@link EventRow}), for a row that may have been stored before. */
     EventRow toUpsert() {
         EventRow row = new EventRow();

@@ -4,6 +4,7 @@ import io.streamloader.spi.RetriableSinkException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * <p>A batch of at least {@value #MIN_SLICE} rows per connection is split into contiguous slices written at the same
  * time, each on its own connection ({@code jdbc.connections}) in its own transaction: PostgreSQL works on one slice
  * while this JVM binds the next, and on a second core when there is one. A slice is tried first as plain inserts
- * ({@link NewEventRow}, {@link NewBlobEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster than it upserts one. When
- * that fails on a row (SQLSTATE class 22 or 23: an id stored before, or data the database refuses) the slice is rolled
- * back and written as upserts ({@link EventRow}); when those are refused, it is split in halves until the refused rows
- * are alone; every other row is stored. When a slice fails as a whole (connection lost), the batch fails as retryable;
- * the slices that were committed are written again on the retry, which the upsert makes harmless.
+ * ({@link NewEventRow}, {@link NewBlobEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster
+ * than it upserts one. When that fails on a row (SQLSTATE class 22 or 23: an id stored before, or data the database
+ * refuses) the slice is rolled back and written as upserts ({@link EventRow}); when those are refused, it is split in
+ * halves until the refused rows are alone; every other row is stored. When a slice fails as a whole (connection lost),
+ * the batch fails as retryable; the slices that were committed are written again on the retry, which the upsert makes
+ * harmless.
  */
 final class RowWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RowWriter.class);
@@ -185,20 +187,8 @@ final class RowWriter implements AutoCloseable {
      * kinds interleaved would cut a JDBC batch at every change; the order of plain inserts into one table is free.
      */
     private static List<EventColumns> withoutBlobFirst(List<? extends EventColumns> rows) {
-        List<EventColumns> ordered = new ArrayList<>(rows.size());
-        for (EventColumns row : rows) {
-            if (row.blob() == null) {
-                ordered.add(row);
-            }
-        }
-        if (ordered.size() == rows.size()) {
-            return ordered;
-        }
-        for (EventColumns row : rows) {
-            if (row.blob() != null) {
-                ordered.add(row);
-            }
-        }
+        List<EventColumns> ordered = new ArrayList<>(rows);
+        ordered.sort(Comparator.comparing(EventColumns::hasBlob)); // stable, and one pass when no row has a blob
         return ordered;
     }
 
