@@ -18,6 +18,10 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -34,14 +38,31 @@ public final class KafkaService implements DevService {
     private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dataDir;
+    private final boolean saslSsl;
     private int port;
+    private int saslPort;
     private int controllerPort;
+    private KafkaTls tls;
     private KafkaRaftServer server;
 
     /** A broker on {@code port} (0 = a free port, chosen at the first start) keeping its logs in {@code dataDir}. */
     public KafkaService(Path dataDir, int port) {
+        this(dataDir, port, false);
+    }
+
+    private KafkaService(Path dataDir, int port, boolean saslSsl) {
         this.dataDir = dataDir;
         this.port = port;
+        this.saslSsl = saslSsl;
+    }
+
+    /**
+     * A broker that also listens with {@code SASL_SSL} (SCRAM over TLS, a self-signed certificate for {@code
+     * localhost}/{@code 127.0.0.1}) on a free port: what a production cluster asks of its clients. Users are added
+     * with {@link #addScramUser}; {@link #saslSslBootstrapServers()} and {@link #caPem()} are what clients need.
+     */
+    public static KafkaService withSaslSsl(Path dataDir) {
+        return new KafkaService(dataDir, 0, true);
     }
 
     @Override
@@ -60,6 +81,11 @@ public final class KafkaService implements DevService {
         KafkaRaftServer candidate = null;
         try {
             Properties props = KafkaSettings.broker(dataDir.resolve("logs"), port, controllerPort);
+            if (saslSsl) {
+                saslPort = Ports.claim(name() + " SASL_SSL", saslPort);
+                tls = KafkaTls.in(dataDir.resolve("tls"));
+                KafkaSettings.withSaslSsl(props, port, saslPort, controllerPort, tls);
+            }
             formatOnce(props);
             candidate = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             candidate.startup(); // returns once the broker is unfenced, i.e. ready for clients
@@ -95,6 +121,42 @@ public final class KafkaService implements DevService {
     /** {@code 127.0.0.1:<port>}; stable across restarts once the service has started. */
     public synchronized String bootstrapServers() {
         return Ports.HOST + ":" + port;
+    }
+
+    /** {@code 127.0.0.1:<port>} of the {@code SASL_SSL} listener; only for a broker made {@link #withSaslSsl}. */
+    public synchronized String saslSslBootstrapServers() {
+        requireSaslSsl();
+        return Ports.HOST + ":" + saslPort;
+    }
+
+    /** The PEM certificate clients of the {@code SASL_SSL} listener trust; only once such a broker started. */
+    public synchronized Path caPem() {
+        requireSaslSsl();
+        return tls.caPem();
+    }
+
+    /** Creates or updates a SCRAM user for both mechanisms (through the plaintext listener). */
+    public void addScramUser(String user, String password) {
+        try (Admin admin = admin()) {
+            // one alteration per user and request: the broker refuses two for the same user at once
+            for (ScramMechanism mechanism : List.of(ScramMechanism.SCRAM_SHA_512, ScramMechanism.SCRAM_SHA_256)) {
+                UserScramCredentialAlteration upsert =
+                        new UserScramCredentialUpsertion(user, new ScramCredentialInfo(mechanism, 4096), password);
+                admin.alterUserScramCredentials(List.of(upsert)).all().get();
+            }
+        } catch (ExecutionException e) {
+            throw new DevStackException(name() + ": cannot add SCRAM user " + user, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DevStackException(name() + ": interrupted while adding SCRAM user " + user, e);
+        }
+    }
+
+    private void requireSaslSsl() {
+        if (!saslSsl || tls == null) {
+            throw new IllegalStateException(
+                    name() + " has no SASL_SSL listener (use KafkaService.withSaslSsl and start it)");
+        }
     }
 
     /** A new admin client for this broker; the caller closes it. */

@@ -8,6 +8,33 @@ final class KafkaSettings {
 
     private KafkaSettings() {}
 
+    /**
+     * Adds a {@code SASL_SSL} listener on {@code saslPort} that takes SCRAM-SHA-256/512 users over TLS with the
+     * certificate in {@code tls}; the plaintext listener stays for the broker's own use and test setup.
+     */
+    static Properties withSaslSsl(Properties p, int port, int saslPort, int controllerPort, KafkaTls tls) {
+        p.put(
+                "listeners",
+                "PLAINTEXT://" + Ports.HOST + ":" + port + ",SASL_SSL://" + Ports.HOST + ":" + saslPort
+                        + ",CONTROLLER://" + Ports.HOST + ":" + controllerPort);
+        p.put(
+                "advertised.listeners",
+                "PLAINTEXT://" + Ports.HOST + ":" + port + ",SASL_SSL://" + Ports.HOST + ":" + saslPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256");
+        for (String mechanism : new String[] {"scram-sha-512", "scram-sha-256"}) {
+            p.put(
+                    "listener.name.sasl_ssl." + mechanism + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.keystore.location", tls.keystore().toString());
+        p.put("ssl.keystore.password", tls.password());
+        p.put("ssl.key.password", tls.password());
+        return p;
+    }
+
     static Properties broker(Path logDir, int port, int controllerPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");

@@ -11,12 +11,15 @@ import java.util.TreeMap;
  * <pre>
  * kafka:
  *   bootstrap-servers: ${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}   # host:port list, comma-separated
+ *   security:              # authentication and TLS for every client: see {@link KafkaSecurity}
+ *     protocol: SASL_SSL
  *   client:                # extra Kafka client properties for every producer, consumer and admin client
- *     security.protocol: SASL_SSL
+ *     ssl.endpoint.identification.algorithm: https
  * </pre>
  *
  * @param bootstrapServers Kafka's {@code bootstrap.servers}
- * @param client extra client properties, dotted keys, passed to Kafka untouched; secrets masked in {@link #toString()}
+ * @param client client properties, dotted keys, passed to Kafka untouched: {@code kafka.client} plus what {@code
+ *     kafka.security} stands for; secrets masked in {@link #toString()}
  */
 public record KafkaSettings(String bootstrapServers, Map<String, String> client) {
 
@@ -45,6 +48,13 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> client)
         if (client.remove("bootstrap.servers") != null) {
             node.problem("client.bootstrap.servers", "set kafka.bootstrap-servers instead");
         }
+        KafkaSecurity security = KafkaSecurity.from(node.section("security"));
+        security.clientProperties().forEach((key, value) -> {
+            if (client.containsKey(key)) {
+                node.problem("client." + key, "is set by kafka.security; set it in one place only");
+            }
+            client.put(key, value);
+        });
         return new KafkaSettings(servers, client);
     }
 

@@ -70,4 +70,69 @@ class KafkaSettingsTest {
                 .doesNotContain("hunter")
                 .contains("sasl.jaas.config=****", "ssl.key.password=****", "security.protocol=SASL_SSL");
     }
+
+    @Test
+    void securityStandsForTheClientPropertiesOfEveryClient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "pem");
+        KafkaSettings settings = bind("""
+                kafka:
+                  security:
+                    protocol: sasl_ssl
+                    sasl-mechanism: SCRAM-SHA-256
+                    username: loader
+                    password: 'pa"ss\\word'
+                    ca-file: %s
+                """.formatted(ca));
+        assertThat(problems.list()).isEmpty();
+        assertThat(settings.client())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"loader\""
+                                + " password=\"pa\\\"ss\\\\word\";")
+                .containsEntry("ssl.truststore.type", "PEM")
+                .containsEntry("ssl.truststore.location", ca.toAbsolutePath().toString());
+        assertThat(settings.toString()).doesNotContain("pa\"ss").contains("sasl.jaas.config=****");
+    }
+
+    @Test
+    void plainMechanismUsesThePlainLoginModule() {
+        KafkaSettings settings = bind("""
+                kafka: {security: {protocol: SASL_PLAINTEXT, sasl-mechanism: plain, username: u, password: p}}
+                """);
+        assertThat(problems.list()).isEmpty();
+        assertThat(settings.client().get("sasl.jaas.config"))
+                .startsWith("org.apache.kafka.common.security.plain.PlainLoginModule required");
+    }
+
+    @Test
+    void securityProblemsNameTheirKeys() {
+        bind("""
+                kafka:
+                  security: {protocol: SASL_SSL, sasl-mechanism: GSSAPI, ca-file: /no/such/ca.pem, colour: red}
+                  client: {security.protocol: SSL}
+                """);
+        assertThat(problems.list())
+                .contains(
+                        "kafka.security.sasl-mechanism: must be one of [SCRAM-SHA-512, SCRAM-SHA-256, PLAIN], was \"GSSAPI\"",
+                        "kafka.security.username: is required with protocol SASL_SSL",
+                        "kafka.security.password: is required with protocol SASL_SSL (for example ${KAFKA_PASSWORD})")
+                .anySatisfy(p -> assertThat(p).startsWith("kafka.security.ca-file: cannot read "))
+                .anySatisfy(p -> assertThat(p).startsWith("kafka.security.colour"));
+    }
+
+    @Test
+    void credentialsWithoutSaslAreAProblemAndSecurityClashesWithClientProperties() {
+        bind("""
+                kafka:
+                  security: {protocol: SSL, username: u, password: p}
+                  client: {security.protocol: SASL_SSL}
+                """);
+        assertThat(problems.list())
+                .containsExactlyInAnyOrder(
+                        "kafka.security.protocol: is SSL, which sends no username or password: use SASL_SSL",
+                        "kafka.client.security.protocol: is set by kafka.security; set it in one place only");
+    }
 }
