@@ -1,5 +1,6 @@
 package io.streamloader.core.pipeline;
 
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
@@ -20,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,6 +62,10 @@ final class Worker implements Runnable {
     private final BatchBuffer buffer;
     /** Partitions this worker owns; written by the consumer thread, read by the sink thread between retries. */
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+    /** Counts revocations and losses; a batch notes it when taken, to tell later revocations from earlier ones. */
+    private final AtomicLong revocations = new AtomicLong();
+    /** The value of {@link #revocations} at each partition's last revocation or loss. */
+    private final Map<TopicPartition, Long> revokedAt = new ConcurrentHashMap<>();
     /** The started sink, for health probes from other threads; null before start and after close. */
     private volatile Sink liveSink;
     /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
@@ -97,7 +104,9 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         MDC.put("sink", settings.name());
-        String sinkThreadName = Thread.currentThread().getName() + "-sink";
+        String workerName = Thread.currentThread().getName();
+        metrics.track(workerName, health);
+        String sinkThreadName = workerName + "-sink";
         ExecutorService sinkThread = Executors.newSingleThreadExecutor(task -> new Thread(
                 () -> {
                     MDC.put("sink", settings.name());
@@ -154,7 +163,7 @@ final class Worker implements Runnable {
             commitOnStop();
             health.stopped();
         } catch (RuntimeException | Error e) {
-            health.failed(e.toString());
+            health.failed(e instanceof FatalSinkException ? e.getMessage() : e.toString());
             log.error("sink {}: fatal error, runner stops and commits nothing more", settings.name(), e);
             onFatal.run();
         } finally {
@@ -163,6 +172,9 @@ final class Worker implements Runnable {
             sinkThread.execute(() -> closeQuietly(toClose)); // after the write in flight, if any, on its own thread
             sinkThread.shutdown();
             awaitTermination(sinkThread);
+            if (health.get().state() != RunnerHealth.State.FAILED) { // a failed worker stays visible until replaced
+                metrics.untrack(workerName, health);
+            }
             MDC.remove("sink");
         }
     }
@@ -170,14 +182,26 @@ final class Worker implements Runnable {
     /** Hands a batch, taken from the buffer on this (the consumer) thread, to the sink thread. */
     private Future<Map<TopicPartition, OffsetAndMetadata>> submit(
             ExecutorService sinkThread, BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
-        return sinkThread.submit(() -> write(writer, batch));
+        Predicate<TopicPartition> heldSinceTaken = heldSince(revocations.get());
+        return sinkThread.submit(() -> write(writer, batch, heldSinceTaken));
+    }
+
+    /**
+     * Whether a partition is owned and was not revoked or lost after {@code revocation} (a value of {@link
+     * #revocations}): a partition revoked while a batch is written and assigned back before it ends must not be
+     * committed by that batch, which may have dropped some of its events.
+     */
+    Predicate<TopicPartition> heldSince(long revocation) {
+        return tp -> owned.contains(tp) && revokedAt.getOrDefault(tp, Long.MIN_VALUE) <= revocation;
     }
 
     /** Runs on the sink thread: one batch through the writer, to the offsets that are safe to commit. */
     private Map<TopicPartition, OffsetAndMetadata> write(
-            BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
+            BatchWriter writer,
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch,
+            Predicate<TopicPartition> heldSinceTaken) {
         long start = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch, owned::contains, this::sleepWhileRunning);
+        Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch, heldSinceTaken, this::sleepWhileRunning);
         metrics.batches.increment();
         metrics.batchSize.record(batch.size());
         metrics.batchLatency.record(Duration.ofNanos(System.nanoTime() - start));
@@ -420,6 +444,8 @@ final class Worker implements Runnable {
         }
 
         private void lose(Collection<TopicPartition> partitions) {
+            long revocation = revocations.incrementAndGet();
+            partitions.forEach(tp -> revokedAt.put(tp, revocation));
             owned.removeAll(partitions);
             buffer.dropPartitions(partitions);
             if (!partitions.isEmpty()) {
