@@ -17,18 +17,27 @@ final class HealthTracker {
     /** How long one batch may stay in the sink's hands, without a retry, before health calls the worker stuck. */
     static final Duration STUCK_AFTER = Duration.ofSeconds(60);
 
+    private final Duration stuckAfter;
     private final AtomicReference<RunnerHealth> current = new AtomicReference<>(RunnerHealth.of(State.STARTING, ""));
     /** The first record of the batch in the sink's hands; null when none. */
     private volatile ConsumerRecord<?, ?> batchFirst;
 
     private volatile long batchStartNanos;
 
+    HealthTracker() {
+        this(STUCK_AFTER);
+    }
+
+    HealthTracker(Duration stuckAfter) {
+        this.stuckAfter = stuckAfter;
+    }
+
     RunnerHealth get() {
         RunnerHealth now = current.get();
         ConsumerRecord<?, ?> first = batchFirst;
         if (now.state() == State.RUNNING && first != null) {
             Duration waiting = Duration.ofNanos(System.nanoTime() - batchStartNanos);
-            if (waiting.compareTo(STUCK_AFTER) >= 0) {
+            if (waiting.compareTo(stuckAfter) >= 0) {
                 return RunnerHealth.of(
                         State.RETRYING,
                         "stuck: the sink has not finished a batch starting at " + first.topic() + "-"
