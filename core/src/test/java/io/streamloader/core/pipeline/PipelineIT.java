@@ -10,6 +10,7 @@ import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,8 @@ class PipelineIT {
             sink.behave((s, batch) -> {
                 if (writes.incrementAndGet() == 4) {
                     s.store(batch.subList(0, batch.size() / 2)); // half stored, then the process "dies"
-                    throw new IllegalStateException("simulated crash");
+                    // fatal, so the runner stops as a crash would (any other exception is isolated per event)
+                    throw new FatalSinkException("simulated crash");
                 }
                 s.store(batch);
                 return WriteResult.success();
