@@ -177,7 +177,10 @@ final class BatchWriter {
     /** What health says while events are retried: how many, the first one's coordinates and its last reason. */
     private String describe(List<Event> toWrite, Unresolved unresolved, String deadLetterProblem) {
         if (toWrite.isEmpty()) {
-            return deadLetterProblem;
+            ConsumerRecord<ByteBuffer, ByteBuffer> first =
+                    unresolved.deadLetters.getFirst().original();
+            return "sink " + settings.name() + ": dead-lettering " + unresolved.deadLetters.size() + " event(s), first "
+                    + Coordinates.of(first) + ": " + deadLetterProblem;
         }
         Event first = toWrite.getFirst();
         Coordinates c = Coordinates.of(first);
