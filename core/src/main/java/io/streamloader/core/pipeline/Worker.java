@@ -62,10 +62,8 @@ final class Worker implements Runnable {
     private final BatchBuffer buffer;
     /** Partitions this worker owns; written by the consumer thread, read by the sink thread between retries. */
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
-    /** Counts revocations and losses; a batch notes it when taken, to tell later revocations from earlier ones. */
-    private final AtomicLong revocations = new AtomicLong();
-    /** The value of {@link #revocations} at each partition's last revocation or loss. */
-    private final Map<TopicPartition, Long> revokedAt = new ConcurrentHashMap<>();
+    /** When partitions were given up, so a batch can tell whether one was revoked while it was written. */
+    private final Revocations revocations = new Revocations();
     /** The started sink, for health probes from other threads; null before start and after close. */
     private volatile Sink liveSink;
     /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
@@ -182,17 +180,8 @@ final class Worker implements Runnable {
     /** Hands a batch, taken from the buffer on this (the consumer) thread, to the sink thread. */
     private Future<Map<TopicPartition, OffsetAndMetadata>> submit(
             ExecutorService sinkThread, BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
-        Predicate<TopicPartition> heldSinceTaken = heldSince(revocations.get());
+        Predicate<TopicPartition> heldSinceTaken = revocations.heldSince(revocations.now(), owned);
         return sinkThread.submit(() -> write(writer, batch, heldSinceTaken));
-    }
-
-    /**
-     * Whether a partition is owned and was not revoked or lost after {@code revocation} (a value of {@link
-     * #revocations}): a partition revoked while a batch is written and assigned back before it ends must not be
-     * committed by that batch, which may have dropped some of its events.
-     */
-    Predicate<TopicPartition> heldSince(long revocation) {
-        return tp -> owned.contains(tp) && revokedAt.getOrDefault(tp, Long.MIN_VALUE) <= revocation;
     }
 
     /** Runs on the sink thread: one batch through the writer, to the offsets that are safe to commit. */
@@ -444,13 +433,37 @@ final class Worker implements Runnable {
         }
 
         private void lose(Collection<TopicPartition> partitions) {
-            long revocation = revocations.incrementAndGet();
-            partitions.forEach(tp -> revokedAt.put(tp, revocation));
+            revocations.revoke(partitions); // first: a sink thread reading in between sees it revoked
             owned.removeAll(partitions);
             buffer.dropPartitions(partitions);
             if (!partitions.isEmpty()) {
                 log.info("sink {}: revoked {}", settings.name(), partitions);
             }
+        }
+    }
+
+    /**
+     * Counts revocations and losses and remembers each partition's last one. A batch notes {@link #now()} when it is
+     * taken; a partition revoked after that and assigned back before the batch ends must not be committed by it, as
+     * the batch may have dropped some of its events (and the consumer re-reads them from the committed offset).
+     * Written by the consumer thread, read by the sink thread.
+     */
+    static final class Revocations {
+        private final AtomicLong count = new AtomicLong();
+        private final Map<TopicPartition, Long> revokedAt = new ConcurrentHashMap<>();
+
+        long now() {
+            return count.get();
+        }
+
+        void revoke(Collection<TopicPartition> partitions) {
+            long revocation = count.incrementAndGet();
+            partitions.forEach(tp -> revokedAt.put(tp, revocation));
+        }
+
+        /** Whether a partition is in {@code owned} and was not revoked after {@code since} (a value of {@link #now}). */
+        Predicate<TopicPartition> heldSince(long since, Set<TopicPartition> owned) {
+            return tp -> owned.contains(tp) && revokedAt.getOrDefault(tp, Long.MIN_VALUE) <= since;
         }
     }
 }
