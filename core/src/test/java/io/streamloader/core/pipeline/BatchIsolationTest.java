@@ -120,9 +120,22 @@ class BatchIsolationTest {
                 .as("write calls for %d poison(s) in %d: O(k log n)", k, n)
                 .hasSizeLessThanOrEqualTo(1 + 2 * k * log2);
         assertThat(waits).as("no backoff: nothing was retryable").isEmpty();
+        assertThat(store.healthChecks)
+                .as("one health check for the round, not one per event")
+                .hasValue(1);
         assertThat(registry.get("streamloader.sink.events.isolated").counter().count())
                 .isEqualTo(k);
         assertThat(health.get().state()).isNotEqualTo(RunnerHealth.State.RETRYING);
+    }
+
+    @Test
+    void theHappyPathIsOneWriteWithoutHealthChecks() {
+        assertThat(write(records(1000))).isEqualTo(Map.of(P0, new OffsetAndMetadata(1000)));
+        assertThat(store.calls).hasSize(1);
+        assertThat(store.healthChecks).hasValue(0);
+        assertThat(store.stored).hasSize(1000);
+        assertThat(registry.get("streamloader.sink.bisections").counter().count())
+                .isZero();
     }
 
     @Test
@@ -333,6 +346,7 @@ class BatchIsolationTest {
         Function<Long, Throwable> thrower = offset -> null;
         Function<List<Event>, Void> before = batch -> null;
         volatile String unhealthy;
+        final java.util.concurrent.atomic.AtomicInteger healthChecks = new java.util.concurrent.atomic.AtomicInteger();
         final Map<String, String> stored = new HashMap<>();
         final Map<Long, Integer> writesOf = new HashMap<>();
         final List<List<Event>> calls = new ArrayList<>();
@@ -371,6 +385,7 @@ class BatchIsolationTest {
 
         @Override
         public void checkHealth() {
+            healthChecks.incrementAndGet();
             String problem = unhealthy;
             if (problem != null) {
                 throw new IllegalStateException(problem);
