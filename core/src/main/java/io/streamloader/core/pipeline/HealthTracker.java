@@ -23,6 +23,8 @@ final class HealthTracker {
     private volatile ConsumerRecord<?, ?> batchFirst;
 
     private volatile long batchStartNanos;
+    /** When the batch was taken or the state last changed: a recovery is progress too. */
+    private volatile long progressNanos;
 
     HealthTracker() {
         this(STUCK_AFTER);
@@ -36,12 +38,13 @@ final class HealthTracker {
         RunnerHealth now = current.get();
         ConsumerRecord<?, ?> first = batchFirst;
         if (now.state() == State.RUNNING && first != null) {
-            Duration waiting = Duration.ofNanos(System.nanoTime() - batchStartNanos);
+            Duration waiting = Duration.ofNanos(System.nanoTime() - progressNanos);
             if (waiting.compareTo(stuckAfter) >= 0) {
                 return RunnerHealth.of(
                         State.RETRYING,
                         "stuck: the sink has not finished a batch starting at " + first.topic() + "-"
-                                + first.partition() + "@" + first.offset() + " for " + waiting.toSeconds() + " s");
+                                + first.partition() + "@" + first.offset() + " for " + waiting.toSeconds()
+                                + " s");
             }
         }
         return now;
@@ -50,6 +53,7 @@ final class HealthTracker {
     /** The sink thread took a batch; {@code first} is its first record. */
     void batchStarted(ConsumerRecord<?, ?> first) {
         batchStartNanos = System.nanoTime();
+        progressNanos = batchStartNanos;
         batchFirst = first;
     }
 
@@ -92,6 +96,7 @@ final class HealthTracker {
     private void set(State state, String detail) {
         RunnerHealth now = current.get();
         if (now.state() != state || !now.detail().equals(detail)) {
+            progressNanos = System.nanoTime();
             current.set(RunnerHealth.of(state, detail));
         }
     }
