@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  *     group-id: streamloader.search  # default streamloader.&lt;name&gt;
  *     workers: 1                     # consumer threads, 1..256
  *     batch: { max-records: 1000, max-bytes: 8MiB, max-linger: 200ms }   # max-records: default the sink's
- *     retry: { initial-backoff: 100ms, max-backoff: 30s, multiplier: 2.0, jitter: 0.2, give-up-after: 0s }
+ *     retry: { initial-backoff: 100ms, max-backoff: 30s, multiplier: 2.0, jitter: 0.2, give-up-after: 0s,
+ *            event-give-up-after: 5m }
  *     dead-letter: { topic: "{topic}.dlq" }
  *     config: { urls: http://localhost:9200 }   # the sink's own keys, flattened, passed to its factory
  * </pre>
@@ -106,7 +107,8 @@ final class SinkSettingsBinder {
         double multiplier = node.doubleValue("multiplier", d.multiplier(), 1.0, 100.0);
         double jitter = node.doubleValue("jitter", d.jitter(), 0.0, 1.0);
         Duration giveUp = node.duration("give-up-after", d.giveUpAfter());
-        return new RetryPolicy(initial, max, multiplier, jitter, giveUp);
+        Duration eventGiveUp = node.duration("event-give-up-after", d.eventGiveUpAfter());
+        return new RetryPolicy(initial, max, multiplier, jitter, giveUp, eventGiveUp);
     }
 
     private static String deadLetterTopic(ConfigNode node) {

@@ -4,15 +4,23 @@ import io.streamloader.core.pipeline.DeadLetterPublisher.DeadLetter;
 import io.streamloader.core.pipeline.DeadLetterPublisher.DeadLetterException;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
+import io.streamloader.spi.FailureKind;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -23,13 +31,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one batch to completion: every event ends stored, dead-lettered, or left uncommitted for redelivery.
  *
- * <p>Retryable failures are written again, alone, after a backoff during which the caller keeps polling with its
- * partitions paused. Permanent failures, and retryable ones older than {@link RetryPolicy#giveUpAfter()}, go to the
- * dead-letter topic. The result is the offsets that are safe to commit: per partition, up to the first event that is
- * still unresolved (when stopping or after losing the partition), otherwise past the last event.
+ * <ol>
+ *   <li>Per-event failures the sink reports: {@code PERMANENT} ones are dead-lettered; {@code RETRYABLE} ones are
+ *       written again, without their stored neighbours, after a backoff during which the caller keeps polling with
+ *       its partitions paused. An event failing retryably on its own (neighbours stored, or the store's health check
+ *       passing) is dead-lettered after {@link RetryPolicy#eventGiveUpAfter()}; any retryable failure, outages
+ *       included, after {@link RetryPolicy#giveUpAfter()} when that is set.
+ *   <li>{@link RetriableSinkException}: the store is down; everything is retried, for as long as it takes.
+ *   <li>{@link FatalSinkException} and JVM failures ({@link VirtualMachineError} but {@link StackOverflowError}):
+ *       rethrown, the runner fails.
+ *   <li>Any other exception or error is about the events: the write is narrowed down by writing halves until each
+ *       throwing event stands alone; those are dead-lettered with the exception's class and message, the rest stored.
+ *       A store that is really down may throw such exceptions too, so before dead-lettering an isolated event, and
+ *       whenever both halves of a split throw, {@link Sink#checkHealth()} is asked: if the store is unhealthy the
+ *       failure is taken as a whole-store transient one and nothing is dead-lettered.
+ * </ol>
+ *
+ * <p>The result is the offsets that are safe to commit: per partition, up to the first event that is still unresolved
+ * (when stopping), otherwise past the last event; never for a partition that was not owned at some point during the
+ * batch. The happy path costs one sink call and no per-event bookkeeping.
  */
 final class BatchWriter {
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+    /** How long a health probe may take before the store counts as unhealthy. */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
 
     /** Waits out a backoff while keeping the consumer alive; false when the worker is stopping. */
     interface Waiter {
@@ -55,35 +80,69 @@ final class BatchWriter {
         this.health = health;
     }
 
+    /**
+     * Resolves {@code records}.
+     *
+     * @param owned whether this worker has held a partition without interruption since the batch was taken; once false
+     *     for a partition it must stay false (the batch drops that partition's events and never commits it)
+     */
     Map<TopicPartition, OffsetAndMetadata> write(
             List<ConsumerRecord<ByteBuffer, ByteBuffer>> records, Predicate<TopicPartition> owned, Waiter waiter) {
+        if (records.isEmpty()) {
+            return Map.of();
+        }
         List<Event> toWrite = new ArrayList<>(records.size());
         for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records) {
             toWrite.add(EventMapper.toEvent(record));
         }
-        // Only needed once something failed; the common all-stored path never builds it.
-        Map<Coordinates, ConsumerRecord<ByteBuffer, ByteBuffer>> byCoordinates = new HashMap<>();
-        List<DeadLetter> toDeadLetter = new ArrayList<>();
-        Map<Coordinates, Long> failingSince = new HashMap<>();
+        health.batchStarted(records.getFirst());
+        try {
+            return resolve(records, toWrite, owned, waiter);
+        } finally {
+            health.batchDone();
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> resolve(
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records,
+            List<Event> toWrite,
+            Predicate<TopicPartition> owned,
+            Waiter waiter) {
+        // Only built once something failed; the common all-stored path never allocates it.
+        Unresolved unresolved = null;
+        Set<TopicPartition> lost = new HashSet<>();
         int attempt = 0;
         while (true) {
             if (attempt > 0) { // the consumer thread may have lost partitions meanwhile: leave them to the next owner
-                toWrite.removeIf(e -> !owned.test(new TopicPartition(e.topic(), e.partition())));
-                toDeadLetter.removeIf(l -> !owned.test(
-                        new TopicPartition(l.original().topic(), l.original().partition())));
+                toWrite.removeIf(e -> isLost(e.topic(), e.partition(), owned, lost));
+                unresolved.deadLetters.removeIf(
+                        l -> isLost(l.original().topic(), l.original().partition(), owned, lost));
             }
             if (!toWrite.isEmpty()) {
-                toWrite = writeOnce(toWrite, records, byCoordinates, toDeadLetter, failingSince);
+                Round round = writeOnce(toWrite);
+                if (round.stored == toWrite.size()) {
+                    toWrite = List.of();
+                } else {
+                    if (unresolved == null) {
+                        unresolved = new Unresolved(records);
+                    }
+                    toWrite = settle(round, unresolved);
+                }
             }
-            if (!toDeadLetter.isEmpty() && publish(toDeadLetter)) {
-                toDeadLetter.clear();
+            String deadLetterProblem = null;
+            if (unresolved != null && !unresolved.deadLetters.isEmpty()) {
+                deadLetterProblem = publish(unresolved.deadLetters);
+                if (deadLetterProblem == null) {
+                    unresolved.deadLetters.clear();
+                }
             }
-            if (toWrite.isEmpty() && toDeadLetter.isEmpty()) {
+            if (toWrite.isEmpty() && (unresolved == null || unresolved.deadLetters.isEmpty())) {
                 health.recovered();
                 break;
             }
             attempt++;
             metrics.retried.increment(toWrite.size());
+            health.retrying(describe(toWrite, unresolved, deadLetterProblem));
             Duration backoff = settings.retry().backoff(attempt);
             log.debug(
                     "sink {}: retrying {} event(s) in {} (attempt {})",
@@ -95,79 +154,246 @@ final class BatchWriter {
                 log.info(
                         "sink {}: stopping with {} event(s) unresolved; they stay uncommitted and will be redelivered",
                         settings.name(),
-                        toWrite.size() + toDeadLetter.size());
+                        toWrite.size() + unresolved.deadLetters.size());
                 break;
             }
         }
-        return commitOffsets(records, owned, toWrite, toDeadLetter);
+        return commitOffsets(records, owned, lost, toWrite, unresolved == null ? List.of() : unresolved.deadLetters);
     }
 
-    /** One call to the sink; returns the events to write again and adds permanent failures to {@code toDeadLetter}. */
-    private List<Event> writeOnce(
-            List<Event> toWrite,
-            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records,
-            Map<Coordinates, ConsumerRecord<ByteBuffer, ByteBuffer>> byCoordinates,
-            List<DeadLetter> toDeadLetter,
-            Map<Coordinates, Long> failingSince) {
-        List<EventFailure> failures;
+    private static boolean isLost(
+            String topic, int partition, Predicate<TopicPartition> owned, Set<TopicPartition> lost) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        if (lost.contains(tp)) {
+            return true;
+        }
+        if (!owned.test(tp)) {
+            lost.add(tp); // for good: even if it comes back, this batch dropped some of its events
+            return true;
+        }
+        return false;
+    }
+
+    /** What health says while events are retried: how many, the first one's coordinates and its last reason. */
+    private String describe(List<Event> toWrite, Unresolved unresolved, String deadLetterProblem) {
+        if (toWrite.isEmpty()) {
+            ConsumerRecord<ByteBuffer, ByteBuffer> first =
+                    unresolved.deadLetters.getFirst().original();
+            return "sink " + settings.name() + ": dead-lettering " + unresolved.deadLetters.size() + " event(s), first "
+                    + Coordinates.of(first) + ": " + deadLetterProblem;
+        }
+        Event first = toWrite.getFirst();
+        Coordinates c = Coordinates.of(first);
+        String detail = "sink " + settings.name() + ": retrying " + toWrite.size() + " event(s), first " + c + ": "
+                + unresolved.reasons.getOrDefault(c, "");
+        return deadLetterProblem == null ? detail : detail + "; " + deadLetterProblem;
+    }
+
+    /** One pass over {@code toWrite}: a sink call, narrowed down by halves if it throws. */
+    private Round writeOnce(List<Event> toWrite) {
+        Round round = new Round(toWrite.size());
         try {
-            failures = sink.write(List.copyOf(toWrite)).failures();
-        } catch (RetriableSinkException e) {
-            health.retrying("sink " + settings.name() + " failed transiently: " + e.getMessage());
+            Throwable thrown = attempt(toWrite, round);
+            if (thrown != null) {
+                isolate(toWrite, thrown, round);
+            }
+            if (!round.suspects.isEmpty()) {
+                Optional<String> problem = storeProblem(round);
+                if (problem.isPresent()) { // not the events' fault: retry them as in an outage
+                    for (Suspect s : round.suspects) {
+                        round.failed.add(
+                                new Failed(s.event(), FailureKind.RETRYABLE, problem.get(), "health_check", true));
+                    }
+                    round.suspects.clear();
+                }
+            }
+        } catch (StoreDown down) {
             log.warn(
                     "sink {}: batch of {} failed transiently, will retry: {}",
                     settings.name(),
                     toWrite.size(),
-                    e.toString());
-            failures = toWrite.stream()
-                    .map(ev -> EventFailure.retryable(
-                            ev, e.getMessage(), e.getClass().getName()))
-                    .toList();
+                    down.getMessage());
+            round = new Round(toWrite.size());
+            for (Event event : toWrite) {
+                round.failed.add(new Failed(event, FailureKind.RETRYABLE, down.getMessage(), down.errorClass, true));
+            }
+        }
+        round.stored = toWrite.size() - round.failed.size() - round.suspects.size();
+        metrics.written.increment(round.stored);
+        return round;
+    }
+
+    /**
+     * One sink call; records the per-event failures it reports in {@code round}.
+     *
+     * @return what the call threw when it is about the events, else null
+     * @throws StoreDown when the store is down
+     */
+    private Throwable attempt(List<Event> events, Round round) {
+        List<EventFailure> failures;
+        try {
+            failures = sink.write(List.copyOf(events)).failures();
+        } catch (RetriableSinkException e) {
+            throw new StoreDown(message(e), e.getClass().getName());
+        } catch (FatalSinkException e) {
+            throw e;
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                throw (Error) t; // out of memory and the like: the JVM, not an event
+            }
+            if (t instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                throw new StoreDown("interrupted while writing", t.getClass().getName());
+            }
+            log.debug("sink {}: write of {} event(s) threw {}", settings.name(), events.size(), t.toString());
+            return t;
         }
         if (failures.isEmpty()) {
-            metrics.written.increment(toWrite.size());
-            return List.of();
+            return null;
         }
-        if (byCoordinates.isEmpty()) {
-            records.forEach(r -> byCoordinates.put(Coordinates.of(r), r));
-        }
-        Map<Coordinates, EventFailure> failed = new LinkedHashMap<>();
+        // matched by coordinates, never by id: two events of a batch may share an id
+        Map<Coordinates, EventFailure> byCoordinates = new HashMap<>();
         for (EventFailure failure : failures) {
-            Coordinates c = Coordinates.of(failure.event());
-            if (byCoordinates.containsKey(c)) {
-                failed.put(c, failure);
-            } else {
-                log.warn("sink {}: reported a failure for {} which is not in the batch; ignored", settings.name(), c);
+            byCoordinates.put(Coordinates.of(failure.event()), failure);
+        }
+        int matched = 0;
+        int retryable = 0;
+        int first = round.failed.size();
+        for (Event event : events) {
+            EventFailure failure = byCoordinates.get(Coordinates.of(event));
+            if (failure != null) {
+                matched++;
+                retryable += failure.kind() == FailureKind.RETRYABLE ? 1 : 0;
+                round.failed.add(new Failed(event, failure.kind(), failure.reason(), failure.errorClass(), false));
             }
         }
-        metrics.written.increment(toWrite.size() - failed.size());
-        List<Event> again = new ArrayList<>();
-        long now = System.nanoTime();
-        for (Event event : toWrite) {
-            Coordinates c = Coordinates.of(event);
-            EventFailure failure = failed.get(c);
-            if (failure == null) {
-                continue;
-            }
-            long since = failingSince.computeIfAbsent(c, k -> now);
-            switch (failure.kind()) {
-                case PERMANENT ->
-                    toDeadLetter.add(new DeadLetter(byCoordinates.get(c), failure.reason(), failure.errorClass()));
-                case RETRYABLE -> {
-                    if (settings.retry().exhausted(Duration.ofNanos(now - since))) {
-                        String reason = "retryable failure persisted for "
-                                + settings.retry().giveUpAfter() + ": " + failure.reason();
-                        toDeadLetter.add(new DeadLetter(byCoordinates.get(c), reason, failure.errorClass()));
-                    } else {
-                        again.add(event);
-                    }
+        if (matched < byCoordinates.size()) {
+            log.warn(
+                    "sink {}: reported {} failure(s) for events not in the write; ignored",
+                    settings.name(),
+                    byCoordinates.size() - matched);
+        }
+        if (retryable == events.size()) {
+            // no neighbour succeeded: an outage the sink did not call one, or events failing on their own?
+            Optional<String> problem = storeProblem(round);
+            if (problem.isPresent()) {
+                for (int i = first; i < round.failed.size(); i++) {
+                    round.failed.set(i, round.failed.get(i).asStoreWide());
                 }
             }
         }
+        return null;
+    }
+
+    /**
+     * Narrows a throwing write down: halves in order (a half and everything it isolates are done before the next,
+     * so a later event with the same id is still written last), until each throwing event stands alone. Costs at most
+     * {@code 1 + 2k log2(n)} sink calls for {@code k} such events in {@code n}.
+     */
+    private void isolate(List<Event> events, Throwable thrown, Round round) {
+        if (events.size() == 1) {
+            round.suspects.add(new Suspect(events.getFirst(), thrown));
+            return;
+        }
+        metrics.bisections.increment();
+        int mid = events.size() / 2;
+        List<Event> left = events.subList(0, mid);
+        List<Event> right = events.subList(mid, events.size());
+        Throwable leftThrew = attempt(left, round);
+        if (leftThrew != null) {
+            isolate(left, leftThrew, round);
+        }
+        Throwable rightThrew = attempt(right, round);
+        if (rightThrew != null) {
+            if (leftThrew != null) { // every half fails: more likely the store than the events
+                Optional<String> problem = storeProblem(round);
+                if (problem.isPresent()) {
+                    throw new StoreDown(problem.get(), rightThrew.getClass().getName());
+                }
+            }
+            isolate(right, rightThrew, round);
+        }
+    }
+
+    /** Why the store is unhealthy, if it is; asks {@link Sink#checkHealth()} at most once per round. */
+    private Optional<String> storeProblem(Round round) {
+        if (round.storeProblem == null) {
+            round.storeProblem = probe();
+            round.storeProblem.ifPresent(p -> log.warn("sink {}: store unhealthy: {}", settings.name(), p));
+        }
+        return round.storeProblem;
+    }
+
+    private Optional<String> probe() {
+        CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        sink.checkHealth();
+                        return Optional.empty();
+                    } catch (Exception e) {
+                        return Optional.of("store health check failed: " + message(e));
+                    }
+                },
+                Thread::startVirtualThread);
+        try {
+            return probe.get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return Optional.of("store did not answer a health check within " + HEALTH_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            return Optional.of("store health check failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted during a store health check");
+        }
+    }
+
+    /** Sorts a round's failures into dead letters and events to write again; returns the latter. */
+    private List<Event> settle(Round round, Unresolved unresolved) {
+        List<Event> again = new ArrayList<>();
+        long now = System.nanoTime();
+        RetryPolicy retry = settings.retry();
+        for (Suspect suspect : round.suspects) {
+            metrics.isolated.increment();
+            unresolved.deadLetter(
+                    suspect.event(),
+                    message(suspect.thrown()),
+                    suspect.thrown().getClass().getName());
+        }
+        for (Failed f : round.failed) {
+            Coordinates c = Coordinates.of(f.event());
+            if (f.kind() == FailureKind.PERMANENT) {
+                unresolved.deadLetter(f.event(), f.reason(), f.errorClass());
+                continue;
+            }
+            long since = unresolved.failingSince.computeIfAbsent(c, k -> now);
+            Long alone = null;
+            if (f.storeWide()) {
+                unresolved.failingAloneSince.remove(c); // an outage is not the event's fault: its bound starts over
+            } else {
+                alone = unresolved.failingAloneSince.computeIfAbsent(c, k -> now);
+            }
+            if (retry.exhausted(Duration.ofNanos(now - since))) {
+                unresolved.deadLetter(
+                        f.event(),
+                        "retryable failure persisted for " + retry.giveUpAfter() + ": " + f.reason(),
+                        f.errorClass());
+            } else if (alone != null && retry.eventExhausted(Duration.ofNanos(now - alone))) {
+                unresolved.deadLetter(
+                        f.event(),
+                        "retryable failure of this event persisted for " + retry.eventGiveUpAfter()
+                                + " while the store was healthy: " + f.reason(),
+                        f.errorClass());
+            } else {
+                unresolved.reasons.put(c, f.reason());
+                again.add(f.event());
+            }
+        }
+        // in batch order, so retries keep each partition's offset order
+        again.sort(unresolved.batchOrder);
         return again;
     }
 
-    private boolean publish(List<DeadLetter> letters) {
+    /** Publishes the letters; null when done, else why not. */
+    private String publish(List<DeadLetter> letters) {
         try {
             deadLetters.publish(letters);
             metrics.deadLettered.increment(letters.size());
@@ -181,17 +407,17 @@ final class BatchWriter {
                         settings.deadLetterTopicFor(letter.original().topic()),
                         letter.reason());
             }
-            return true;
+            return null;
         } catch (DeadLetterException e) {
-            health.retrying(e.getMessage());
             log.warn("sink {}: {}; will retry", settings.name(), e.getMessage());
-            return false;
+            return e.getMessage();
         }
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> commitOffsets(
             List<ConsumerRecord<ByteBuffer, ByteBuffer>> records,
             Predicate<TopicPartition> owned,
+            Set<TopicPartition> lost,
             List<Event> unwritten,
             List<DeadLetter> undelivered) {
         Map<TopicPartition, Long> firstUnresolved = new HashMap<>();
@@ -218,11 +444,16 @@ final class BatchWriter {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         range.forEach((partition, r) -> {
             long commit = Math.min(r[1], firstUnresolved.getOrDefault(partition, Long.MAX_VALUE));
-            if (owned.test(partition) && commit > r[0]) {
+            if (!lost.contains(partition) && owned.test(partition) && commit > r[0]) {
                 offsets.put(partition, new OffsetAndMetadata(commit));
             }
         });
         return offsets;
+    }
+
+    private static String message(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.toString() : message;
     }
 
     /** Where a record sits; identifies an event across the sink's copies of it. */
@@ -238,6 +469,65 @@ final class BatchWriter {
         @Override
         public String toString() {
             return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /** A per-event failure; {@code storeWide} when the store, not the event, is failing (it does not count). */
+    private record Failed(Event event, FailureKind kind, String reason, String errorClass, boolean storeWide) {
+        Failed asStoreWide() {
+            return new Failed(event, kind, reason, errorClass, true);
+        }
+    }
+
+    /** An event whose write threw when it stood alone. */
+    private record Suspect(Event event, Throwable thrown) {}
+
+    /** What one pass over the events to write found. */
+    private static final class Round {
+        final List<Failed> failed = new ArrayList<>();
+        final List<Suspect> suspects = new ArrayList<>();
+        /** The health probe's answer in this round, once asked. */
+        Optional<String> storeProblem;
+
+        int stored;
+
+        Round(int size) {
+            stored = size;
+        }
+    }
+
+    /** Bookkeeping kept across retries of one batch; only built once something failed. */
+    private static final class Unresolved {
+        final Map<Coordinates, ConsumerRecord<ByteBuffer, ByteBuffer>> byCoordinates = new HashMap<>();
+        final Map<Coordinates, Integer> position = new HashMap<>();
+        final java.util.Comparator<Event> batchOrder =
+                java.util.Comparator.comparingInt(e -> position.getOrDefault(Coordinates.of(e), Integer.MAX_VALUE));
+        final List<DeadLetter> deadLetters = new ArrayList<>();
+        final Map<Coordinates, Long> failingSince = new HashMap<>();
+        final Map<Coordinates, Long> failingAloneSince = new HashMap<>();
+        final Map<Coordinates, String> reasons = new HashMap<>();
+
+        Unresolved(List<ConsumerRecord<ByteBuffer, ByteBuffer>> records) {
+            for (int i = 0; i < records.size(); i++) {
+                Coordinates c = Coordinates.of(records.get(i));
+                byCoordinates.put(c, records.get(i));
+                position.put(c, i);
+            }
+        }
+
+        void deadLetter(Event event, String reason, String errorClass) {
+            deadLetters.add(new DeadLetter(byCoordinates.get(Coordinates.of(event)), reason, errorClass));
+        }
+    }
+
+    /** The store is down: the whole pass is retried as a transient failure, nothing dead-lettered. */
+    private static final class StoreDown extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String errorClass;
+
+        StoreDown(String reason, String errorClass) {
+            super(reason, null, false, false);
+            this.errorClass = errorClass;
         }
     }
 }

@@ -2,8 +2,13 @@ package io.streamloader.core.pipeline;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Meters of one runner, tagged with the sink's name. Names follow Micrometer's dotted convention. */
 final class PipelineMetrics {
@@ -11,8 +16,12 @@ final class PipelineMetrics {
     final Counter retried;
     final Counter deadLettered;
     final Counter batches;
+    final Counter bisections;
+    final Counter isolated;
     final Timer batchLatency;
     final DistributionSummary batchSize;
+    /** The health of each live worker, by worker (thread) name: a restarted worker replaces its predecessor. */
+    private final Map<String, HealthTracker> workers = new ConcurrentHashMap<>();
 
     PipelineMetrics(MeterRegistry registry, String sink) {
         written = Counter.builder("streamloader.sink.events.written")
@@ -31,6 +40,14 @@ final class PipelineMetrics {
                 .description("Batches written and committed")
                 .tag("sink", sink)
                 .register(registry);
+        bisections = Counter.builder("streamloader.sink.bisections")
+                .description("Writes that threw and were split in halves to find the event(s) causing it")
+                .tag("sink", sink)
+                .register(registry);
+        isolated = Counter.builder("streamloader.sink.events.isolated")
+                .description("Events isolated by bisection as the cause of a write's exception, then dead-lettered")
+                .tag("sink", sink)
+                .register(registry);
         batchLatency = Timer.builder("streamloader.sink.batch.latency")
                 .description("Time from handing a batch to the sink until its offsets were committed")
                 .tag("sink", sink)
@@ -40,5 +57,44 @@ final class PipelineMetrics {
                 .description("Events per batch")
                 .tag("sink", sink)
                 .register(registry);
+        for (RunnerHealth.State state : RunnerHealth.State.values()) {
+            Gauge.builder("streamloader.sink.state", this, m -> m.worstState() == state ? 1 : 0)
+                    .description("1 for the runner's current state (the worst of its workers), 0 for the others")
+                    .tag("sink", sink)
+                    .tag("state", state.name())
+                    .register(registry);
+        }
+        Gauge.builder(
+                        "streamloader.sink.unresolved.age",
+                        this,
+                        m -> m.unresolvedAge().toNanos() / 1e9)
+                .description("Seconds the oldest event not yet stored or dead-lettered has been in the sink's hands")
+                .tag("sink", sink)
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
+    /** Reports {@code health} in the gauges as worker {@code name}'s, replacing an earlier worker of that name. */
+    void track(String name, HealthTracker health) {
+        workers.put(name, health);
+    }
+
+    /** Stops reporting worker {@code name}, if {@code health} is still the one tracked under it. */
+    void untrack(String name, HealthTracker health) {
+        workers.remove(name, health);
+    }
+
+    RunnerHealth.State worstState() {
+        return workers.values().stream()
+                .map(h -> h.get().state())
+                .max(Comparator.comparingInt(RunnerHealth.State::severity))
+                .orElse(RunnerHealth.State.STARTING);
+    }
+
+    Duration unresolvedAge() {
+        return workers.values().stream()
+                .map(HealthTracker::unresolvedAge)
+                .max(Comparator.naturalOrder())
+                .orElse(Duration.ZERO);
     }
 }

@@ -16,14 +16,29 @@ public record RunnerHealth(State state, String detail, Instant since) {
     public enum State {
         /** Creating sinks and joining the consumer group. */
         STARTING,
-        /** Consuming and writing normally. */
+        /** Consuming and writing, and making progress. */
         RUNNING,
-        /** The store or the dead-letter topic is failing transiently; the batch is being retried with backoff. */
+        /**
+         * Not progressing: events are being retried with backoff (store down, an event failing retryably, the
+         * dead-letter topic unreachable), or one write has not returned for a long time. {@code detail} names the
+         * first unresolved event's topic, partition and offset and the last reason.
+         */
         RETRYING,
         /** A fatal error stopped the runner; nothing more is committed. {@code detail} says why. */
         FAILED,
         /** Stopped on request. */
-        STOPPED
+        STOPPED;
+
+        /** How bad the state is, for reporting the worst of several workers: 0 (RUNNING) to 4 (FAILED). */
+        public int severity() {
+            return switch (this) {
+                case FAILED -> 4;
+                case RETRYING -> 3;
+                case STARTING -> 2;
+                case STOPPED -> 1;
+                case RUNNING -> 0;
+            };
+        }
     }
 
     public RunnerHealth {

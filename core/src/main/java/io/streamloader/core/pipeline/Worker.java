@@ -1,5 +1,6 @@
 package io.streamloader.core.pipeline;
 
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
@@ -20,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,6 +62,8 @@ final class Worker implements Runnable {
     private final BatchBuffer buffer;
     /** Partitions this worker owns; written by the consumer thread, read by the sink thread between retries. */
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+    /** When partitions were given up, so a batch can tell whether one was revoked while it was written. */
+    private final Revocations revocations = new Revocations();
     /** The started sink, for health probes from other threads; null before start and after close. */
     private volatile Sink liveSink;
     /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
@@ -97,7 +102,9 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         MDC.put("sink", settings.name());
-        String sinkThreadName = Thread.currentThread().getName() + "-sink";
+        String workerName = Thread.currentThread().getName();
+        metrics.track(workerName, health);
+        String sinkThreadName = workerName + "-sink";
         ExecutorService sinkThread = Executors.newSingleThreadExecutor(task -> new Thread(
                 () -> {
                     MDC.put("sink", settings.name());
@@ -154,7 +161,7 @@ final class Worker implements Runnable {
             commitOnStop();
             health.stopped();
         } catch (RuntimeException | Error e) {
-            health.failed(e.toString());
+            health.failed(e instanceof FatalSinkException ? e.getMessage() : e.toString());
             log.error("sink {}: fatal error, runner stops and commits nothing more", settings.name(), e);
             onFatal.run();
         } finally {
@@ -163,6 +170,9 @@ final class Worker implements Runnable {
             sinkThread.execute(() -> closeQuietly(toClose)); // after the write in flight, if any, on its own thread
             sinkThread.shutdown();
             awaitTermination(sinkThread);
+            if (health.get().state() != RunnerHealth.State.FAILED) { // a failed worker stays visible until replaced
+                metrics.untrack(workerName, health);
+            }
             MDC.remove("sink");
         }
     }
@@ -170,14 +180,17 @@ final class Worker implements Runnable {
     /** Hands a batch, taken from the buffer on this (the consumer) thread, to the sink thread. */
     private Future<Map<TopicPartition, OffsetAndMetadata>> submit(
             ExecutorService sinkThread, BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
-        return sinkThread.submit(() -> write(writer, batch));
+        Predicate<TopicPartition> heldSinceTaken = revocations.heldSince(revocations.now(), owned);
+        return sinkThread.submit(() -> write(writer, batch, heldSinceTaken));
     }
 
     /** Runs on the sink thread: one batch through the writer, to the offsets that are safe to commit. */
     private Map<TopicPartition, OffsetAndMetadata> write(
-            BatchWriter writer, List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch) {
+            BatchWriter writer,
+            List<ConsumerRecord<ByteBuffer, ByteBuffer>> batch,
+            Predicate<TopicPartition> heldSinceTaken) {
         long start = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch, owned::contains, this::sleepWhileRunning);
+        Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch, heldSinceTaken, this::sleepWhileRunning);
         metrics.batches.increment();
         metrics.batchSize.record(batch.size());
         metrics.batchLatency.record(Duration.ofNanos(System.nanoTime() - start));
@@ -420,11 +433,37 @@ final class Worker implements Runnable {
         }
 
         private void lose(Collection<TopicPartition> partitions) {
+            revocations.revoke(partitions); // first: a sink thread reading in between sees it revoked
             owned.removeAll(partitions);
             buffer.dropPartitions(partitions);
             if (!partitions.isEmpty()) {
                 log.info("sink {}: revoked {}", settings.name(), partitions);
             }
+        }
+    }
+
+    /**
+     * Counts revocations and losses and remembers each partition's last one. A batch notes {@link #now()} when it is
+     * taken; a partition revoked after that and assigned back before the batch ends must not be committed by it, as
+     * the batch may have dropped some of its events (and the consumer re-reads them from the committed offset).
+     * Written by the consumer thread, read by the sink thread.
+     */
+    static final class Revocations {
+        private final AtomicLong count = new AtomicLong();
+        private final Map<TopicPartition, Long> revokedAt = new ConcurrentHashMap<>();
+
+        long now() {
+            return count.get();
+        }
+
+        void revoke(Collection<TopicPartition> partitions) {
+            long revocation = count.incrementAndGet();
+            partitions.forEach(tp -> revokedAt.put(tp, revocation));
+        }
+
+        /** Whether a partition is in {@code owned} and was not revoked after {@code since} (a value of {@link #now}). */
+        Predicate<TopicPartition> heldSince(long since, Set<TopicPartition> owned) {
+            return tp -> owned.contains(tp) && revokedAt.getOrDefault(tp, Long.MIN_VALUE) <= since;
         }
     }
 }

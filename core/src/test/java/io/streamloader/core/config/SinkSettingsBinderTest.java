@@ -53,7 +53,13 @@ class SinkSettingsBinderTest {
                     group-id: custom.group
                     workers: 3
                     batch: {max-records: 10, max-bytes: 64KiB, max-linger: 1s}
-                    retry: {initial-backoff: 1s, max-backoff: 1m, multiplier: 3, jitter: 0.5, give-up-after: 1h}
+                    retry:
+                      initial-backoff: 1s
+                      max-backoff: 1m
+                      multiplier: 3
+                      jitter: 0.5
+                      give-up-after: 1h
+                      event-give-up-after: 10m
                     dead-letter: {topic: "dlq.{topic}"}
                     config: {urls: "http://es:9200", auth: {username: elastic}}
                 """);
@@ -65,7 +71,13 @@ class SinkSettingsBinderTest {
                         "custom.group",
                         3,
                         new BatchPolicy(10, 65536, Duration.ofSeconds(1)),
-                        new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(1), 3.0, 0.5, Duration.ofHours(1)),
+                        new RetryPolicy(
+                                Duration.ofSeconds(1),
+                                Duration.ofMinutes(1),
+                                3.0,
+                                0.5,
+                                Duration.ofHours(1),
+                                Duration.ofMinutes(10)),
                         "dlq.{topic}",
                         Map.of("urls", "http://es:9200", "auth.username", "elastic")));
         assertThat(problems.list()).isEmpty();
@@ -79,7 +91,7 @@ class SinkSettingsBinderTest {
                     topics: [events, nope]
                     workers: 0
                     batch: {max-records: 0, max-bytes: 0, max-linger: 5}
-                    retry: {initial-backoff: 0s, max-backoff: 50ms, multiplier: 0.5, jitter: 2}
+                    retry: {initial-backoff: 0s, max-backoff: 50ms, multiplier: 0.5, jitter: 2, event-give-up-after: soon}
                     dead-letter: {topic: "bad topic"}
                 """);
         assertThat(settings).isEmpty();
@@ -96,6 +108,7 @@ class SinkSettingsBinderTest {
                         "sinks.search.retry.max-backoff: must not be below initial-backoff (100ms), was 50ms",
                         "sinks.search.retry.multiplier: must be at least 1.0, was 0.5",
                         "sinks.search.retry.jitter: must be at most 1.0, was 2.0",
+                        "sinks.search.retry.event-give-up-after: expected " + Durations.FORMS + ", was \"soon\"",
                         "sinks.search.dead-letter.topic: is not a legal Kafka topic name pattern: use a-z, A-Z, 0-9,"
                                 + " '.', '_', '-' and {topic}, was \"bad topic\"");
     }

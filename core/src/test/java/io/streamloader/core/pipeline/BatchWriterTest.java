@@ -209,6 +209,9 @@ class BatchWriterTest {
         });
         Map<TopicPartition, OffsetAndMetadata> offsets = writer.write(batch(), Set.of(P0, P1)::contains, d -> {
             assertThat(health.get().state()).isEqualTo(RunnerHealth.State.RETRYING);
+            assertThat(health.get().detail())
+                    .startsWith("sink docs: dead-lettering 1 event(s), first orders-0@10: could not write")
+                    .contains("dlq down");
             return true;
         });
         assertThat(offsets).containsEntry(P0, new OffsetAndMetadata(13));

@@ -10,6 +10,7 @@ import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,8 @@ class PipelineIT {
             sink.behave((s, batch) -> {
                 if (writes.incrementAndGet() == 4) {
                     s.store(batch.subList(0, batch.size() / 2)); // half stored, then the process "dies"
-                    throw new IllegalStateException("simulated crash");
+                    // fatal, so the runner stops as a crash would (any other exception is isolated per event)
+                    throw new FatalSinkException("simulated crash");
                 }
                 s.store(batch);
                 return WriteResult.success();
@@ -179,6 +181,52 @@ class PipelineIT {
                     .isEqualTo(7);
             assertThat(Long.parseLong(header(letter, "sl.source.offset"))).isNotNegative();
         }
+    }
+
+    @Test
+    void aSinkThrowingForOneEventOfABatchOf500CostsThatEventAlone(TestInfo info) {
+        topic(info, 1);
+        int total = 500;
+        String poison = "i-317";
+        testing.produce(topic, "i-", total, PipelineIT::json);
+        List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TestingRecordingSink sink = new TestingRecordingSink((s, batch) -> {
+            batchSizes.add(batch.size());
+            for (Event e : batch) {
+                if (e.id().equals(poison)) { // a sink bug, before anything of the batch is stored
+                    throw new IllegalStateException(
+                            "codec cannot encode field n=" + e.valueAsString().length());
+                }
+            }
+            s.store(batch);
+            return WriteResult.success();
+        });
+        RunnerSettings base = settings("isolating", 1, total);
+        RunnerSettings settings = base.withBatch(new BatchPolicy(total, 8L << 20, Duration.ofSeconds(5)));
+        SinkRunner runner = start(settings, sink);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> testing.committedTotal(settings.groupId(), topic) == total);
+        assertThat(batchSizes.getFirst()).as("one batch of 500").isEqualTo(total);
+        Set<String> good = new java.util.HashSet<>(ids("i-", total));
+        good.remove(poison);
+        assertThat(sink.stored().keySet()).isEqualTo(good);
+        for (String id : good) {
+            assertThat(sink.writesOf(id)).as("%s stored once", id).isEqualTo(1);
+        }
+        List<ConsumerRecord<byte[], byte[]>> letters = testing.readAll(topic + ".dlq", 1);
+        assertThat(letters).hasSize(1);
+        ConsumerRecord<byte[], byte[]> letter = letters.getFirst();
+        assertThat(header(letter, Event.ID_HEADER)).isEqualTo(poison);
+        assertThat(header(letter, "sl.error.class")).isEqualTo("java.lang.IllegalStateException");
+        assertThat(header(letter, "sl.error.reason"))
+                .isEqualTo("codec cannot encode field n=" + json(317).length());
+        assertThat(header(letter, "sl.source.offset")).isEqualTo("317");
+        assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo(json(317));
+        assertThat(batchSizes.size())
+                .as("write calls: the batch, then halves down to the event (1 + 2 * ceil(log2 500))")
+                .isLessThanOrEqualTo(1 + 2 * 9);
+        assertThat(runner.health().state()).isEqualTo(RunnerHealth.State.RUNNING);
+        assertThat(testing.endTotal(topic + ".dlq")).isEqualTo(1);
     }
 
     @Test

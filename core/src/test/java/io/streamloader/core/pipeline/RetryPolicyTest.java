@@ -36,6 +36,23 @@ class RetryPolicyTest {
     }
 
     @Test
+    void anEventFailingOnItsOwnIsBoundedByDefaultInMinutesAndZeroSwitchesTheBoundOff() {
+        assertThat(RetryPolicy.DEFAULT.eventGiveUpAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(RetryPolicy.DEFAULT.eventExhausted(Duration.ofMinutes(4))).isFalse();
+        assertThat(RetryPolicy.DEFAULT.eventExhausted(Duration.ofMinutes(5))).isTrue();
+        assertThat(new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO)
+                        .eventGiveUpAfter())
+                .as("the five-argument form keeps the default bound")
+                .isEqualTo(Duration.ofMinutes(5));
+        RetryPolicy unbounded =
+                new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO, Duration.ZERO);
+        assertThat(unbounded.eventExhausted(Duration.ofDays(365))).isFalse();
+        assertThatThrownBy(() -> new RetryPolicy(
+                        Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO, Duration.ofSeconds(-1)))
+                .hasMessageContaining("eventGiveUpAfter");
+    }
+
+    @Test
     void rejectsNonsense() {
         assertThatThrownBy(() -> new RetryPolicy(Duration.ZERO, Duration.ofSeconds(1), 2, 0, Duration.ZERO))
                 .hasMessageContaining("initialBackoff");

@@ -1,0 +1,71 @@
+package io.streamloader.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The runner-state and unresolved-age gauges, and health calling a write that does not return "stuck". */
+class PipelineMetricsTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final PipelineMetrics metrics = new PipelineMetrics(registry, "docs");
+
+    private double state(RunnerHealth.State state) {
+        return registry.get("streamloader.sink.state")
+                .tag("sink", "docs")
+                .tag("state", state.name())
+                .gauge()
+                .value();
+    }
+
+    @Test
+    void theStateGaugeShowsTheWorstWorkerStateAndARestartedWorkerReplacesItsPredecessor() {
+        HealthTracker first = new HealthTracker();
+        HealthTracker second = new HealthTracker();
+        metrics.track("sl-docs-0", first);
+        metrics.track("sl-docs-1", second);
+        first.running();
+        second.running();
+        assertThat(state(RunnerHealth.State.RUNNING)).isEqualTo(1);
+        assertThat(state(RunnerHealth.State.RETRYING)).isZero();
+
+        second.retrying("sink docs: retrying 1 event(s), first orders-0@3: 429");
+        assertThat(state(RunnerHealth.State.RETRYING)).isEqualTo(1);
+        assertThat(state(RunnerHealth.State.RUNNING)).isZero();
+
+        second.failed("authentication refused");
+        assertThat(state(RunnerHealth.State.FAILED)).isEqualTo(1);
+
+        HealthTracker restarted = new HealthTracker();
+        restarted.running();
+        metrics.track("sl-docs-1", restarted);
+        assertThat(state(RunnerHealth.State.RUNNING)).isEqualTo(1);
+        assertThat(state(RunnerHealth.State.FAILED)).isZero();
+    }
+
+    @Test
+    void aBatchInTheSinksHandsTooLongIsReportedStuckWithItsFirstEventAndAgesTheGauge() {
+        HealthTracker health = new HealthTracker(Duration.ofMillis(50));
+        metrics.track("sl-docs-0", health);
+        health.running();
+        assertThat(registry.get("streamloader.sink.unresolved.age").gauge().value())
+                .isZero();
+
+        health.batchStarted(new ConsumerRecord<>("orders", 2, 41L, null, null));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> health.get().state() == RunnerHealth.State.RETRYING);
+        assertThat(health.get().detail())
+                .startsWith("stuck: the sink has not finished a batch starting at orders-2@41");
+        assertThat(registry.get("streamloader.sink.unresolved.age").gauge().value())
+                .isGreaterThanOrEqualTo(0.05);
+        assertThat(state(RunnerHealth.State.RETRYING)).isEqualTo(1);
+
+        health.batchDone();
+        assertThat(health.get().state()).isEqualTo(RunnerHealth.State.RUNNING);
+        assertThat(registry.get("streamloader.sink.unresolved.age").gauge().value())
+                .isZero();
+    }
+}
