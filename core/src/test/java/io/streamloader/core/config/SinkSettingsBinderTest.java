@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.SupervisionPolicy;
+import io.streamloader.core.pipeline.SupervisionPolicy.OnFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ class SinkSettingsBinderTest {
                     batch: {max-records: 10, max-bytes: 64KiB, max-linger: 1s}
                     retry: {initial-backoff: 1s, max-backoff: 1m, multiplier: 3, jitter: 0.5, give-up-after: 1h}
                     dead-letter: {topic: "dlq.{topic}"}
+                    on-failure: exit
+                    restart: {initial-backoff: 5s, max-backoff: 10m}
                     config: {urls: "http://es:9200", auth: {username: elastic}}
                 """);
         assertThat(settings)
@@ -67,7 +71,8 @@ class SinkSettingsBinderTest {
                         new BatchPolicy(10, 65536, Duration.ofSeconds(1)),
                         new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(1), 3.0, 0.5, Duration.ofHours(1)),
                         "dlq.{topic}",
-                        Map.of("urls", "http://es:9200", "auth.username", "elastic")));
+                        Map.of("urls", "http://es:9200", "auth.username", "elastic"),
+                        new SupervisionPolicy(OnFailure.EXIT, Duration.ofSeconds(5), Duration.ofMinutes(10))));
         assertThat(problems.list()).isEmpty();
     }
 
@@ -81,6 +86,8 @@ class SinkSettingsBinderTest {
                     batch: {max-records: 0, max-bytes: 0, max-linger: 5}
                     retry: {initial-backoff: 0s, max-backoff: 50ms, multiplier: 0.5, jitter: 2}
                     dead-letter: {topic: "bad topic"}
+                    on-failure: reboot
+                    restart: {initial-backoff: 0s, max-backoff: 10ms}
                 """);
         assertThat(settings).isEmpty();
         assertThat(problems.list())
@@ -97,7 +104,10 @@ class SinkSettingsBinderTest {
                         "sinks.search.retry.multiplier: must be at least 1.0, was 0.5",
                         "sinks.search.retry.jitter: must be at most 1.0, was 2.0",
                         "sinks.search.dead-letter.topic: is not a legal Kafka topic name pattern: use a-z, A-Z, 0-9,"
-                                + " '.', '_', '-' and {topic}, was \"bad topic\"");
+                                + " '.', '_', '-' and {topic}, was \"bad topic\"",
+                        "sinks.search.on-failure: must be one of restart, stop, exit, was \"reboot\"",
+                        "sinks.search.restart.initial-backoff: must be positive, was 0s",
+                        "sinks.search.restart.max-backoff: must not be below initial-backoff (1s), was 10ms");
     }
 
     @Test
