@@ -256,7 +256,7 @@ public final class SinkRunner implements AutoCloseable {
                             "sink {}: failed ({}); restarting in {} (failure #{})",
                             settings.name(),
                             reason,
-                            backoff,
+                            seconds(backoff),
                             failureNumber);
                     if (!restartAfter(backoff)) {
                         return;
