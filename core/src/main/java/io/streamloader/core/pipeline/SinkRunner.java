@@ -45,8 +45,14 @@ import org.slf4j.MDC;
 public final class SinkRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkRunner.class);
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
-    /** Room above the largest source record for the headers a letter adds. */
-    static final int DEAD_LETTER_HEADROOM = 64 * 1024;
+    /**
+     * Room above the largest source record for the headers a letter adds: the dead-letter producer's {@code
+     * max.request.size} and (by {@code topics create}) a dead-letter topic's {@code max.message.bytes} are the source's
+     * limit plus this.
+     */
+    public static final int DEAD_LETTER_HEADROOM = 64 * 1024;
+    /** Kafka's default {@code message.max.bytes}: what a topic without its own {@code max.message.bytes} accepts. */
+    public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = TopicLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
 
     private final RunnerSettings settings;
     private final SinkFactory factory;
@@ -220,6 +226,10 @@ public final class SinkRunner implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (failure != null && !finished) { // closed while waiting to restart: it will not
+            failure = RunnerHealth.of(
+                    RunnerHealth.State.FAILED, "stopped before restarting; last failure: " + lastFailure);
         }
         log.info("sink {} stopped: {}", settings.name(), health());
     }
