@@ -515,6 +515,8 @@ public final class SinkRunner implements AutoCloseable {
     private Map<String, Object> producerProperties(int maxRequestSize) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a dead-letter topic that is missing or unreachable shows as RETRYING within 10 s instead of Kafka's 60
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.putAll(kafkaProperties);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestSize);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2L * maxRequestSize));

@@ -88,6 +88,45 @@ class DeadLetterIT {
         assertThat(letter.value()).isEqualTo(Arrays.copyOf(big, letter.value().length));
     }
 
+    @Test
+    void aMissingDeadLetterTopicIsRetriedWithTheRunnerRetryingAndNothingCommittedPastTheEvent(TestInfo info) {
+        String topic = "missingDlq-" + System.nanoTime();
+        kafka.createTopic(topic, 1); // and no dead-letter topic (the broker creates none implicitly)
+        testing.produce(topic, "m-", 50, i -> i == 10 ? "poison" : "{}");
+        RunnerSettings settings = settings("nodlq", topic);
+        TestingRecordingSink sink = new TestingRecordingSink((s, batch) -> {
+            s.store(batch.stream()
+                    .filter(e -> !e.valueAsString().equals("poison"))
+                    .toList());
+            return WriteResult.failed(batch.stream()
+                    .filter(e -> e.valueAsString().equals("poison"))
+                    .map(e -> EventFailure.permanent(e, "unconvertible", "bad_value"))
+                    .toList());
+        });
+        Map<String, Object> client = new java.util.HashMap<>(testing.clientProperties());
+        client.put("max.block.ms", 1000); // the producer gives up on the missing topic's metadata after 1 s
+        SinkRunner runner = new SinkRunner(settings, sink, client, new SimpleMeterRegistry());
+        runners.add(runner);
+        runner.start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> runner.health().state() == RunnerHealth.State.RETRYING);
+        assertThat(runner.health().detail()).contains("dead-letter topic " + topic + ".dlq");
+        // the batch holding the event stays unresolved: at most the offsets before the event may be committed
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> testing.committedTotal(settings.groupId(), topic) <= 10
+                        && runner.health().state() == RunnerHealth.State.RETRYING);
+
+        kafka.createTopic(topic + ".dlq", 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> testing.committedTotal(settings.groupId(), topic) == 50);
+        List<ConsumerRecord<byte[], byte[]>> letters = testing.readAll(topic + ".dlq", 1);
+        assertThat(letters).isNotEmpty();
+        assertThat(letters)
+                .allSatisfy(l -> assertThat(header(l, "sl.source.offset")).isEqualTo("10"));
+        assertThat(sink.stored()).hasSize(49);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.health().state() == RunnerHealth.State.RUNNING);
+    }
+
     private RunnerSettings settings(String name, String topic) {
         return new RunnerSettings(
                 name,
