@@ -107,7 +107,14 @@ public final class SinkRunner implements AutoCloseable {
                 throw new IllegalStateException("sink runner " + settings.name() + " already started");
             }
             current = new Generation();
-            current.start();
+            try {
+                current.start();
+            } catch (RuntimeException e) {
+                current.fail(e.toString()); // workers already started stop; nothing of theirs outlives the error
+                current.stop();
+                closed = true;
+                throw e;
+            }
             supervisor = new Thread(this::supervise, "sl-" + settings.name() + "-supervisor");
             supervisor.setDaemon(true);
             supervisor.start();
