@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.api.ApiConfig;
 import io.streamloader.api.ProducerApi;
-import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.rollup.ClickRollupProcessor;
@@ -108,9 +107,17 @@ final class Platform implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
-    /** True when there were runners and every one of them has failed. */
+    /**
+     * True when there were runners and every one of them has failed for good (on-failure: stop); a runner waiting to be
+     * restarted has not.
+     */
     boolean allRunnersFailed() {
-        return !runners.isEmpty() && runners.stream().allMatch(r -> r.health().state() == RunnerHealth.State.FAILED);
+        return !runners.isEmpty() && runners.stream().allMatch(SinkRunner::hasFailedForGood);
+    }
+
+    /** The first runner that failed with on-failure: exit, which asks the process to exit with {@link ExitCodes#FAILURE}. */
+    java.util.Optional<SinkRunner> runnerAskingToExit() {
+        return runners.stream().filter(SinkRunner::exitRequested).findFirst();
     }
 
     @Override

@@ -47,7 +47,10 @@ final class RunCommand implements Callable<Integer> {
         return runUntilStopped(platform);
     }
 
-    /** Blocks until SIGTERM/Ctrl-C (exit 0) or until every runner has failed (exit 1). */
+    /**
+     * Blocks until SIGTERM/Ctrl-C (exit 0), until a runner with on-failure: exit failed (exit 1), or until every runner
+     * has failed for good (exit 1).
+     */
     static int runUntilStopped(Platform platform) throws InterruptedException {
         return runUntilStopped(platform, () -> {});
     }
@@ -64,6 +67,17 @@ final class RunCommand implements Callable<Integer> {
                         },
                         "streamloader-shutdown"));
         while (!stopped.await(1, TimeUnit.SECONDS)) {
+            var exiting = platform.runnerAskingToExit();
+            if (exiting.isPresent()) {
+                log.error(
+                        "sink {} failed and is configured with on-failure: exit; exiting with code {}: {}",
+                        exiting.get().name(),
+                        ExitCodes.FAILURE,
+                        exiting.get().health().detail());
+                platform.close();
+                afterwards.run();
+                return ExitCodes.FAILURE;
+            }
             if (platform.allRunnersFailed()) {
                 log.error("every sink runner has failed; exiting");
                 platform.close();

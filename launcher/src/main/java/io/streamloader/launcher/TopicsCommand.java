@@ -6,6 +6,7 @@ import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.StreamloaderConfig;
 import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.rollup.ClickRollup;
 import io.streamloader.rollup.ClickRollupProcessor;
 import java.nio.file.Path;
@@ -19,8 +20,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +39,7 @@ import picocli.CommandLine.Spec;
         description = "Manage the Kafka topics a config file needs.",
         subcommands = {TopicsCommand.Create.class})
 final class TopicsCommand {
+    private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
     @Command(
             name = "create",
@@ -119,16 +123,24 @@ final class TopicsCommand {
             try {
                 Map<String, TopicDescription> described =
                         admin.describeTopics(existing).allTopicNames().get(timeoutSeconds, TimeUnit.SECONDS);
+                Map<ConfigResource, Config> configs = admin.describeConfigs(existing.stream()
+                                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                                .toList())
+                        .all()
+                        .get(timeoutSeconds, TimeUnit.SECONDS);
                 described.forEach((name, description) -> {
                     int want = wanted.get(name).numPartitions();
                     int have = description.partitions().size();
                     spec.commandLine()
                             .getOut()
                             .printf(
-                                    "exists   %-40s partitions=%d%s%n",
+                                    "exists   %-40s partitions=%d%s%s%n",
                                     name,
                                     have,
-                                    have == want ? "" : " (warning: config asks for " + want + "; not changed)");
+                                    have == want ? "" : " (warning: config asks for " + want + "; not changed)",
+                                    sizeWarning(
+                                            wanted.get(name),
+                                            configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))));
                 });
                 return 0;
             } catch (ExecutionException | TimeoutException e) {
@@ -138,31 +150,82 @@ final class TopicsCommand {
         }
     }
 
+    /** A warning when an existing topic takes smaller records than the config asks (a dead-letter topic would then
+     * get truncated letters), else empty. */
+    private static String sizeWarning(NewTopic wanted, Config have) {
+        String want = wanted.configs() == null ? null : wanted.configs().get(MAX_MESSAGE_BYTES);
+        var entry = have == null ? null : have.get(MAX_MESSAGE_BYTES);
+        if (want == null || entry == null || entry.value() == null) {
+            return "";
+        }
+        try {
+            if (Long.parseLong(entry.value()) < Long.parseLong(want.trim())) {
+                return " (warning: max.message.bytes=" + entry.value() + ", config asks for " + want
+                        + "; not changed: larger records are refused, or truncated in a dead-letter topic)";
+            }
+        } catch (NumberFormatException e) {
+            return "";
+        }
+        return "";
+    }
+
     /**
      * The configured topics, then the dead-letter topic of each sink's topics and of each stream processor (same
-     * replication, 1 partition). Processors' own internal topics are created by Kafka Streams.
+     * replication, 1 partition, and room for the largest record of its sources: their {@code max.message.bytes}, or
+     * Kafka's default, plus {@link SinkRunner#DEAD_LETTER_HEADROOM} for the error headers). Processors' own internal
+     * topics are created by Kafka Streams.
      */
     static Map<String, NewTopic> wanted(StreamloaderConfig file) {
         Map<String, NewTopic> topics = new LinkedHashMap<>();
         for (TopicSettings t : file.topics()) {
             topics.put(t.name(), new NewTopic(t.name(), t.partitions(), t.replicationFactor()).configs(t.config()));
         }
+        Map<String, Long> dlqLimits = new LinkedHashMap<>();
+        Map<String, Short> dlqReplication = new HashMap<>();
         for (RunnerSettings sink : file.sinks()) {
             for (String source : sink.topics()) {
-                String dlq = sink.deadLetterTopicFor(source);
-                short replication = file.topic(source)
-                        .map(TopicSettings::replicationFactor)
-                        .orElse(TopicSettings.DEFAULT_REPLICATION_FACTOR);
-                topics.putIfAbsent(dlq, new NewTopic(dlq, 1, replication));
+                addDeadLetterTopic(file, sink.deadLetterTopicFor(source), source, dlqLimits, dlqReplication);
             }
         }
         for (ClickRollupProcessor processor : ClickRollup.fromConfig(file, new ConfigProblems())) {
-            String dlq = processor.config().deadLetterTopic();
-            short replication = file.topic(processor.config().input())
-                    .map(TopicSettings::replicationFactor)
-                    .orElse(TopicSettings.DEFAULT_REPLICATION_FACTOR);
-            topics.putIfAbsent(dlq, new NewTopic(dlq, 1, replication));
+            addDeadLetterTopic(
+                    file,
+                    processor.config().deadLetterTopic(),
+                    processor.config().input(),
+                    dlqLimits,
+                    dlqReplication);
         }
+        dlqLimits.forEach((dlq, limit) -> topics.putIfAbsent(
+                dlq,
+                new NewTopic(dlq, 1, dlqReplication.get(dlq))
+                        .configs(Map.of(MAX_MESSAGE_BYTES, Long.toString(limit)))));
         return topics;
+    }
+
+    private static void addDeadLetterTopic(
+            StreamloaderConfig file,
+            String dlq,
+            String source,
+            Map<String, Long> limits,
+            Map<String, Short> replication) {
+        limits.merge(dlq, sourceLimit(file, source) + SinkRunner.DEAD_LETTER_HEADROOM, Math::max);
+        short sourceReplication = file.topic(source)
+                .map(TopicSettings::replicationFactor)
+                .orElse(TopicSettings.DEFAULT_REPLICATION_FACTOR);
+        replication.putIfAbsent(dlq, sourceReplication);
+    }
+
+    /** The source's configured {@code max.message.bytes}, or Kafka's default when it sets none (or an unusable one). */
+    static long sourceLimit(StreamloaderConfig file, String source) {
+        String configured =
+                file.topic(source).map(t -> t.config().get(MAX_MESSAGE_BYTES)).orElse(null);
+        if (configured != null) {
+            try {
+                return Math.max(Long.parseLong(configured.trim()), SinkRunner.KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
+            } catch (NumberFormatException e) {
+                // the broker refuses it when creating the source topic, which reports it
+            }
+        }
+        return SinkRunner.KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
     }
 }

@@ -31,8 +31,8 @@ class TopicsCommandIT {
                   %s: { partitions: 4, config: { max.message.bytes: 2097152 } }
                   %s: { partitions: 1, config: { cleanup.policy: compact } }
                 sinks:
-                  search: { type: elasticsearch, topics: [%s] }
-                """.formatted(kafka.bootstrapServers(), events, rollups, events));
+                  search: { type: elasticsearch, topics: [%s, %s] }
+                """.formatted(kafka.bootstrapServers(), events, rollups, events, rollups));
 
         CliTesting first = new CliTesting();
         assertThat(first.run("topics", "create", "--config", config.toString()))
@@ -48,7 +48,9 @@ class TopicsCommandIT {
             assertThat(topics.get(events + ".dlq").partitions()).hasSize(1);
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
                             new ConfigResource(ConfigResource.Type.TOPIC, events),
-                            new ConfigResource(ConfigResource.Type.TOPIC, rollups)))
+                            new ConfigResource(ConfigResource.Type.TOPIC, rollups),
+                            new ConfigResource(ConfigResource.Type.TOPIC, events + ".dlq"),
+                            new ConfigResource(ConfigResource.Type.TOPIC, rollups + ".dlq")))
                     .all()
                     .get();
             assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, events))
@@ -59,11 +61,23 @@ class TopicsCommandIT {
                             .get("cleanup.policy")
                             .value())
                     .isEqualTo("compact");
+            // a dead-letter topic takes its source's largest record plus room for the error headers
+            assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, events + ".dlq"))
+                            .get("max.message.bytes")
+                            .value())
+                    .isEqualTo(Integer.toString(2097152 + 65536));
+            assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, rollups + ".dlq"))
+                            .get("max.message.bytes")
+                            .value())
+                    .isEqualTo(Integer.toString(1048588 + 65536));
         }
 
         CliTesting again = new CliTesting();
         assertThat(again.run("topics", "create", "--config", config.toString())).isZero();
-        assertThat(again.out.toString()).contains("exists   " + events).doesNotContain("created");
+        assertThat(again.out.toString())
+                .contains("exists   " + events)
+                .doesNotContain("created")
+                .doesNotContain("warning");
     }
 
     @Test

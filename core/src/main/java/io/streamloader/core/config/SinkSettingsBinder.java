@@ -3,7 +3,10 @@ package io.streamloader.core.config;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.SupervisionPolicy;
+import io.streamloader.core.pipeline.SupervisionPolicy.OnFailure;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +27,8 @@ import java.util.regex.Pattern;
  *     retry: { initial-backoff: 100ms, max-backoff: 30s, multiplier: 2.0, jitter: 0.2, give-up-after: 0s,
  *            event-give-up-after: 5m }
  *     dead-letter: { topic: "{topic}.dlq" }
+ *     on-failure: restart            # restart | stop | exit (the process, exit code 1)
+ *     restart: { initial-backoff: 1s, max-backoff: 1m }
  *     config: { urls: http://localhost:9200 }   # the sink's own keys, flattened, passed to its factory
  * </pre>
  */
@@ -64,13 +69,14 @@ final class SinkSettingsBinder {
         BatchPolicy batch = batch(node.section("batch"));
         RetryPolicy retry = retry(node.section("retry"));
         String deadLetter = deadLetterTopic(node.section("dead-letter"));
+        SupervisionPolicy supervision = supervision(node);
         var sinkConfig = node.flatStringMap("config");
         if (node.problems().size() > problemsBefore) {
             return Optional.empty();
         }
         try {
-            return Optional.of(
-                    new RunnerSettings(name, type, topics, groupId, workers, batch, retry, deadLetter, sinkConfig));
+            return Optional.of(new RunnerSettings(
+                    name, type, topics, groupId, workers, batch, retry, deadLetter, sinkConfig, supervision));
         } catch (IllegalArgumentException e) {
             node.problem(e.getMessage());
             return Optional.empty();
@@ -109,6 +115,34 @@ final class SinkSettingsBinder {
         Duration giveUp = node.duration("give-up-after", d.giveUpAfter());
         Duration eventGiveUp = node.duration("event-give-up-after", d.eventGiveUpAfter());
         return new RetryPolicy(initial, max, multiplier, jitter, giveUp, eventGiveUp);
+    }
+
+    private static SupervisionPolicy supervision(ConfigNode node) {
+        SupervisionPolicy d = SupervisionPolicy.DEFAULT;
+        String value = node.string("on-failure", d.onFailure().configName());
+        OnFailure onFailure = Arrays.stream(OnFailure.values())
+                .filter(o -> o.configName().equals(value))
+                .findFirst()
+                .orElse(null);
+        if (onFailure == null) {
+            node.problem("on-failure", "must be one of restart, stop, exit, was " + Durations.quoted(value));
+            onFailure = d.onFailure();
+        }
+        ConfigNode restart = node.section("restart");
+        Duration initial = restart.duration("initial-backoff", d.initialBackoff());
+        if (initial.isZero()) {
+            restart.problem("initial-backoff", "must be positive, was 0s");
+            initial = d.initialBackoff();
+        }
+        Duration max = restart.duration("max-backoff", d.maxBackoff());
+        if (max.compareTo(initial) < 0) {
+            restart.problem(
+                    "max-backoff",
+                    "must not be below initial-backoff (" + Durations.format(initial) + "), was "
+                            + Durations.format(max));
+            max = initial;
+        }
+        return new SupervisionPolicy(onFailure, initial, max);
     }
 
     private static String deadLetterTopic(ConfigNode node) {

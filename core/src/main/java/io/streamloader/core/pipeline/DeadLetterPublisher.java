@@ -6,21 +6,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Sends events a sink rejected permanently to the dead-letter topic: original key, value and headers, plus the
- * {@code sl.error.*} and {@code sl.source.*} headers saying which sink refused it, why, and where it came from.
- * Thread-safe: a runner's workers share one instance and its idempotent producer.
+ * {@code sl.error.*} and {@code sl.source.*} headers saying which sink refused it, why, and where it came from, and the
+ * same facts under Kafka Connect's {@code __connect.errors.*} names, so Connect tooling reads our letters.
+ *
+ * <p>A letter always has room: one that would not fit the dead-letter topic's {@code max.message.bytes} (computed
+ * before sending, or refused with {@link RecordTooLargeException}) is sent {@linkplain LetterTruncation truncated}
+ * instead, marked {@code sl.error.truncated: true}. Thread-safe: a runner's workers share one instance and its
+ * idempotent producer.
  */
 final class DeadLetterPublisher {
     static final String ERROR_SINK = "sl.error.sink";
@@ -30,18 +40,43 @@ final class DeadLetterPublisher {
     static final String SOURCE_TOPIC = "sl.source.topic";
     static final String SOURCE_PARTITION = "sl.source.partition";
     static final String SOURCE_OFFSET = "sl.source.offset";
+    static final String CONNECT_TOPIC = "__connect.errors.topic";
+    static final String CONNECT_PARTITION = "__connect.errors.partition";
+    static final String CONNECT_OFFSET = "__connect.errors.offset";
+    static final String CONNECT_EXCEPTION = "__connect.errors.exception.class.name";
+    static final String CONNECT_MESSAGE = "__connect.errors.exception.message";
+    /** A hostile sink or event can make an exception message of any size; the letter carries at most this much. */
+    static final int MAX_REASON_CHARS = 8 * 1024;
+    /** How often a letter refused as too large is cut again (to half its size) before the send counts as failed. */
+    private static final int TOO_LARGE_ROUNDS = 8;
 
     /** One record to dead-letter and why. */
     record DeadLetter(ConsumerRecord<ByteBuffer, ByteBuffer> original, String reason, String errorClass) {}
 
-    private final Producer<byte[], byte[]> producer;
+    private final Supplier<Producer<byte[], byte[]>> producer;
     private final RunnerSettings settings;
     private final Duration timeout;
+    private final ToIntFunction<String> maxMessageBytes;
 
+    /** With Kafka's default topic limit (1 MiB) for every dead-letter topic. */
     DeadLetterPublisher(Producer<byte[], byte[]> producer, RunnerSettings settings, Duration timeout) {
-        this.producer = producer;
+        this(() -> producer, settings, timeout, topic -> TopicLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * @param producer gives the producer on first use (it may ask the broker for limits first; what it throws is a
+     *     failed publish, retried)
+     * @param maxMessageBytes the largest record a dead-letter topic takes; may ask the broker, may throw
+     */
+    DeadLetterPublisher(
+            Supplier<Producer<byte[], byte[]>> producer,
+            RunnerSettings settings,
+            Duration timeout,
+            ToIntFunction<String> maxMessageBytes) {
+        this.producer = Objects.requireNonNull(producer, "producer");
         this.settings = settings;
         this.timeout = timeout;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /**
@@ -51,14 +86,20 @@ final class DeadLetterPublisher {
      *     then hold a letter twice, each carrying its source coordinates)
      */
     void publish(List<DeadLetter> letters) {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(letters.size());
         try {
+            Producer<byte[], byte[]> kafka = producer.get();
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(letters.size());
             for (DeadLetter letter : letters) {
-                sends.add(producer.send(toRecord(letter)));
+                ProducerRecord<byte[], byte[]> full = toRecord(letter);
+                records.add(LetterTruncation.fit(full, maxMessageBytes.applyAsInt(full.topic())));
+            }
+            List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                sends.add(kafka.send(record));
             }
             long deadline = System.nanoTime() + timeout.toNanos();
-            for (Future<RecordMetadata> send : sends) {
-                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (int i = 0; i < sends.size(); i++) {
+                await(kafka, records.get(i), sends.get(i), deadline);
             }
         } catch (ExecutionException e) {
             throw new DeadLetterException(
@@ -73,6 +114,27 @@ final class DeadLetterPublisher {
         }
     }
 
+    /** Waits for one send; a letter refused as too large (by the client or the broker) is cut to half and resent. */
+    private void await(
+            Producer<byte[], byte[]> kafka,
+            ProducerRecord<byte[], byte[]> record,
+            Future<RecordMetadata> send,
+            long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        for (int round = 0; ; round++) {
+            try {
+                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RecordTooLargeException) || round == TOO_LARGE_ROUNDS) {
+                    throw e;
+                }
+                record = LetterTruncation.fit(record, LetterTruncation.estimatedSize(record) / 2);
+                send = kafka.send(record);
+            }
+        }
+    }
+
     private String describe(List<DeadLetter> letters) {
         return "could not write " + letters.size() + " event(s) to dead-letter topic "
                 + settings.deadLetterTopicFor(letters.getFirst().original().topic());
@@ -80,16 +142,39 @@ final class DeadLetterPublisher {
 
     private ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
         ConsumerRecord<ByteBuffer, ByteBuffer> source = letter.original();
-        Headers headers = new RecordHeaders(source.headers().toArray());
+        Headers headers = new RecordHeaders();
+        for (Header header : source.headers()) {
+            if (!isOurs(header.key())) { // a producer must not forge the reason or the source of a letter
+                headers.add(header);
+            }
+        }
+        String reason = cap(String.valueOf(letter.reason()));
+        String errorClass = cap(String.valueOf(letter.errorClass()));
+        String partition = Integer.toString(source.partition());
+        String offset = Long.toString(source.offset());
         put(headers, ERROR_SINK, settings.name());
-        put(headers, ERROR_REASON, letter.reason());
-        put(headers, ERROR_CLASS, letter.errorClass());
+        put(headers, ERROR_REASON, reason);
+        put(headers, ERROR_CLASS, errorClass);
         put(headers, ERROR_TIME, Instant.now().toString());
         put(headers, SOURCE_TOPIC, source.topic());
-        put(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
-        put(headers, SOURCE_OFFSET, Long.toString(source.offset()));
+        put(headers, SOURCE_PARTITION, partition);
+        put(headers, SOURCE_OFFSET, offset);
+        put(headers, CONNECT_TOPIC, source.topic());
+        put(headers, CONNECT_PARTITION, partition);
+        put(headers, CONNECT_OFFSET, offset);
+        put(headers, CONNECT_EXCEPTION, errorClass);
+        put(headers, CONNECT_MESSAGE, reason);
         return new ProducerRecord<>(
                 settings.deadLetterTopicFor(source.topic()), null, bytes(source.key()), bytes(source.value()), headers);
+    }
+
+    /** Headers this class writes; a source record's own copies of them are dropped. */
+    static boolean isOurs(String key) {
+        return key.startsWith("sl.error.") || key.startsWith("sl.source.") || key.startsWith("__connect.errors.");
+    }
+
+    private static String cap(String text) {
+        return text.length() <= MAX_REASON_CHARS ? text : text.substring(0, MAX_REASON_CHARS) + "...";
     }
 
     /** The remaining bytes of a consumed buffer (null stays null: a tombstone stays one). */

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param retry backoff for retryable failures
  * @param deadLetterTopic dead-letter topic pattern; {@code {topic}} is replaced by the source topic
  * @param sinkConfig the sink's own settings, dotted keys, passed to the factory untouched
+ * @param supervision what happens once the runner failed: restart with backoff (default), stop, or exit the process
  */
 public record RunnerSettings(
         String name,
@@ -26,7 +27,8 @@ public record RunnerSettings(
         BatchPolicy batch,
         RetryPolicy retry,
         String deadLetterTopic,
-        Map<String, String> sinkConfig) {
+        Map<String, String> sinkConfig,
+        SupervisionPolicy supervision) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "{topic}.dlq";
 
@@ -45,6 +47,31 @@ public record RunnerSettings(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         sinkConfig = Map.copyOf(sinkConfig);
+        Objects.requireNonNull(supervision, "supervision");
+    }
+
+    /** Settings with the default supervision ({@link SupervisionPolicy#DEFAULT}: restart with backoff). */
+    public RunnerSettings(
+            String name,
+            String type,
+            List<String> topics,
+            String groupId,
+            int workers,
+            BatchPolicy batch,
+            RetryPolicy retry,
+            String deadLetterTopic,
+            Map<String, String> sinkConfig) {
+        this(
+                name,
+                type,
+                topics,
+                groupId,
+                workers,
+                batch,
+                retry,
+                deadLetterTopic,
+                sinkConfig,
+                SupervisionPolicy.DEFAULT);
     }
 
     /** Shows the sink's config keys but none of their values: any of them may be a secret. */
@@ -52,12 +79,21 @@ public record RunnerSettings(
     public String toString() {
         return "RunnerSettings[name=" + name + ", type=" + type + ", topics=" + topics + ", groupId=" + groupId
                 + ", workers=" + workers + ", batch=" + batch + ", retry=" + retry + ", deadLetterTopic="
-                + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet()) + "]";
+                + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet())
+                + ", supervision="
+                + supervision + "]";
     }
 
     /** These settings with another batch policy. */
     public RunnerSettings withBatch(BatchPolicy batch) {
-        return new RunnerSettings(name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig);
+        return new RunnerSettings(
+                name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig, supervision);
+    }
+
+    /** These settings with another supervision policy. */
+    public RunnerSettings withSupervision(SupervisionPolicy supervision) {
+        return new RunnerSettings(
+                name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig, supervision);
     }
 
     /** The group id used when the config names none. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.SupervisionPolicy;
+import io.streamloader.core.pipeline.SupervisionPolicy.OnFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,8 @@ class SinkSettingsBinderTest {
                       give-up-after: 1h
                       event-give-up-after: 10m
                     dead-letter: {topic: "dlq.{topic}"}
+                    on-failure: exit
+                    restart: {initial-backoff: 5s, max-backoff: 10m}
                     config: {urls: "http://es:9200", auth: {username: elastic}}
                 """);
         assertThat(settings)
@@ -79,7 +83,8 @@ class SinkSettingsBinderTest {
                                 Duration.ofHours(1),
                                 Duration.ofMinutes(10)),
                         "dlq.{topic}",
-                        Map.of("urls", "http://es:9200", "auth.username", "elastic")));
+                        Map.of("urls", "http://es:9200", "auth.username", "elastic"),
+                        new SupervisionPolicy(OnFailure.EXIT, Duration.ofSeconds(5), Duration.ofMinutes(10))));
         assertThat(problems.list()).isEmpty();
     }
 
@@ -93,6 +98,8 @@ class SinkSettingsBinderTest {
                     batch: {max-records: 0, max-bytes: 0, max-linger: 5}
                     retry: {initial-backoff: 0s, max-backoff: 50ms, multiplier: 0.5, jitter: 2, event-give-up-after: soon}
                     dead-letter: {topic: "bad topic"}
+                    on-failure: reboot
+                    restart: {initial-backoff: 0s, max-backoff: 10ms}
                 """);
         assertThat(settings).isEmpty();
         assertThat(problems.list())
@@ -110,7 +117,10 @@ class SinkSettingsBinderTest {
                         "sinks.search.retry.jitter: must be at most 1.0, was 2.0",
                         "sinks.search.retry.event-give-up-after: expected " + Durations.FORMS + ", was \"soon\"",
                         "sinks.search.dead-letter.topic: is not a legal Kafka topic name pattern: use a-z, A-Z, 0-9,"
-                                + " '.', '_', '-' and {topic}, was \"bad topic\"");
+                                + " '.', '_', '-' and {topic}, was \"bad topic\"",
+                        "sinks.search.on-failure: must be one of restart, stop, exit, was \"reboot\"",
+                        "sinks.search.restart.initial-backoff: must be positive, was 0s",
+                        "sinks.search.restart.max-backoff: must not be below initial-backoff (1s), was 10ms");
     }
 
     @Test
