@@ -126,7 +126,7 @@ final class BatchWriter {
                     if (unresolved == null) {
                         unresolved = new Unresolved(records);
                     }
-                    toWrite = settle(round, unresolved);
+                    toWrite = settle(toWrite, round, unresolved);
                 }
             }
             String deadLetterProblem = null;
@@ -347,7 +347,8 @@ final class BatchWriter {
     }
 
     /** Sorts a round's failures into dead letters and events to write again; returns the latter. */
-    private List<Event> settle(Round round, Unresolved unresolved) {
+    private List<Event> settle(List<Event> written, Round round, Unresolved unresolved) {
+        unresolved.noteStored(written, round);
         List<Event> again = new ArrayList<>();
         long now = System.nanoTime();
         RetryPolicy retry = settings.retry();
@@ -362,6 +363,12 @@ final class BatchWriter {
             Coordinates c = Coordinates.of(f.event());
             if (f.kind() == FailureKind.PERMANENT) {
                 unresolved.deadLetter(f.event(), f.reason(), f.errorClass());
+                continue;
+            }
+            if (unresolved.supersededByLaterStored(f.event())) {
+                // a later event of this batch with the same id is stored: writing this older one again would
+                // overwrite it with stale data; the store already holds the newer version, so this one is done
+                metrics.written.increment();
                 continue;
             }
             long since = unresolved.failingSince.computeIfAbsent(c, k -> now);
@@ -513,6 +520,28 @@ final class BatchWriter {
                 byCoordinates.put(c, records.get(i));
                 position.put(c, i);
             }
+        }
+
+        /** Batch position of the latest stored event per id; only ids that share a batch with a failure. */
+        final Map<String, Integer> latestStored = new HashMap<>();
+
+        /** Records which of {@code written} this round stored (neither failed nor suspected). */
+        void noteStored(List<Event> written, Round round) {
+            java.util.Set<Coordinates> unstored = new java.util.HashSet<>();
+            round.failed.forEach(f -> unstored.add(Coordinates.of(f.event())));
+            round.suspects.forEach(s -> unstored.add(Coordinates.of(s.event())));
+            for (Event event : written) {
+                Coordinates c = Coordinates.of(event);
+                if (!unstored.contains(c)) {
+                    latestStored.merge(event.id(), position.get(c), Math::max);
+                }
+            }
+        }
+
+        /** Whether an event of this batch with the same id and a later position has been stored. */
+        boolean supersededByLaterStored(Event event) {
+            Integer stored = latestStored.get(event.id());
+            return stored != null && stored > position.get(Coordinates.of(event));
         }
 
         void deadLetter(Event event, String reason, String errorClass) {

@@ -316,6 +316,20 @@ class BatchIsolationTest {
     }
 
     @Test
+    void anEarlierSameIdEventFailingRetryablyIsNotWrittenOverTheStoredLaterOne() {
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> records =
+                List.of(record(0, 0, "x", "{\"v\":1}"), record(0, 1, "y", "{}"), record(0, 2, "x", "{\"v\":2}"));
+        store.retryableOnce.put(0L, "429");
+        Map<TopicPartition, OffsetAndMetadata> offsets = write(records);
+        assertThat(store.calls)
+                .as("nothing left to retry: the newer x is stored")
+                .hasSize(1);
+        assertThat(store.stored).containsEntry("x", "{\"v\":2}");
+        assertThat(dlq.history()).isEmpty();
+        assertThat(offsets).isEqualTo(Map.of(P0, new OffsetAndMetadata(3)));
+    }
+
+    @Test
     void healthTurnsRetryingWithTheEventsCoordinatesAndBackOnceResolved() {
         store.retryableOnce.put(3L, "es_rejected_execution_exception: queue full");
         health.running();
