@@ -1,0 +1,63 @@
+package io.streamloader.core.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * PEM files for a TLS listener: section {@code tls:} under {@code api:} or {@code admin:}. The files are checked to
+ * exist here; their contents (certificate chain, PKCS#8 key matching it, client CA) when the server is built.
+ *
+ * <pre>
+ * tls:
+ *   cert: /etc/streamloader/tls/server.crt     # certificate chain, leaf first
+ *   key: /etc/streamloader/tls/server.key      # unencrypted PKCS#8 ("BEGIN PRIVATE KEY")
+ *   client-ca: /etc/streamloader/tls/ca.crt    # optional: clients must present a certificate it signed
+ * </pre>
+ *
+ * @param cert certificate chain in PEM ({@code tls.cert})
+ * @param key private key in PEM ({@code tls.key})
+ * @param clientCa CA certificates in PEM that client certificates must chain to ({@code tls.client-ca}); empty: no
+ *     client certificates asked for
+ * @param keyPath where the section sits in the file ({@code api.tls}), for messages
+ */
+public record TlsFiles(Path cert, Path key, Optional<Path> clientCa, String keyPath) {
+
+    public TlsFiles {
+        Objects.requireNonNull(cert, "cert");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(clientCa, "clientCa");
+        Objects.requireNonNull(keyPath, "keyPath");
+    }
+
+    /** Binds section {@code tls} of {@code parent}; empty when absent or when a file is missing (then a problem). */
+    public static Optional<TlsFiles> from(ConfigNode parent) {
+        if (!parent.has("tls")) {
+            return Optional.empty();
+        }
+        ConfigNode node = parent.section("tls");
+        Path cert = readable(node, "cert", true);
+        Path key = readable(node, "key", true);
+        Path ca = readable(node, "client-ca", false);
+        if (cert == null || key == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TlsFiles(cert, key, Optional.ofNullable(ca), node.keyPath()));
+    }
+
+    private static Path readable(ConfigNode node, String key, boolean required) {
+        Path path = node.path(key, null);
+        if (path == null) {
+            if (required) {
+                node.problem(key, "is required when tls is configured");
+            }
+            return null;
+        }
+        if (!Files.isReadable(path)) {
+            node.problem(key, "cannot read " + path + " (missing or not readable)");
+            return null;
+        }
+        return path;
+    }
+}
