@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * The producer API as a Javalin app: {@link #create()} returns it configured but not started.
  *
  * <p>Request path of an ingest route, each step refusing with its own problem status: API key (401) → topic known
- * (404) → key allowed for the topic (403) → declared length (413) → content type (415) → in-flight bytes (429) → body
- * read within the limit (413) → parse (400) → schema (422) → Kafka acknowledgement within the timeout (503) → 200 with
- * one delivery per event. Handlers block on virtual threads while Kafka acknowledges.
+ * (404) → key allowed for the topic (403) → key's rate (429) → pinned tenant variables (403) → declared length (413)
+ * → content type (415) → in-flight bytes (429) → body read within the limit (413) → parse (400) → schema (422) →
+ * Kafka acknowledgement within the timeout (503) → 200 with one delivery per event. Handlers block on virtual threads
+ * while Kafka acknowledges.
  *
  * <p>The Kafka record key is the event id unless {@code api.key-field} names a field (then its value, falling back to
  * the id): ids are unique, so by default events spread over partitions; a key field keeps one entity's events in order.
@@ -182,6 +183,7 @@ public final class ProducerApi {
 
     private void ingest(Context ctx, String topic) {
         Optional<ApiKey> caller = authorizeAndResolve(ctx, topic);
+        var pinned = ApiAuth.pin(caller, query(ctx), metaHeaders(ctx)); // tenant variables from the key (403)
         long declared = ctx.req().getContentLengthLong();
         if (declared > config.maxBodyBytes()) {
             throw tooLarge();
@@ -195,7 +197,6 @@ public final class ProducerApi {
             if (permit == null) {
                 permit = limiter.acquire(body.length);
             }
-            var pinned = ApiAuth.pin(caller, query(ctx), metaHeaders(ctx)); // tenant variables from the key
             var incoming = new IncomingBody(
                     contentType,
                     body,
@@ -394,10 +395,6 @@ public final class ProducerApi {
     private static String reason(int status) {
         var s = io.javalin.http.HttpStatus.forStatus(status);
         return s.getMessage();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
     }
 
     private void closeOwned() {

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * A TLS identity loaded from PEM files ({@link TlsFiles}) into in-memory key stores, checked before anything listens:
  * the chain parses, the key is unencrypted PKCS#8 and belongs to the leaf certificate (a signature made with the key
  * verifies with the certificate), and an expired or not yet valid leaf is logged as a warning. With a client CA, clients
- * must present a certificate it signed (mutual TLS). The files are read once: renewed certificates take effect at the
- * next start.
+ * must present a certificate it signed (mutual TLS). On Jetty the files are checked every {@code reload-check} for a
+ * renewal, which new connections get once it passes the same checks (a renewal that does not is logged and the
+ * current identity kept); the JDK server of the admin endpoint reads them once.
  */
 public final class Tls {
 
@@ -129,10 +130,14 @@ public final class Tls {
         var customizer = new SecureRequestCustomizer();
         customizer.setSniHostCheck(false); // clients reach us by IP and by names the certificate may not list
         https.addCustomizer(customizer);
+        SslContextFactory.Server ssl = jetty();
         var connector = new ServerConnector(
                 server,
-                new SslConnectionFactory(jetty(), HttpVersion.HTTP_1_1.asString()),
+                new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                 new HttpConnectionFactory(https));
+        if (files.reloadCheck().isPositive()) {
+            server.addBean(new Reloader(files, ssl)); // started and stopped with the server
+        }
         connector.setHost(host);
         connector.setPort(port);
         return connector;
@@ -153,6 +158,65 @@ public final class Tls {
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context for " + files.keyPath(), e);
+        }
+    }
+
+    /** Polls the files' modification times and sizes; loads a changed set into the running factory. */
+    private static final class Reloader extends org.eclipse.jetty.util.component.AbstractLifeCycle {
+        private final TlsFiles files;
+        private final SslContextFactory.Server ssl;
+        private java.util.concurrent.ScheduledExecutorService timer;
+        private List<String> seen;
+
+        Reloader(TlsFiles files, SslContextFactory.Server ssl) {
+            this.files = files;
+            this.ssl = ssl;
+        }
+
+        @Override
+        protected void doStart() {
+            seen = stamp();
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("tls-reload").factory());
+            long every = files.reloadCheck().toMillis();
+            timer.scheduleWithFixedDelay(this::check, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void doStop() {
+            timer.shutdownNow();
+        }
+
+        private void check() {
+            List<String> now = stamp();
+            if (now.equals(seen)) {
+                return;
+            }
+            seen = now;
+            try {
+                Tls fresh = load(files);
+                ssl.reload(f -> {
+                    f.setKeyStore(fresh.keyStore);
+                    fresh.trustStore.ifPresent(f::setTrustStore);
+                });
+                LOG.info("{}: reloaded {} for new connections", files.keyPath(), files.cert());
+            } catch (Exception e) {
+                LOG.error("{}: the changed files are not used: {}", files.keyPath(), e.getMessage());
+            }
+        }
+
+        private List<String> stamp() {
+            var out = new ArrayList<String>();
+            var paths = new ArrayList<>(List.of(files.cert(), files.key()));
+            files.clientCa().ifPresent(paths::add);
+            for (Path p : paths) {
+                try {
+                    out.add(Files.getLastModifiedTime(p) + "/" + Files.size(p));
+                } catch (IOException e) {
+                    out.add("missing");
+                }
+            }
+            return out;
         }
     }
 

@@ -166,7 +166,7 @@ class ProducerApiAuthIT {
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.sslSession()).hasValueSatisfying(session -> {
                 try {
-                    assertThat(session.getPeerCertificates()[0]).isEqualTo(certs.serverCertificate());
+                    assertThat(session.getPeerCertificates()[0]).isEqualTo(TestingCerts.certificate(certs.serverCert));
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
@@ -178,6 +178,46 @@ class ProducerApiAuthIT {
         } finally {
             app.stop();
         }
+    }
+
+    @Test
+    void renewedPemFilesReachNewConnectionsWithoutARestart(KafkaService kafka, @TempDir Path dir) throws Exception {
+        String topic = "auth-reload-" + System.nanoTime();
+        kafka.createTopic(topic, 1);
+        Path cert = java.nio.file.Files.copy(certs.serverCert, dir.resolve("live.crt"));
+        Path key = java.nio.file.Files.copy(certs.serverKey, dir.resolve("live.key"));
+        var config = ApiConfig.builder()
+                .port(0)
+                .topics(List.of(topic))
+                .security(new ApiSecurity(
+                        List.of(),
+                        false,
+                        Optional.of(new TlsFiles(cert, key, Optional.empty(), "api.tls", Duration.ofMillis(100)))))
+                .build();
+        Javalin app = start(config, kafka);
+        try {
+            assertThat(peerCertificate(app.port())).isEqualTo(TestingCerts.certificate(certs.serverCert));
+            java.nio.file.Files.copy(certs.otherKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.copy(certs.otherCert, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(peerCertificate(app.port()))
+                            .isEqualTo(TestingCerts.certificate(certs.otherCert)));
+        } finally {
+            app.stop();
+        }
+    }
+
+    /** The certificate a new connection is shown (a new client each time, so no connection is reused). */
+    private static java.security.cert.Certificate peerCertificate(int port) throws Exception {
+        var client = HttpClient.newBuilder().sslContext(certs.client(false)).build();
+        var response = client.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/health/live"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.sslSession().orElseThrow().getPeerCertificates()[0];
     }
 
     @Test

@@ -30,6 +30,7 @@ final class TestingCerts {
     final Path serverKey;
     final Path caCert;
     final Path otherKey;
+    final Path otherCert;
     final Path clientStore;
     final Path serverStore;
 
@@ -39,6 +40,7 @@ final class TestingCerts {
         serverKey = dir.resolve("server.key");
         caCert = dir.resolve("ca.crt");
         otherKey = dir.resolve("other.key");
+        otherCert = dir.resolve("other.crt");
         clientStore = dir.resolve("client.p12");
         serverStore = dir.resolve("server.p12");
     }
@@ -90,10 +92,13 @@ final class TestingCerts {
                 "secp256r1",
                 "-dname",
                 "CN=other",
+                "-ext",
+                "san=ip:127.0.0.1,dns:localhost",
                 "-validity",
                 "2",
                 "-keystore",
                 "other.p12");
+        c.keytool("-exportcert", "-rfc", "-alias", "other", "-keystore", "other.p12", "-file", "other.crt");
         c.pemKey("other.p12", "other", c.otherKey);
         c.keytool(
                 "-genkeypair",
@@ -128,14 +133,12 @@ final class TestingCerts {
         return c;
     }
 
-    /** A client context trusting the server certificate, presenting the CA-signed client certificate or none. */
+    /** A client context trusting the server (and the other) certificate, presenting the CA-signed client certificate or none. */
     SSLContext client(boolean presentCertificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        try (InputStream in = Files.newInputStream(serverCert)) {
-            trust.setCertificateEntry(
-                    "server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
+        trust.setCertificateEntry("server", certificate(serverCert));
+        trust.setCertificateEntry("other", certificate(otherCert));
         var tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         KeyManagerFactory kmf = null;
@@ -164,9 +167,9 @@ final class TestingCerts {
         Files.writeString(out, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
     }
 
-    /** The leaf certificate of the server's PEM file. */
-    Certificate serverCertificate() throws Exception {
-        try (InputStream in = Files.newInputStream(serverCert)) {
+    /** The first certificate of a PEM file. */
+    static Certificate certificate(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
             return CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
