@@ -138,6 +138,77 @@ class AdminServerTest {
         }
     }
 
+    @Test
+    void withTlsItServesHttpsFromPemFilesAndRefusesPlainHttp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        keytool(
+                dir,
+                "-genkeypair",
+                "-alias",
+                "admin",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                "admin.p12");
+        keytool(dir, "-exportcert", "-rfc", "-alias", "admin", "-keystore", "admin.p12", "-file", "admin.crt");
+        var store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(dir.resolve("admin.p12"))) {
+            store.load(in, "changeit".toCharArray());
+        }
+        byte[] pkcs8 = store.getKey("admin", "changeit".toCharArray()).getEncoded();
+        java.nio.file.Files.writeString(
+                dir.resolve("admin.key"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + java.util.Base64.getMimeEncoder().encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
+        var tls = new io.streamloader.core.config.TlsFiles(
+                dir.resolve("admin.crt"), dir.resolve("admin.key"), Optional.empty(), "admin.tls");
+        var settings = new AdminSettings(true, "127.0.0.1", 0, List.of(), false, Optional.of(tls), Duration.ZERO);
+        try (var admin = server(settings, () -> "")) {
+            admin.start();
+            var trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("admin", store.getCertificate("admin"));
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            var context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            var https = HttpClient.newBuilder().sslContext(context).build();
+            var response = https.send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + admin.port() + "/health/live"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.sslSession()).isPresent();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> get(admin, "/health/live", Optional.empty()))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    private static void keytool(java.nio.file.Path dir, String... args) throws Exception {
+        var command = new ArrayList<String>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString());
+        command.addAll(List.of(args));
+        command.addAll(List.of("-storepass", "changeit", "-storetype", "PKCS12"));
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0)
+                .as(output)
+                .isTrue();
+    }
+
     private static AdminServer server(AdminSettings settings, Supplier<String> kafka) throws Exception {
         return new AdminServer(
                 settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), List.of(), kafka);
