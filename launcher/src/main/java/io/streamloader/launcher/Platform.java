@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.api.ApiConfig;
 import io.streamloader.api.ProducerApi;
+import io.streamloader.core.config.AdminSettings;
+import io.streamloader.core.config.BindAddress;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.rollup.ClickRollupProcessor;
@@ -62,10 +64,7 @@ final class Platform implements AutoCloseable {
                 admin = new AdminServer(startup.config().admin(), registry, runners, startup.processors(), kafka);
                 admin.start();
                 closeables.add(admin);
-                log.info(
-                        "admin endpoint on http://{}:{}/ (health/live, health/ready, metrics)",
-                        startup.config().admin().host(),
-                        admin.port());
+                logAdminBinding(startup.config().admin(), admin.port());
             }
             return this;
         } catch (IOException e) {
@@ -87,7 +86,32 @@ final class Platform implements AutoCloseable {
         app.start();
         api = app;
         closeables.add(app::stop);
-        log.info("producer API on http://{}:{}/ (openapi.json, health/ready, metrics)", config.host(), app.port());
+        log.info(
+                "producer API on {}://{}:{}/ (openapi.json, health/ready, metrics)",
+                config.security().tls().isPresent() ? "https" : "http",
+                config.host(),
+                app.port());
+    }
+
+    /** Says who can reach the admin endpoint: loopback only, key holders, or (as a warning) anyone. */
+    private static void logAdminBinding(AdminSettings admin, int port) {
+        String url = (admin.tls().isPresent() ? "https" : "http") + "://" + admin.host() + ":" + port + "/";
+        if (admin.authenticationEnabled()) {
+            log.info(
+                    "admin endpoint on {} (health/live, health/ready, metrics); metrics and health detail need an"
+                            + " admin key with scope read",
+                    url);
+        } else if (BindAddress.isLoopback(admin.host())) {
+            log.info(
+                    "admin endpoint on {} (health/live, health/ready, metrics) listens on loopback only: no"
+                            + " admin.keys configured",
+                    url);
+        } else {
+            log.warn(
+                    "admin endpoint on {} serves health detail and metrics WITHOUT authentication to anyone who can"
+                            + " reach it (admin.allow-unauthenticated: true)",
+                    url);
+        }
     }
 
     /** The producer API's port, or -1 when it does not run. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +32,8 @@ import java.util.regex.Pattern;
  * @param idField per-element field that becomes the event id when present ({@code api.id-field}; empty: none)
  * @param keyField per-element field whose value becomes the Kafka key ({@code api.key-field}; empty: the event id)
  * @param schemas JSON Schema file per topic ({@code api.schemas.<topic>})
- * @param apiKeys API key to the topics it may write, {@code *} for all ({@code api.keys.<name>.key} and {@code
- *     .topics}); empty: no authentication
+ * @param security API keys, the loopback opt-out and TLS ({@code api.keys}, {@code api.allow-unauthenticated},
+ *     {@code api.tls}; see {@link ApiSecurity}); no keys: no authentication, and then {@code host} must be loopback
  * @param blobContentTypes media types stored as one opaque event, {@code type/*} wildcards allowed ({@code
  *     api.blob-content-types})
  * @param positionalTopics topics whose JSON arrays may be positional events ({@code api.positional-topics}): an array
@@ -52,7 +51,7 @@ public record ApiConfig(
         Optional<String> idField,
         Optional<String> keyField,
         Map<String, Path> schemas,
-        Map<String, Set<String>> apiKeys,
+        ApiSecurity security,
         List<String> blobContentTypes,
         List<String> positionalTopics) {
 
@@ -90,13 +89,7 @@ public record ApiConfig(
         idField = Objects.requireNonNull(idField, "api.id-field").filter(f -> !f.isBlank());
         keyField = Objects.requireNonNull(keyField, "api.key-field").filter(f -> !f.isBlank());
         schemas = Map.copyOf(Objects.requireNonNull(schemas, "api.schemas"));
-        var copy = new LinkedHashMap<String, Set<String>>();
-        Objects.requireNonNull(apiKeys, "api.keys").forEach((key, allowed) -> {
-            require(key != null && key.length() >= 8, "api.keys: every key must have at least 8 characters");
-            require(allowed != null && !allowed.isEmpty(), "api.keys: a key has no topics; use [\"*\"] for all");
-            copy.put(key, Set.copyOf(allowed));
-        });
-        apiKeys = Map.copyOf(copy);
+        Objects.requireNonNull(security, "api.keys").checkBinding(host);
         blobContentTypes = List.copyOf(Objects.requireNonNull(blobContentTypes, "api.blob-content-types"));
         blobContentTypes.forEach(t -> require(
                 t.matches("[a-z0-9.+-]+/([a-z0-9.+-]+|\\*)"),
@@ -163,10 +156,7 @@ public record ApiConfig(
         }
         node.flatStringMap("schemas").forEach((topic, file) -> b.schema(topic, Path.of(file)));
         // keys are named entries so the secret itself is a value, which ${ENV} interpolation reaches (keys are not)
-        node.section("keys")
-                .sections()
-                .forEach((name, entry) -> b.apiKey(
-                        entry.requiredString("key"), new LinkedHashSet<>(entry.stringList("topics", List.of("*")))));
+        b.security(ApiSecurity.from(node));
         try {
             return b.build();
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -187,7 +177,7 @@ public record ApiConfig(
 
     /** Whether {@code apiKeys} is non-empty, i.e. requests must authenticate. */
     public boolean authenticationEnabled() {
-        return !apiKeys.isEmpty();
+        return security.authenticationEnabled();
     }
 
     /** {@link #retryAfter()} in whole seconds as {@code Retry-After} wants it, at least 1. */
@@ -200,7 +190,7 @@ public record ApiConfig(
         return "ApiConfig[host=" + host + ", port=" + port + ", routes=" + routes + ", topics=" + topics
                 + ", maxBodyBytes=" + maxBodyBytes + ", maxInFlightBytes=" + maxInFlightBytes + ", requestTimeout="
                 + requestTimeout + ", retryAfter=" + retryAfter + ", idField=" + idField + ", keyField=" + keyField
-                + ", schemas=" + schemas + ", apiKeys=" + apiKeys.size() + " (masked), blobContentTypes="
+                + ", schemas=" + schemas + ", apiKeys=" + security.keys().size() + " (masked), blobContentTypes="
                 + blobContentTypes + ", positionalTopics=" + positionalTopics + "]";
     }
 
@@ -218,7 +208,7 @@ public record ApiConfig(
 
     /** Mutable builder starting from the defaults. */
     public static final class Builder {
-        private String host = "0.0.0.0";
+        private String host = "127.0.0.1";
         private int port = 8080;
         private Map<String, String> routes =
                 new LinkedHashMap<>(Map.of("/somedata", "somedata", "/footdata", "footdata", "/events", "events"));
@@ -230,7 +220,7 @@ public record ApiConfig(
         private String idField = "id";
         private String keyField = "";
         private Map<String, Path> schemas = new LinkedHashMap<>();
-        private Map<String, Set<String>> apiKeys = new LinkedHashMap<>();
+        private ApiSecurity security = ApiSecurity.NONE;
         private List<String> blobContentTypes = new ArrayList<>(List.of(
                 "application/octet-stream",
                 "image/*",
@@ -304,8 +294,21 @@ public record ApiConfig(
             return this;
         }
 
+        /** Adds a key given in clear (or as {@code sha256:<hex>}), named after its position, without limits. */
         public Builder apiKey(String key, Set<String> allowedTopics) {
-            apiKeys.put(key, new LinkedHashSet<>(allowedTopics));
+            var keys = new ArrayList<>(security.keys());
+            io.streamloader.core.config.KeySecret secret;
+            try {
+                secret = io.streamloader.core.config.KeySecret.parse(key);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("api.keys: " + e.getMessage(), e);
+            }
+            keys.add(new ApiKey("key-" + (keys.size() + 1), secret, allowedTopics, Map.of(), 0, 0));
+            return security(new ApiSecurity(keys, security.allowUnauthenticated(), security.tls()));
+        }
+
+        public Builder security(ApiSecurity v) {
+            security = v;
             return this;
         }
 
@@ -332,7 +335,7 @@ public record ApiConfig(
                     Optional.ofNullable(idField),
                     Optional.ofNullable(keyField),
                     schemas,
-                    apiKeys,
+                    security,
                     blobContentTypes,
                     positionalTopics);
         }

@@ -8,8 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * The producer API as a Javalin app: {@link #create()} returns it configured but not started.
  *
  * <p>Request path of an ingest route, each step refusing with its own problem status: API key (401) → topic known
- * (404) → key allowed for the topic (403) → declared length (413) → content type (415) → in-flight bytes (429) → body
- * read within the limit (413) → parse (400) → schema (422) → Kafka acknowledgement within the timeout (503) → 200 with
- * one delivery per event. Handlers block on virtual threads while Kafka acknowledges.
+ * (404) → key allowed for the topic (403) → key's rate (429) → pinned tenant variables (403) → declared length (413)
+ * → content type (415) → in-flight bytes (429) → body read within the limit (413) → parse (400) → schema (422) →
+ * Kafka acknowledgement within the timeout (503) → 200 with one delivery per event. Handlers block on virtual threads
+ * while Kafka acknowledges.
  *
  * <p>The Kafka record key is the event id unless {@code api.key-field} names a field (then its value, falling back to
  * the id): ids are unique, so by default events spread over partitions; a key field keeps one entity's events in order.
@@ -49,6 +48,8 @@ public final class ProducerApi {
     private final EventPublisher publisher;
     private final ApiMetrics metrics;
     private final Set<String> topics;
+    private final ApiAuth auth;
+    private final CachedCheck<ReadinessProbe.Result> readyCache;
 
     /**
      * @param config validated settings; schema files are loaded here
@@ -78,6 +79,12 @@ public final class ProducerApi {
         this.limiter = new InFlightLimiter(config.maxInFlightBytes(), config.retryAfterSeconds());
         this.publisher = new EventPublisher(producer, config.requestTimeout(), config.retryAfterSeconds());
         this.metrics = new ApiMetrics(registry, topics, limiter);
+        this.auth = new ApiAuth(config.security(), topics);
+        this.readyCache = new CachedCheck<>(
+                readiness::check,
+                java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(3),
+                ReadinessProbe.Result::down);
     }
 
     /**
@@ -114,6 +121,20 @@ public final class ProducerApi {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.events.serverStopping(producer::flush);
             cfg.events.serverStopped(this::closeOwned);
+            cfg.events.serverStarted(() -> config.security().logBinding(config.host(), config.port()));
+            config.security()
+                    .tls()
+                    .map(Tls::load)
+                    .ifPresent(tls -> cfg.jetty.addConnector(
+                            (server, http) -> tls.connector(server, http, config.host(), config.port())));
+            // with keys configured, whatever names topics or internals needs one; /health/live stays open
+            for (String path : List.of("/metrics", "/openapi.json", "/events")) {
+                cfg.routes.before(path, ctx -> {
+                    if (ctx.method() == io.javalin.http.HandlerType.GET) {
+                        auth.authenticate(ctx);
+                    }
+                });
+            }
 
             cfg.routes.post("/topics/{topic}", ctx -> timed(ctx, ctx.pathParam("topic"), "/topics/{topic}"));
             config.routes().forEach((path, topic) -> cfg.routes.post(path, ctx -> timed(ctx, topic, path)));
@@ -161,7 +182,8 @@ public final class ProducerApi {
     }
 
     private void ingest(Context ctx, String topic) {
-        authorizeAndResolve(ctx, topic);
+        Optional<ApiKey> caller = authorizeAndResolve(ctx, topic);
+        var pinned = ApiAuth.pin(caller, query(ctx), metaHeaders(ctx)); // tenant variables from the key (403)
         long declared = ctx.req().getContentLengthLong();
         if (declared > config.maxBodyBytes()) {
             throw tooLarge();
@@ -178,8 +200,8 @@ public final class ProducerApi {
             var incoming = new IncomingBody(
                     contentType,
                     body,
-                    query(ctx),
-                    metaHeaders(ctx),
+                    pinned.query(),
+                    pinned.meta(),
                     Optional.ofNullable(ctx.header("Idempotency-Key")));
             var events = parser.parse(topic, incoming);
             schemas.validate(topic, events);
@@ -274,9 +296,11 @@ public final class ProducerApi {
     }
 
     private void ready(Context ctx) {
-        var result = readiness.check();
+        var result = readyCache.get(); // cached: a flood of probes costs one broker round trip per second
         if (result.ready()) {
             ctx.json(Map.of("status", "UP"));
+        } else if (!auth.mayReadDetails(ctx)) {
+            problem(ctx, ApiProblem.retryLater(503, "Service Unavailable", "not ready", config.retryAfterSeconds()));
         } else {
             problem(
                     ctx,
@@ -297,45 +321,9 @@ public final class ProducerApi {
         }
     }
 
-    private void authorizeAndResolve(Context ctx, String topic) {
-        Set<String> allowed = Set.of("*");
-        if (config.authenticationEnabled()) {
-            String key = ctx.header("X-API-Key");
-            String auth = ctx.header("Authorization");
-            if (key == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                key = auth.substring(7).trim();
-            }
-            if (key == null || key.isEmpty()) {
-                ctx.header("WWW-Authenticate", "Bearer");
-                throw ApiProblem.of(401, "Unauthorized", "missing API key: send X-API-Key or Authorization: Bearer")
-                        .with("field", "X-API-Key");
-            }
-            allowed = lookup(key);
-            if (allowed == null) {
-                ctx.header("WWW-Authenticate", "Bearer");
-                throw ApiProblem.of(401, "Unauthorized", "invalid API key").with("field", "X-API-Key");
-            }
-        }
-        if (!topics.contains(topic)) {
-            throw ApiProblem.of(404, "Not Found", "unknown topic '" + abbreviate(topic) + "'; configured: " + topics)
-                    .with("field", "topic");
-        }
-        if (!allowed.contains("*") && !allowed.contains(topic)) {
-            throw ApiProblem.of(403, "Forbidden", "this API key may not write to topic '" + topic + "'")
-                    .with("field", "topic");
-        }
-    }
-
-    /** Compares against every key in constant time per key, so timing does not reveal a key's prefix. */
-    private Set<String> lookup(String key) {
-        byte[] given = key.getBytes(StandardCharsets.UTF_8);
-        Set<String> found = null;
-        for (var entry : config.apiKeys().entrySet()) {
-            if (MessageDigest.isEqual(given, entry.getKey().getBytes(StandardCharsets.UTF_8))) {
-                found = entry.getValue();
-            }
-        }
-        return found;
+    /** Key (401), topic (404, 403) and the key's rate (429): see {@link ApiAuth}. */
+    private Optional<ApiKey> authorizeAndResolve(Context ctx, String topic) {
+        return auth.authorize(ctx, topic);
     }
 
     private byte[] readBody(Context ctx) {
@@ -407,10 +395,6 @@ public final class ProducerApi {
     private static String reason(int status) {
         var s = io.javalin.http.HttpStatus.forStatus(status);
         return s.getMessage();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
     }
 
     private void closeOwned() {

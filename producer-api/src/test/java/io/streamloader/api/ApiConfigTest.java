@@ -6,6 +6,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.streamloader.core.config.ConfigException;
 import io.streamloader.core.config.ConfigLoader;
+import io.streamloader.core.config.KeySecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,8 @@ class ApiConfigTest {
     @Test
     void defaults() {
         var c = ApiConfig.from(ConfigLoader.parse("topics:\n  clicks: {}\n", Map.of()));
-        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.security()).isEqualTo(ApiSecurity.NONE);
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.routes()).isEqualTo(Map.of("/somedata", "somedata", "/footdata", "footdata", "/events", "events"));
         assertThat(c.topics()).containsExactly("clicks");
@@ -63,14 +65,20 @@ class ApiConfigTest {
                   key-field: vin
                   schemas:
                     fleet: schemas/fleet.json
+                  allow-unauthenticated: true
                   keys:
                     fleet-client:
                       key: ${API_KEY}
                       topics: [fleet, pictures]
+                      rate: 50
+                      burst: 80
+                      pin: { customer_id: acme }
+                    hashed:
+                      key: sha256:abababababababababababababababababababababababababababababababab
                   blob-content-types: [image/png]
                   positional-topics: [pictures, fleet]
                 """;
-        var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of("API_KEY", "k-123456789")));
+        var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of("API_KEY", "k-123456789-abcdef")));
         assertThat(c)
                 .isEqualTo(new ApiConfig(
                         "127.0.0.1",
@@ -84,10 +92,30 @@ class ApiConfigTest {
                         Optional.of("event_id"),
                         Optional.of("vin"),
                         Map.of("fleet", Path.of("schemas/fleet.json")),
-                        Map.of("k-123456789", Set.of("fleet", "pictures")),
+                        new ApiSecurity(
+                                List.of(
+                                        new ApiKey(
+                                                "fleet-client",
+                                                KeySecret.parse("k-123456789-abcdef"),
+                                                Set.of("fleet", "pictures"),
+                                                Map.of("customer_id", "acme"),
+                                                50,
+                                                80),
+                                        new ApiKey(
+                                                "hashed",
+                                                KeySecret.parse("sha256:" + "ab".repeat(32)),
+                                                Set.of("*"),
+                                                Map.of(),
+                                                0,
+                                                0)),
+                                true,
+                                Optional.empty()),
                         List.of("image/png"),
                         List.of("pictures", "fleet")));
-        assertThat(c.toString()).doesNotContain("k-123456789").contains("positionalTopics=[pictures, fleet]");
+        assertThat(c.toString())
+                .doesNotContain("k-123456789")
+                .doesNotContain("abab")
+                .contains("positionalTopics=[pictures, fleet]");
         assertThat(c.positional("fleet")).isTrue();
     }
 
@@ -143,6 +171,56 @@ class ApiConfigTest {
         assertThat(ApiConfig.from(ConfigLoader.parse(yaml.replace(", clikstream", ""), Map.of()))
                         .positional("clickstream"))
                 .isTrue();
+    }
+
+    @Test
+    void aNonLoopbackHostNeedsKeysOrTheOptOut() {
+        assertThatThrownBy(() -> ApiConfig.from(ConfigLoader.parse("api: { host: 0.0.0.0 }", Map.of())))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .singleElement(STRING)
+                                .startsWith("api")
+                                .contains("api.host 0.0.0.0 is not a loopback address")
+                                .contains("api.keys")
+                                .contains("api.allow-unauthenticated"));
+        assertThatThrownBy(() -> ApiConfig.builder().host("10.1.2.3").build()).hasMessageContaining("api.host");
+        assertThat(ApiConfig.from(ConfigLoader.parse("api: { host: 0.0.0.0, allow-unauthenticated: true }", Map.of()))
+                        .host())
+                .isEqualTo("0.0.0.0");
+        assertThat(ApiConfig.from(ConfigLoader.parse(
+                                "api: { host: 0.0.0.0, keys: { a: { key: 'a-long-enough-api-key' } } }", Map.of()))
+                        .authenticationEnabled())
+                .isTrue();
+    }
+
+    @Test
+    void badKeyEntriesNameTheirKeys() {
+        var yaml = """
+                api:
+                  keys:
+                    short: { key: tiny-secret }
+                    none: { topics: [events] }
+                    hex: { key: 'sha256:xyz' }
+                    pin: { key: 'a-long-enough-api-key', pin: { 'Bad Name': x } }
+                    rate: { key: 'another-long-enough-key', rate: -1 }
+                    first: { key: 'the-first-valid-api-key' }
+                    twin: { key: 'the-first-valid-api-key' }
+                  tls: { cert: /nonexistent/server.crt, key: /nonexistent/server.key }
+                """;
+        assertThatThrownBy(() -> ApiConfig.from(ConfigLoader.parse(yaml, Map.of())))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(p -> assertThat(p).startsWith("api.keys.short.key:"))
+                                .anySatisfy(p -> assertThat(p).startsWith("api.keys.none.key:"))
+                                .anySatisfy(p -> assertThat(p).startsWith("api.keys.hex.key:"))
+                                .anySatisfy(p -> assertThat(p).contains("api.keys.pin.pin.Bad Name"))
+                                .anySatisfy(p -> assertThat(p).startsWith("api.keys.rate.rate:"))
+                                .anySatisfy(p -> assertThat(p).contains("api.keys.twin has the same secret"))
+                                .anySatisfy(p -> assertThat(p).startsWith("api.tls.cert:"))
+                                .anySatisfy(p -> assertThat(p).startsWith("api.tls.key:"))
+                                .noneSatisfy(p -> assertThat(p).contains("tiny-secret")));
     }
 
     @Test

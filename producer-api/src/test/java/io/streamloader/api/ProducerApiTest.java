@@ -254,12 +254,18 @@ class ProducerApiTest {
 
     @Test
     void apiKeysGive401WhenMissingOrWrongAnd403ForOtherTopics() {
-        var config =
-                TestingApi.config().apiKey("secret-key-1", Set.of("events")).build();
+        var config = TestingApi.config()
+                .apiKey("secret-key-1-abcdef", Set.of("events"))
+                .build();
         var api = new TestingApi(config, true);
         api.run((server, client) -> {
             assertThat(post(client, "/events", "application/json", "{}").code()).isEqualTo(401);
-            assertThat(post(client, "/events", "application/json", "{}".getBytes(), Map.of("X-API-Key", "wrong-key-00"))
+            assertThat(post(
+                                    client,
+                                    "/events",
+                                    "application/json",
+                                    "{}".getBytes(),
+                                    Map.of("X-API-Key", "wrong-key-00-abcdef"))
                             .code())
                     .isEqualTo(401);
             assertThat(post(
@@ -267,7 +273,7 @@ class ProducerApiTest {
                                     "/somedata",
                                     "application/json",
                                     "{}".getBytes(),
-                                    Map.of("X-API-Key", "secret-key-1"))
+                                    Map.of("X-API-Key", "secret-key-1-abcdef"))
                             .code())
                     .isEqualTo(403);
             assertThat(post(
@@ -275,7 +281,7 @@ class ProducerApiTest {
                                     "/events",
                                     "application/json",
                                     "{}".getBytes(),
-                                    Map.of("Authorization", "Bearer secret-key-1"))
+                                    Map.of("Authorization", "Bearer secret-key-1-abcdef"))
                             .code())
                     .isEqualTo(200);
             assertThat(api.producer.history()).hasSize(1);
