@@ -66,7 +66,7 @@ final class EventPreparer {
         });
         byte[] bytes = event.value();
         String key = template.render(variables(event, null, name -> text(meta.get(name))));
-        var blob = new PreparedEvent.Blob(stored(key, bytes), bytes, event.contentType());
+        var blob = new PreparedEvent.Blob(stored(key, bytes), bytes, ContentTypes.forObject(event.contentType()));
         return new PreparedEvent(event, meta.toString(), List.of(blob));
     }
 

@@ -91,7 +91,7 @@ class EventPreparerTest {
     void aBinaryEventMissingAKeyVariableFails() {
         Event event = new Event("id-1", "images", 0, 5, T, null, new byte[] {1}, Map.of(), "image/png");
         var preparer = new EventPreparer("bucket", KeyTemplate.parse("{customer_id}/{uuid}"), List.of());
-        assertThatThrownBy(() -> preparer.prepare(event)).hasMessageContaining("needs 'customer_id'");
+        assertThatThrownBy(() -> preparer.prepare(event)).hasMessageContaining("needs variable 'customer_id'");
     }
 
     @Test
