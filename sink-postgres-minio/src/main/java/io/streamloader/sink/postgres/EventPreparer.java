@@ -28,8 +28,10 @@ final class EventPreparer {
     private static final String BLOB_CONTENT_TYPE = "application/octet-stream";
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
+    // decimals as BigDecimal: a double would turn 1e400 into Infinity (not JSON) and round 0.1000000000000000000001
     private final ObjectMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private final MessageDigest sha256;
     private final String bucket;
