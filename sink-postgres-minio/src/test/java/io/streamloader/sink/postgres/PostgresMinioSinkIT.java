@@ -330,6 +330,29 @@ class PostgresMinioSinkIT {
     }
 
     @Test
+    void fleetTelemetryWhoseNumbersDoNotFitADoubleIsRefusedSoTheDiagViewStaysReadable() throws Exception {
+        TestingStores stores = new TestingStores("fleet");
+        Sink sink = sink(stores, Map.of("migrations.locations", TestingStores.examples("fleet")));
+        String ok = "{\"vin\":\"V1\",\"timestamp\":1.5,\"position_x\":1,\"position_y\":2,\"position_z\":3,"
+                + "\"speed\":%s}";
+        WriteResult result = sink.write(List.of(
+                json("f1", 0, String.format(ok, "85.5")),
+                json("f2", 1, String.format(ok, "1e400")),
+                json("f3", 2, String.format(ok, "-1e-400")),
+                json("f4", 3, String.format(ok, "\"fast\""))));
+
+        assertThat(result.failures()).extracting(f -> f.event().id()).containsExactlyInAnyOrder("f2", "f3", "f4");
+        assertThat(result.failures())
+                .filteredOn(f -> f.event().id().equals("f4"))
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("diag_typed"));
+        assertThat(result.failures())
+                .filteredOn(f -> !f.event().id().equals("f4"))
+                .allSatisfy(f -> assertThat(f.reason()).contains("out of range", "22003"));
+        assertThat(stores.query("select vin, speed from diag")).containsExactly(Map.of("vin", "V1", "speed", 85.5));
+    }
+
+    @Test
     void postgresDownFailsTheBatchAsRetryableWithoutRowsAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("pgdown");
         Sink sink = sink(stores, Map.of());
