@@ -119,4 +119,18 @@ class EventPreparerTest {
         assertThatThrownBy(() -> preparer.prepare(json("e1", "{\"img\":\"***\"}")))
                 .hasMessageStartingWith("blob field 'img' is not base64");
     }
+
+    @Test
+    void withBlobFieldsAnEscapedUnpairedSurrogateFailsInsteadOfBecomingAQuestionMark() {
+        var preparer = new EventPreparer("bk", KeyTemplate.parse("{topic}/{id}"), List.of("img"));
+        for (String value : new String[] {"{\"s\":\"\\ud800\"}", "{\"s\":\"x\\udc00\"}", "[\"\\udc00\\ud800\"]"}) {
+            assertThatThrownBy(() -> preparer.prepare(json("e1", value)))
+                    .as(value)
+                    .hasMessageContaining("unpaired UTF-16 surrogate");
+        }
+        // a proper pair, escaped or not, is text
+        assertThat(preparer.prepare(json("e2", "{\"s\":\"\\ud83d\\ude42 \ud83d\ude42\"}"))
+                        .attributes())
+                .isEqualTo("{\"s\":\"\ud83d\ude42 \ud83d\ude42\"}");
+    }
 }
