@@ -1,6 +1,8 @@
 package io.streamloader.sink.postgres;
 
+import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,8 +21,8 @@ final class BlobUploader implements AutoCloseable {
     /**
      * Why an event's blob could not be stored.
      *
-     * @param permanent whether the server refused it for good (4xx)
-     * @param reason the server's answer
+     * @param permanent whether it was refused for good (a 4xx, or the client refused to send it)
+     * @param reason the server's answer or the client's error, with its S3 code or exception class
      */
     record Failure(boolean permanent, String reason) {}
 
@@ -44,6 +46,7 @@ final class BlobUploader implements AutoCloseable {
      *
      * @return event id → failure, for events with a blob that was not stored
      * @throws RetriableSinkException when the S3 server is unreachable or times out (the whole batch is retried)
+     * @throws FatalSinkException when S3 refuses the credentials or the bucket is gone
      */
     Map<String, Failure> putAll(Collection<PreparedEvent> events) {
         record Put(PreparedEvent event, Future<?> result) {}
@@ -58,26 +61,65 @@ final class BlobUploader implements AutoCloseable {
         }
         Map<String, Failure> failures = new HashMap<>();
         Throwable unreachable = null;
+        Throwable fatal = null;
+        int denied = 0;
         for (Put put : puts) {
             try {
                 put.result().get();
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
+                String id = put.event().event().id();
                 switch (Triage.s3(cause)) {
                     case UNREACHABLE -> unreachable = cause;
-                    case RETRYABLE -> failures.putIfAbsent(put.event().event().id(), new Failure(false, reason(cause)));
-                    case PERMANENT -> failures.put(put.event().event().id(), new Failure(true, reason(cause)));
+                    case FATAL -> fatal = cause;
+                    case RETRYABLE -> failures.putIfAbsent(id, new Failure(false, reason(cause)));
+                    case PERMANENT -> {
+                        failures.put(id, new Failure(true, reason(cause)));
+                        denied += accessDenied(cause) ? 1 : 0;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RetriableSinkException("sink " + sinkName + ": interrupted while storing blobs", e);
             }
         }
+        if (fatal != null) {
+            throw new FatalSinkException(
+                    "sink " + sinkName + ": S3 refused the credentials or bucket " + store.bucket() + ": "
+                            + reason(fatal),
+                    fatal);
+        }
         if (unreachable != null) {
             throw new RetriableSinkException(
                     "S3 unreachable for sink " + sinkName + ": " + reason(unreachable), unreachable);
         }
+        if (denied > 0 && denied == puts.size()) {
+            checkNotDeniedEverywhere();
+        }
         return failures;
+    }
+
+    /**
+     * Every PUT of the batch was denied: a policy on some keys, or credentials allowed nothing. The second stops the
+     * runner instead of dead-lettering every blob; told apart by asking for the bucket, which a key policy allows.
+     */
+    private void checkNotDeniedEverywhere() {
+        try {
+            store.bucketExists();
+        } catch (MinioException e) {
+            if (accessDenied(e)) {
+                throw new FatalSinkException(
+                        "sink " + sinkName + ": S3 denies access to bucket " + store.bucket() + ": " + reason(e), e);
+            }
+        } catch (RuntimeException e) {
+            // could not tell: the PUTs' own failures stand
+        }
+    }
+
+    private static boolean accessDenied(Throwable t) {
+        return t instanceof ErrorResponseException e
+                && e.errorResponse() != null
+                && "AccessDenied".equals(e.errorResponse().code());
     }
 
     void remove(String key) throws MinioException {
@@ -90,13 +132,17 @@ final class BlobUploader implements AutoCloseable {
         }
     }
 
-    private static String reason(Throwable t) {
+    static String reason(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
             root = root.getCause();
         }
         String message = t.getMessage() != null ? t.getMessage() : root.toString();
-        return t.getCause() != null && t.getCause() != t ? message + " (" + t.getCause() + ")" : message;
+        String kind = t instanceof ErrorResponseException e && e.errorResponse() != null
+                ? "S3 " + e.errorResponse().code()
+                : t.getClass().getSimpleName();
+        String detail = t.getCause() != null && t.getCause() != t ? message + " (" + t.getCause() + ")" : message;
+        return kind + ": " + detail;
     }
 
     @Override

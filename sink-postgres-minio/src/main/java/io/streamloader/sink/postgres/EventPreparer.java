@@ -28,8 +28,10 @@ final class EventPreparer {
     private static final String BLOB_CONTENT_TYPE = "application/octet-stream";
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
+    // decimals as BigDecimal: a double would turn 1e400 into Infinity (not JSON) and round 0.1000000000000000000001
     private final ObjectMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private final MessageDigest sha256;
     private final String bucket;
@@ -66,7 +68,7 @@ final class EventPreparer {
         });
         byte[] bytes = event.value();
         String key = template.render(variables(event, null, name -> text(meta.get(name))));
-        var blob = new PreparedEvent.Blob(stored(key, bytes), bytes, event.contentType());
+        var blob = new PreparedEvent.Blob(stored(key, bytes), bytes, ContentTypes.forObject(event.contentType()));
         return new PreparedEvent(event, meta.toString(), List.of(blob));
     }
 
@@ -78,7 +80,7 @@ final class EventPreparer {
         }
         JsonNode root = parse(event);
         if (!(root instanceof ObjectNode object)) {
-            return new PreparedEvent(event, root.toString(), List.of());
+            return new PreparedEvent(event, checkedText(root), List.of());
         }
         List<PreparedEvent.Blob> blobs = new ArrayList<>();
         for (String field : blobFields) {
@@ -96,7 +98,30 @@ final class EventPreparer {
             blobs.add(new PreparedEvent.Blob(stored, bytes, BLOB_CONTENT_TYPE));
             object.set(field, reference(stored));
         }
-        return new PreparedEvent(event, object.toString(), blobs);
+        return new PreparedEvent(event, checkedText(object), blobs);
+    }
+
+    /**
+     * The JSON text of a parsed value. Jackson decodes an escaped unpaired surrogate ({@code "\\ud800"}) into a string
+     * it writes back raw, which the driver would silently turn into {@code ?}; refused instead, as PostgreSQL refuses
+     * the escape on the unparsed path.
+     */
+    private static String checkedText(JsonNode node) {
+        String text = node.toString();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException(
+                            "value holds an unpaired UTF-16 surrogate (an escape like \\ud800), which is not text");
+                }
+            }
+        }
+        return text;
     }
 
     private static Function<String, Optional<String>> variables(

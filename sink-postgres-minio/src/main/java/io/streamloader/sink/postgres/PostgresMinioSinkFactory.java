@@ -1,6 +1,7 @@
 package io.streamloader.sink.postgres;
 
 import io.minio.errors.MinioException;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
@@ -61,6 +62,9 @@ public final class PostgresMinioSinkFactory implements SinkFactory {
         try {
             if (config.createBucket()) {
                 store.ensureBucket();
+            } else if (!store.bucketExists()) {
+                throw new FatalSinkException("sink " + name + ": bucket " + config.bucket()
+                        + " does not exist and s3.create-bucket is false");
             }
             PGSimpleDataSource dataSource = Database.dataSource(config, name);
             Database.migrate(config, dataSource, loader);
@@ -80,13 +84,30 @@ public final class PostgresMinioSinkFactory implements SinkFactory {
         }
     }
 
+    /**
+     * A transient failure of a store retries the start; anything else (bucket missing and not creatable, credentials
+     * refused, a migration failing) is a {@link FatalSinkException} naming the store.
+     */
     private static RuntimeException startFailure(String name, Exception e) {
-        if (e instanceof MinioException && Triage.s3(e) != Triage.S3Outcome.PERMANENT) {
-            return new RetriableSinkException("sink " + name + ": S3 not reachable at start: " + e.getMessage(), e);
+        if (e instanceof FatalSinkException f) {
+            return f;
         }
-        if (e instanceof FlywayException && Triage.sql(e) == Triage.SqlOutcome.RETRY_BATCH) {
+        if (e instanceof MinioException) {
+            Triage.S3Outcome outcome = Triage.s3(e);
+            if (outcome == Triage.S3Outcome.UNREACHABLE || outcome == Triage.S3Outcome.RETRYABLE) {
+                return new RetriableSinkException("sink " + name + ": S3 not reachable at start: " + e.getMessage(), e);
+            }
+            return new FatalSinkException(
+                    "sink " + name + ": S3 bucket missing and not creatable, or credentials refused: "
+                            + BlobUploader.reason(e),
+                    e);
+        }
+        if (Triage.sql(e) == Triage.SqlOutcome.RETRY_BATCH) {
             return new RetriableSinkException(
                     "sink " + name + ": PostgreSQL not reachable at start: " + Triage.sqlReason(e), e);
+        }
+        if (e instanceof FlywayException) {
+            return new FatalSinkException("sink " + name + ": PostgreSQL migration failed: " + Triage.sqlReason(e), e);
         }
         if (e instanceof RuntimeException r) {
             return r;

@@ -1,13 +1,19 @@
 package io.streamloader.sink.postgres;
 
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * ({@link NewEventRow}, {@link NewBlobEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster
  * than it upserts one. When that fails on a row (SQLSTATE class 22 or 23: an id stored before, or data the database
  * refuses) the slice is rolled back and written as upserts ({@link EventRow}); when those are refused, it is split in
- * halves until the refused rows are alone; every other row is stored. When a slice fails as a whole (connection lost),
+ * halves until the refused rows are alone; every other row is stored. An error {@link Triage} does not know is treated
+ * like a refused row: narrowed down, never fatal for the runner nor retried for ever. Login, schema and grant errors
+ * (SQLSTATE 28, 42, 3D, 3F) throw {@link FatalSinkException}. When a slice fails as a whole (connection lost),
  * the batch fails as retryable; the slices that were committed are written again on the retry, which the upsert makes
  * harmless.
  */
@@ -136,7 +144,7 @@ final class RowWriter implements AutoCloseable {
      * @return id → reason for rows the database refused; every other row is stored
      * @throws RetriableSinkException when the database is unreachable or asked for a retry; slices may have been
      *     committed, which a retry rewrites harmlessly
-     * @throws IllegalStateException for any other database error (the runner stops)
+     * @throws FatalSinkException when the database refuses the login, the schema or the grants (the runner stops)
      */
     Map<String, String> write(List<? extends EventColumns> batch) {
         List<EventColumns> rows = withoutBlobFirst(batch);
@@ -234,8 +242,10 @@ final class RowWriter implements AutoCloseable {
             }
             case FATAL -> {
                 slot.discard();
-                throw new IllegalStateException(
-                        "PostgreSQL refused the batch of sink " + sinkName + ": " + Triage.sqlReason(e), e);
+                throw new FatalSinkException(
+                        "PostgreSQL refused the batch of sink " + sinkName + " (schema, grants or login): "
+                                + Triage.sqlReason(e),
+                        e);
             }
             case BAD_ROW -> {
                 // the caller isolates it
@@ -256,6 +266,38 @@ final class RowWriter implements AutoCloseable {
                 rollbackQuietly(tx);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Which of the keys a stored row describes ({@code object_key}, through index {@code events_object}): those
+     * objects must stay. Asked only after a refusal, on the first slot's connection.
+     *
+     * @throws SQLException when the database cannot tell; the caller then keeps the objects
+     */
+    Set<String> referenced(String bucket, Collection<String> keys) throws SQLException {
+        Slot slot = slots[0];
+        try {
+            Connection conn = slot.connection();
+            boolean autoCommit = conn.getAutoCommit();
+            conn.setAutoCommit(true);
+            try (PreparedStatement st =
+                    conn.prepareStatement("select object_key from events where bucket = ? and object_key = any (?)")) {
+                st.setString(1, bucket);
+                st.setArray(2, conn.createArrayOf("text", keys.toArray()));
+                Set<String> found = new HashSet<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                }
+                return found;
+            } finally {
+                conn.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            slot.discard();
+            throw e;
         }
     }
 

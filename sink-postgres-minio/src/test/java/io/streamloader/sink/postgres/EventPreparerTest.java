@@ -91,7 +91,7 @@ class EventPreparerTest {
     void aBinaryEventMissingAKeyVariableFails() {
         Event event = new Event("id-1", "images", 0, 5, T, null, new byte[] {1}, Map.of(), "image/png");
         var preparer = new EventPreparer("bucket", KeyTemplate.parse("{customer_id}/{uuid}"), List.of());
-        assertThatThrownBy(() -> preparer.prepare(event)).hasMessageContaining("needs 'customer_id'");
+        assertThatThrownBy(() -> preparer.prepare(event)).hasMessageContaining("needs variable 'customer_id'");
     }
 
     @Test
@@ -118,5 +118,19 @@ class EventPreparerTest {
                 .hasMessage("blob field 'img' must be a base64 string, was number");
         assertThatThrownBy(() -> preparer.prepare(json("e1", "{\"img\":\"***\"}")))
                 .hasMessageStartingWith("blob field 'img' is not base64");
+    }
+
+    @Test
+    void withBlobFieldsAnEscapedUnpairedSurrogateFailsInsteadOfBecomingAQuestionMark() {
+        var preparer = new EventPreparer("bk", KeyTemplate.parse("{topic}/{id}"), List.of("img"));
+        for (String value : new String[] {"{\"s\":\"\\ud800\"}", "{\"s\":\"x\\udc00\"}", "[\"\\udc00\\ud800\"]"}) {
+            assertThatThrownBy(() -> preparer.prepare(json("e1", value)))
+                    .as(value)
+                    .hasMessageContaining("unpaired UTF-16 surrogate");
+        }
+        // a proper pair, escaped or not, is text
+        assertThat(preparer.prepare(json("e2", "{\"s\":\"\\ud83d\\ude42 \ud83d\ude42\"}"))
+                        .attributes())
+                .isEqualTo("{\"s\":\"\ud83d\ude42 \ud83d\ude42\"}");
     }
 }

@@ -256,6 +256,103 @@ class PostgresMinioSinkIT {
     }
 
     @Test
+    void aRefusedLaterCopyOfAnIdInTheSameBatchLeavesTheEarlierCopyStored() throws Exception {
+        TestingStores stores = new TestingStores("dup");
+        Sink sink = sink(stores, Map.of());
+        Event earlier = json("d1", 0, "{\"a\":1}");
+        Event refused = json("d1", 1, "{\"a\":\"\\u0000\"}");
+        Event other = json("d2", 2, "{\"b\":2}");
+        WriteResult result = sink.write(List.of(earlier, refused, other));
+
+        assertThat(result.failures()).singleElement().satisfies(f -> {
+            assertThat(f.event().offset()).isEqualTo(1);
+            assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.reason()).contains("22P05");
+        });
+        assertThat(stores.query("select id, attributes::text as a from events order by id"))
+                .containsExactly(Map.of("id", "d1", "a", "{\"a\": 1}"), Map.of("id", "d2", "a", "{\"b\": 2}"));
+
+        // and the last copy wins when every copy is good
+        assertThat(sink.write(List.of(json("d3", 3, "{\"v\":1}"), json("d3", 4, "{\"v\":2}")))
+                        .isSuccess())
+                .isTrue();
+        assertThat(stores.query("select attributes ->> 'v' as v from events where id = 'd3'"))
+                .containsExactly(Map.of("v", "2"));
+    }
+
+    @Test
+    void aRefusedEventKeepsTheObjectAStoredRowOfAnotherEventRefersTo() throws Exception {
+        TestingStores stores = new TestingStores("shared");
+        Sink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
+        Map<String, String> headers = Map.of("meta.customer_id", "1", "meta.uuid", "u1", "content-type", "image/png");
+        Event first = new Event("s1", "images", 0, 0, T, null, random(100, 1), headers, "image/png");
+        assertThat(sink.write(List.of(first)).isSuccess()).isTrue();
+
+        Map<String, String> nul = new java.util.HashMap<>(headers);
+        nul.put("meta.note", "a\u0000b"); // PostgreSQL refuses \u0000 in jsonb
+        Event second = new Event("s2", "images", 0, 1, T, null, random(100, 2), nul, "image/png");
+        Event alone = new Event(
+                "s3",
+                "images",
+                0,
+                2,
+                T,
+                null,
+                random(100, 3),
+                Map.of("meta.customer_id", "1", "meta.uuid", "u3", "meta.note", "\u0000"),
+                "image/png");
+        WriteResult result = sink.write(List.of(second, alone));
+
+        assertThat(result.failures()).extracting(f -> f.event().id()).containsExactlyInAnyOrder("s2", "s3");
+        assertThat(stores.query("select id, object_key from events"))
+                .containsExactly(Map.of("id", "s1", "object_key", "1/u1"));
+        // 1/u1 is s1's: kept; 1/u3 was only the refused s3's: removed
+        assertThat(stores.objectKeys()).containsExactly("1/u1");
+    }
+
+    @Test
+    void anOddContentTypeIsNormalisedForTheObjectAndKeptInTheRow() throws Exception {
+        TestingStores stores = new TestingStores("ctype");
+        Sink sink = sink(stores, Map.of());
+        byte[] png = random(64, 9);
+        Event event = new Event("c1", "images", 0, 0, T, null, png, Map.of(), "image/png; x");
+        assertThat(sink.write(List.of(event)).isSuccess()).isTrue();
+        assertThat(stores.object("images/c1")).isEqualTo(png);
+        assertThat(stores.minio()
+                        .statObject(io.minio.StatObjectArgs.builder()
+                                .bucket(stores.bucket)
+                                .object("images/c1")
+                                .build())
+                        .contentType())
+                .isEqualTo("image/png");
+        assertThat(stores.query("select content_type from events"))
+                .containsExactly(Map.of("content_type", "image/png; x"));
+    }
+
+    @Test
+    void fleetTelemetryWhoseNumbersDoNotFitADoubleIsRefusedSoTheDiagViewStaysReadable() throws Exception {
+        TestingStores stores = new TestingStores("fleet");
+        Sink sink = sink(stores, Map.of("migrations.locations", TestingStores.examples("fleet")));
+        String ok = "{\"vin\":\"V1\",\"timestamp\":1.5,\"position_x\":1,\"position_y\":2,\"position_z\":3,"
+                + "\"speed\":%s}";
+        WriteResult result = sink.write(List.of(
+                json("f1", 0, String.format(ok, "85.5")),
+                json("f2", 1, String.format(ok, "1e400")),
+                json("f3", 2, String.format(ok, "-1e-400")),
+                json("f4", 3, String.format(ok, "\"fast\""))));
+
+        assertThat(result.failures()).extracting(f -> f.event().id()).containsExactlyInAnyOrder("f2", "f3", "f4");
+        assertThat(result.failures())
+                .filteredOn(f -> f.event().id().equals("f4"))
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("diag_typed"));
+        assertThat(result.failures())
+                .filteredOn(f -> !f.event().id().equals("f4"))
+                .allSatisfy(f -> assertThat(f.reason()).contains("out of range", "22003"));
+        assertThat(stores.query("select vin, speed from diag")).containsExactly(Map.of("vin", "V1", "speed", 85.5));
+    }
+
+    @Test
     void postgresDownFailsTheBatchAsRetryableWithoutRowsAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("pgdown");
         Sink sink = sink(stores, Map.of());

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -29,6 +30,9 @@ final class TestingPipeline implements AutoCloseable {
     final KafkaService kafka = DevStack.kafka();
     final TestingKafka testing = new TestingKafka(kafka.bootstrapServers());
     final String topic;
+    /** The meters of every runner this pipeline started. */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private final List<SinkRunner> runners = new ArrayList<>();
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -62,8 +66,8 @@ final class TestingPipeline implements AutoCloseable {
                 new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
                 RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
                 sinkConfig);
-        SinkRunner runner = new SinkRunner(
-                settings, new PostgresMinioSinkFactory(), testing.clientProperties(), new SimpleMeterRegistry());
+        SinkRunner runner =
+                new SinkRunner(settings, new PostgresMinioSinkFactory(), testing.clientProperties(), meters);
         runners.add(runner);
         runner.start();
         return runner;
@@ -75,6 +79,11 @@ final class TestingPipeline implements AutoCloseable {
         record.headers().add(Event.ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
         record.headers().add(Event.CONTENT_TYPE_HEADER, contentType.getBytes(StandardCharsets.UTF_8));
         meta.forEach((k, v) -> record.headers().add("meta." + k, v.getBytes(StandardCharsets.UTF_8)));
+        return producer.send(record);
+    }
+
+    /** Sends a record as it is; returns its pending ack. */
+    Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
         return producer.send(record);
     }
 

@@ -42,10 +42,27 @@ class TriageTest {
     }
 
     @Test
-    void schemaAndPermissionErrorsAreFatal() {
-        assertThat(Triage.sql(state("42P01"))).isEqualTo(Triage.SqlOutcome.FATAL);
-        assertThat(Triage.sql(state("42501"))).isEqualTo(Triage.SqlOutcome.FATAL);
-        assertThat(Triage.sql(new IllegalStateException("no state"))).isEqualTo(Triage.SqlOutcome.FATAL);
+    void loginSchemaAndPermissionErrorsAreFatal() {
+        for (String s : new String[] {"42P01", "42501", "42703", "42601", "28P01", "28000", "3D000", "3F000"}) {
+            assertThat(Triage.sql(state(s))).as(s).isEqualTo(Triage.SqlOutcome.FATAL);
+        }
+    }
+
+    @Test
+    void valuesPastALimitAndUnknownErrorsAreNarrowedDownToTheRowNeverFatal() {
+        // 54000: an id too long for the primary key's index; 22021: a NUL byte; 22003: a number out of range
+        for (String s : new String[] {"54000", "22021", "22003", "22023", "0A000", "XX000", "P0001"}) {
+            assertThat(Triage.sql(state(s))).as(s).isEqualTo(Triage.SqlOutcome.BAD_ROW);
+        }
+        assertThat(Triage.sql(new IllegalStateException("no state"))).isEqualTo(Triage.SqlOutcome.BAD_ROW);
+        assertThat(Triage.sql(new IllegalArgumentException("cannot bind"))).isEqualTo(Triage.SqlOutcome.BAD_ROW);
+    }
+
+    @Test
+    void theReasonNamesTheSqlStateOrTheExceptionClass() {
+        assertThat(Triage.sqlReason(new RuntimeException(state("22P05")))).contains("ERROR 22P05", "SQLSTATE 22P05");
+        assertThat(Triage.sqlReason(new IllegalArgumentException("cannot bind")))
+                .isEqualTo("IllegalArgumentException: cannot bind");
     }
 
     @Test
@@ -57,5 +74,14 @@ class TriageTest {
         assertThat(Triage.s3(new ServerException("503", 503, ""))).isEqualTo(Triage.S3Outcome.RETRYABLE);
         assertThat(Triage.s3(new ServerException("403", 403, ""))).isEqualTo(Triage.S3Outcome.PERMANENT);
         assertThat(Triage.s3(new ServerException("429", 429, ""))).isEqualTo(Triage.S3Outcome.RETRYABLE);
+    }
+
+    /** The user's report: an exception the client raises before sending (an odd content type) was retried for ever. */
+    @Test
+    void clientSideRefusalsAndUnknownS3ErrorsArePermanentForTheEvent() {
+        assertThat(Triage.s3(new IllegalArgumentException("invalid content type 'image/png; x' as per RFC 2045")))
+                .isEqualTo(Triage.S3Outcome.PERMANENT);
+        assertThat(Triage.s3(new IllegalStateException("?"))).isEqualTo(Triage.S3Outcome.PERMANENT);
+        assertThat(Triage.s3(new NullPointerException())).isEqualTo(Triage.S3Outcome.PERMANENT);
     }
 }

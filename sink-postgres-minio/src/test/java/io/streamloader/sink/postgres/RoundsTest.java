@@ -1,0 +1,45 @@
+package io.streamloader.sink.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamloader.spi.Event;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RoundsTest {
+    private static PreparedEvent event(String id, long offset) {
+        Event e = new Event(
+                id,
+                "t",
+                0,
+                offset,
+                Instant.EPOCH,
+                null,
+                "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of(),
+                "application/json");
+        return new PreparedEvent(e, "{}", List.of());
+    }
+
+    private static List<List<Long>> offsets(List<PreparedEvent> events) {
+        return PostgresMinioSink.rounds(events).stream()
+                .map(r -> r.stream().map(p -> p.event().offset()).toList())
+                .toList();
+    }
+
+    @Test
+    void distinctIdsAreOneRoundInBatchOrder() {
+        assertThat(offsets(List.of(event("a", 0), event("b", 1), event("c", 2))))
+                .containsExactly(List.of(0L, 1L, 2L));
+        assertThat(offsets(List.of())).isEmpty();
+    }
+
+    @Test
+    void everyCopyOfAnIdIsKeptAndWrittenAfterTheEarlierOne() {
+        var events = List.of(event("a", 0), event("b", 1), event("a", 2), event("a", 3), event("c", 4), event("b", 5));
+        assertThat(offsets(events)).containsExactly(List.of(0L, 1L, 4L), List.of(2L, 5L), List.of(3L));
+    }
+}
