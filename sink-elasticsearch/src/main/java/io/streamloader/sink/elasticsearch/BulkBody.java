@@ -17,6 +17,12 @@ final class BulkBody {
     private final List<Event> events = new ArrayList<>();
     private byte[] bytes;
     private int size;
+    private int[] starts = new int[16]; // where each event's action line begins, to split a refused request
+
+    private BulkBody(byte[] bytes, int size) {
+        this.bytes = bytes;
+        this.size = size;
+    }
 
     BulkBody(int initialCapacity) {
         this.bytes = new byte[Math.max(initialCapacity, 1024)];
@@ -31,6 +37,10 @@ final class BulkBody {
      */
     void add(Event event, byte[] actionPrefix, byte[] quotedId, ByteBuffer doc) {
         int docLength = doc.remaining();
+        if (events.size() == starts.length) {
+            starts = Arrays.copyOf(starts, starts.length * 2);
+        }
+        starts[events.size()] = size;
         ensure(actionPrefix.length + ID.length + quotedId.length + END_ACTION.length + docLength + 1);
         put(actionPrefix);
         put(ID);
@@ -48,6 +58,22 @@ final class BulkBody {
         }
         bytes[size++] = '\n';
         events.add(event);
+    }
+
+    /**
+     * A new body holding the actions and documents of events {@code from} (inclusive) to {@code to} (exclusive), byte
+     * for byte as this one has them. For the rare request Elasticsearch refuses as a whole.
+     */
+    BulkBody slice(int from, int to) {
+        int begin = starts[from];
+        int end = to == events.size() ? size : starts[to];
+        BulkBody part = new BulkBody(Arrays.copyOfRange(bytes, begin, end), end - begin);
+        part.events.addAll(events.subList(from, to));
+        part.starts = new int[Math.max(to - from, 1)];
+        for (int i = from; i < to; i++) {
+            part.starts[i - from] = starts[i] - begin;
+        }
+        return part;
     }
 
     /** Bytes one more document would add, besides its own length. */
