@@ -86,6 +86,7 @@ final class ElasticsearchSink implements Sink {
                 }
                 int needed = doc.remaining() + BulkBody.overhead(prefix, id);
                 if (body != null
+                        && body.docs() > 0
                         && (body.docs() >= config.bulkMaxDocs() || body.size() + needed > config.bulkMaxBytes())) {
                     retry = send(body, inFlight, failures);
                     body = null;
@@ -96,9 +97,12 @@ final class ElasticsearchSink implements Sink {
                 if (body == null) {
                     body = new BulkBody((int) Math.min(config.bulkMaxBytes(), (long) needed * (batch.size() + 1)));
                 }
-                body.add(event, prefix, id, doc);
+                if (!body.add(event, prefix, id, doc)) {
+                    failures.add(EventFailure.permanent(
+                            event, "value is not one JSON object: " + Json.syntaxError(doc), "not_json"));
+                }
             }
-            if (body != null && retry == null) {
+            if (body != null && body.docs() > 0 && retry == null) {
                 retry = send(body, inFlight, failures);
             }
             while (!inFlight.isEmpty()) {

@@ -52,4 +52,24 @@ class BulkBodyTest {
         assertThat(middle.events()).containsExactly(events.get(3));
         assertThat(body.slice(0, 5).size()).isEqualTo(body.size());
     }
+
+    @Test
+    void aDocumentWithARawLineBreakIsAddedOnlyWhenItIsValidJson() {
+        BulkBody body = new BulkBody(16);
+        Event first = TestingEvents.event("a", "{\"a\":1}");
+        body.add(first, BulkBody.actionPrefix("i"), Json.quote("a"), first.valueBuffer());
+        int size = body.size();
+        Event broken = TestingEvents.event("b", "{\"s\":\"line1\nline2\"}");
+        assertThat(body.add(broken, BulkBody.actionPrefix("i"), Json.quote("b"), broken.valueBuffer()))
+                .isFalse();
+        assertThat(body.size()).isEqualTo(size);
+        assertThat(body.events()).containsExactly(first);
+        Event pretty = TestingEvents.event("c", "{\n\"s\":\r\n\"x\"}");
+        assertThat(body.add(pretty, BulkBody.actionPrefix("i"), Json.quote("c"), pretty.valueBuffer()))
+                .isTrue();
+        assertThat(new String(body.array(), 0, body.size(), UTF_8))
+                .isEqualTo("{\"index\":{\"_index\":\"i\",\"_id\":\"a\"}}\n{\"a\":1}\n"
+                        + "{\"index\":{\"_index\":\"i\",\"_id\":\"c\"}}\n{ \"s\":  \"x\"}\n");
+        assertThat(body.slice(1, 2).events()).containsExactly(pretty);
+    }
 }

@@ -311,6 +311,26 @@ class ElasticsearchSinkTest {
     }
 
     @Test
+    void aRawLineBreakInsideAStringIsRefusedNotRepairedAndAnEmptyRequestIsNeverSent() throws IOException {
+        start(Map.of("bulk.max-docs", "1"));
+        Event broken = TestingEvents.event("b", "{\"s\":\"line1\nline2\"}");
+        WriteResult result = sink.write(List.of(broken));
+        assertThat(result.failures()).singleElement().satisfies(f -> {
+            assertThat(f.event()).isSameAs(broken);
+            assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.errorClass()).isEqualTo("not_json");
+            assertThat(f.reason()).startsWith("value is not one JSON object: ").contains("CTRL-CHAR");
+        });
+        assertThat(requests).isEmpty();
+        Event pretty = TestingEvents.event("p", "{\r\n  \"n\": 1\n}");
+        assertThat(sink.write(List.of(pretty, broken, TestingEvents.event("q", "{}")))
+                        .failures())
+                .extracting(f -> f.event().id())
+                .containsExactly("b");
+        assertThat(requests).containsExactlyInAnyOrder(List.of("{    \"n\": 1 }"), List.of("{}"));
+    }
+
+    @Test
     void withTimestampEnrichmentEveryValueThatIsNotOneJsonObjectFailsAlone() throws IOException {
         start(Map.of("timestamp.enabled", "true"));
         List<Event> batch = events(

@@ -56,6 +56,7 @@ class HostileEventsIT {
             "positional-click",
             "truncated-object",
             "single-quotes",
+            "raw-newline-in-string",
             "raw-nul-in-string",
             "duplicate-key",
             "empty-field-name",
