@@ -48,7 +48,7 @@ final class BulkBody {
         put(quotedId);
         put(END_ACTION);
         int docStart = size;
-        doc.duplicate().get(bytes, size, docLength);
+        doc.get(doc.position(), bytes, size, docLength); // absolute: leaves doc as it was, for the check below
         size += docLength;
         // NDJSON frames one document per line. Outside strings a raw line break is whitespace, so a space keeps the
         // document's meaning; inside a string it is invalid JSON, which a space would silently repair into a different
