@@ -16,6 +16,7 @@ import io.streamloader.spi.WriteResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -328,6 +329,24 @@ class ElasticsearchSinkTest {
                 .extracting(f -> f.event().id())
                 .containsExactly("b");
         assertThat(requests).containsExactlyInAnyOrder(List.of("{    \"n\": 1 }"), List.of("{}"));
+    }
+
+    @Test
+    void anExceptionWhileBuildingOneEventsActionIsThatEventsPermanentFailure() throws IOException {
+        start(Map.of("index", "events-{yyyy}"));
+        Event outOfRange =
+                new Event("far", "clicks", 0, 7, Instant.MAX, null, "{\"n\":1}".getBytes(UTF_8), Map.of(), null);
+        List<Event> batch = new ArrayList<>(events(10));
+        batch.set(4, outOfRange);
+        WriteResult result = sink.write(batch);
+        assertThat(result.failures()).singleElement().satisfies(f -> {
+            assertThat(f.event()).isSameAs(outOfRange);
+            assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.errorClass()).isEqualTo("java.time.DateTimeException");
+            assertThat(f.reason())
+                    .startsWith("cannot build the bulk action for this event: java.time.DateTimeException");
+        });
+        assertThat(requests.stream().mapToInt(List::size).sum()).isEqualTo(9);
     }
 
     @Test
