@@ -17,37 +17,73 @@ final class BulkBody {
     private final List<Event> events = new ArrayList<>();
     private byte[] bytes;
     private int size;
+    private int[] starts = new int[16]; // where each event's action line begins, to split a refused request
+
+    private BulkBody(byte[] bytes, int size) {
+        this.bytes = bytes;
+        this.size = size;
+    }
 
     BulkBody(int initialCapacity) {
         this.bytes = new byte[Math.max(initialCapacity, 1024)];
     }
 
     /**
-     * Appends an index action and its document.
+     * Appends an index action and its document, unless the document has a raw line break and is not one JSON object.
      *
      * @param actionPrefix {@code {"index":{"_index":"<index>} without the closing quote (see {@link #actionPrefix})
      * @param quotedId the event id as a JSON string literal
      * @param doc the document; the whole remaining buffer is copied
+     * @return false, with nothing appended, for a document with a raw line break that is not valid JSON
      */
-    void add(Event event, byte[] actionPrefix, byte[] quotedId, ByteBuffer doc) {
+    boolean add(Event event, byte[] actionPrefix, byte[] quotedId, ByteBuffer doc) {
         int docLength = doc.remaining();
+        if (events.size() == starts.length) {
+            starts = Arrays.copyOf(starts, starts.length * 2);
+        }
+        int start = size;
         ensure(actionPrefix.length + ID.length + quotedId.length + END_ACTION.length + docLength + 1);
         put(actionPrefix);
         put(ID);
         put(quotedId);
         put(END_ACTION);
         int docStart = size;
-        doc.get(bytes, size, docLength);
+        doc.get(doc.position(), bytes, size, docLength); // absolute: leaves doc as it was, for the check below
         size += docLength;
-        // A JSON document has raw line breaks only as whitespace (inside strings they are escaped), so turning them
-        // into spaces keeps the document's meaning and NDJSON's framing (one document per line).
+        // NDJSON frames one document per line. Outside strings a raw line break is whitespace, so a space keeps the
+        // document's meaning; inside a string it is invalid JSON, which a space would silently repair into a different
+        // document. So the rare document with a line break is checked, and refused unless it is valid JSON.
+        boolean lineBreaks = false;
         for (int i = docStart; i < size; i++) {
             if (bytes[i] == '\n' || bytes[i] == '\r') {
+                lineBreaks = true;
                 bytes[i] = ' ';
             }
         }
+        if (lineBreaks && Json.syntaxError(doc) != null) {
+            size = start;
+            return false;
+        }
         bytes[size++] = '\n';
+        starts[events.size()] = start;
         events.add(event);
+        return true;
+    }
+
+    /**
+     * A new body holding the actions and documents of events {@code from} (inclusive) to {@code to} (exclusive), byte
+     * for byte as this one has them. For the rare request Elasticsearch refuses as a whole.
+     */
+    BulkBody slice(int from, int to) {
+        int begin = starts[from];
+        int end = to == events.size() ? size : starts[to];
+        BulkBody part = new BulkBody(Arrays.copyOfRange(bytes, begin, end), end - begin);
+        part.events.addAll(events.subList(from, to));
+        part.starts = new int[Math.max(to - from, 1)];
+        for (int i = from; i < to; i++) {
+            part.starts[i - from] = starts[i] - begin;
+        }
+        return part;
     }
 
     /** Bytes one more document would add, besides its own length. */

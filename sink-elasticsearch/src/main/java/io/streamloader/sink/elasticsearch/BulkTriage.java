@@ -30,7 +30,8 @@ final class BulkTriage {
             "connect_transport_exception",
             "receive_timeout_transport_exception",
             "process_cluster_event_timeout_exception",
-            "timeout_exception");
+            "timeout_exception",
+            "cluster_block_exception");
 
     private BulkTriage() {}
 
@@ -109,6 +110,32 @@ final class BulkTriage {
         return new EventFailure(event, classify(status, errorClass), message, errorClass);
     }
 
+    /**
+     * {type, reason} of an error answer to a whole request ({@code {"error":{...},"status":400}}); {"http_error", the
+     * body's first 500 characters} when it is not one (a proxy's page, plain text).
+     */
+    static String[] requestError(byte[] body) {
+        try (JsonParser p = Json.parser(body, 0, body.length)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (name.equals("error") && value == JsonToken.START_OBJECT) {
+                        String[] error = error(p);
+                        return new String[] {error[0] == null ? "http_error" : error[0], error[1]};
+                    } else if (name.equals("error") && value == JsonToken.VALUE_STRING) {
+                        return new String[] {"http_error", p.getString()};
+                    }
+                    p.skipChildren();
+                }
+            }
+        } catch (JacksonException e) {
+            // not JSON: fall through to the raw text
+        }
+        String text = new String(body, 0, Math.min(body.length, 500), java.nio.charset.StandardCharsets.UTF_8);
+        return new String[] {"http_error", text.strip()};
+    }
+
     /** {type, "reason; caused by: type: reason ..."} of an error object, read through its END_OBJECT. */
     private static String[] error(JsonParser p) {
         String type = null;
@@ -131,12 +158,21 @@ final class BulkTriage {
     }
 
     /**
-     * Retry throttling (429), timeouts (408), server-side trouble (5xx) and rejected executions; everything else
-     * (mapping conflicts, unparseable documents, illegal arguments, strict-mapping violations) fails again the same
-     * way, so it is permanent.
+     * Per item: throttling (429), timeouts (408), server-side trouble (5xx), rejected executions and blocks (a flood-
+     * stage disk, an index set read-only) pass; so may a missing privilege (401/403) or a missing index with
+     * auto-creation off (404) once an operator acts. Those are retried alone, and the pipeline bounds how long an event
+     * may keep failing, so a 5xx that some document causes every time ends in the dead-letter topic too. Everything
+     * else, 400 above all (mapping conflicts, unparseable documents, refused field names, field and depth limits,
+     * strict-mapping violations) and any other 4xx, fails again the same way, so it is permanent.
      */
     static FailureKind classify(int status, String type) {
-        if (status == 429 || status == 408 || status >= 500 || RETRYABLE_TYPES.contains(type)) {
+        if (status == 429
+                || status == 408
+                || status >= 500
+                || status == 401
+                || status == 403
+                || status == 404
+                || RETRYABLE_TYPES.contains(type)) {
             return FailureKind.RETRYABLE;
         }
         return FailureKind.PERMANENT;

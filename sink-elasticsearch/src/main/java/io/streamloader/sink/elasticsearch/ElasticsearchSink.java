@@ -3,6 +3,7 @@ package io.streamloader.sink.elasticsearch;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.WriteResult;
@@ -65,14 +66,27 @@ final class ElasticsearchSink implements Sink {
         BulkBody body = null;
         try {
             for (Event event : batch) {
-                ByteBuffer doc = document(event, ingestTime, failures);
-                if (doc == null) {
+                ByteBuffer doc;
+                byte[] prefix;
+                byte[] id;
+                try {
+                    doc = document(event, ingestTime, failures);
+                    if (doc == null) {
+                        continue;
+                    }
+                    prefix = actionPrefix(event);
+                    id = Json.quote(event.id());
+                } catch (RuntimeException e) {
+                    // whatever this event's bytes, id or timestamp make the conversion throw is this event's failure
+                    failures.add(EventFailure.permanent(
+                            event,
+                            "cannot build the bulk action for this event: " + e,
+                            e.getClass().getName()));
                     continue;
                 }
-                byte[] prefix = actionPrefix(event);
-                byte[] id = Json.quote(event.id());
                 int needed = doc.remaining() + BulkBody.overhead(prefix, id);
                 if (body != null
+                        && body.docs() > 0
                         && (body.docs() >= config.bulkMaxDocs() || body.size() + needed > config.bulkMaxBytes())) {
                     retry = send(body, inFlight, failures);
                     body = null;
@@ -83,9 +97,12 @@ final class ElasticsearchSink implements Sink {
                 if (body == null) {
                     body = new BulkBody((int) Math.min(config.bulkMaxBytes(), (long) needed * (batch.size() + 1)));
                 }
-                body.add(event, prefix, id, doc);
+                if (!body.add(event, prefix, id, doc)) {
+                    failures.add(EventFailure.permanent(
+                            event, "value is not one JSON object: " + Json.syntaxError(doc), "not_json"));
+                }
             }
-            if (body != null && retry == null) {
+            if (body != null && body.docs() > 0 && retry == null) {
                 retry = send(body, inFlight, failures);
             }
             while (!inFlight.isEmpty()) {
@@ -128,18 +145,37 @@ final class ElasticsearchSink implements Sink {
             }
         }
         ByteBuffer value = event.valueBuffer();
-        // Only the first byte is checked here: Elasticsearch parses the document anyway and names any other defect.
+        // Only the first byte is checked here, which costs nothing on the happy path: Elasticsearch parses the document
+        // anyway and names any other defect per item (invalid JSON or UTF-8, NUL bytes, duplicate keys, mapping
+        // conflicts); a request it refuses as a whole is split until the refused document stands alone.
         for (int i = value.position(); i < value.limit(); i++) {
             byte b = value.get(i);
             if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
                 if (b == '{') {
                     return value;
                 }
-                break;
+                failures.add(EventFailure.permanent(event, notAnObject(b), "not_json"));
+                return null;
             }
         }
-        failures.add(EventFailure.permanent(event, "value is not a JSON object", "not_json"));
+        failures.add(EventFailure.permanent(event, "value is only whitespace, not a JSON object", "not_json"));
         return null;
+    }
+
+    private static String notAnObject(byte first) {
+        if (first == '[') {
+            return "value is a JSON array, not a JSON object; Elasticsearch indexes objects only (positional arrays"
+                    + " are not mapped to fields)";
+        }
+        if (first == '"'
+                || first == '-'
+                || (first >= '0' && first <= '9')
+                || first == 't'
+                || first == 'f'
+                || first == 'n') {
+            return "value is a JSON scalar or not JSON, not a JSON object; Elasticsearch indexes objects only";
+        }
+        return "value is not a JSON object (it starts with byte 0x" + String.format("%02x", first & 0xff) + ")";
     }
 
     private static int idBytes(String id) {
@@ -168,6 +204,11 @@ final class ElasticsearchSink implements Sink {
         if (retry != null) {
             return retry;
         }
+        inFlight.add(start(body));
+        return null;
+    }
+
+    private InFlight start(BulkBody body) {
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkTriage.FILTER_PATH);
         request.setEntity(new NByteArrayEntity(body.array(), 0, body.size(), NDJSON));
@@ -183,23 +224,17 @@ final class ElasticsearchSink implements Sink {
                 response.completeExceptionally(e);
             }
         });
-        inFlight.add(new InFlight(body.events(), body.size(), response, cancellable));
-        return null;
+        return new InFlight(body, response, cancellable);
     }
 
     /** Waits for one request and triages its items; non-null means the request failed as a whole, transiently. */
     private RetriableSinkException complete(InFlight request, List<EventFailure> failures) {
         long waitMillis =
                 config.connectTimeout().toMillis() + 2 * config.requestTimeout().toMillis() + 10_000;
+        byte[] body;
         try {
             Response response = request.response().get(waitMillis, TimeUnit.MILLISECONDS);
-            byte[] body = EntityUtils.toByteArray(response.getEntity());
-            List<EventFailure> items = BulkTriage.failures(body, request.events());
-            if (!items.isEmpty()) {
-                log.debug("sink {}: {} of {} documents failed in a bulk request", name, items.size(), request.docs());
-            }
-            failures.addAll(items);
-            return null;
+            body = EntityUtils.toByteArray(response.getEntity());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             request.cancellable().cancel();
@@ -210,31 +245,105 @@ final class ElasticsearchSink implements Sink {
         } catch (IOException e) {
             return new RetriableSinkException("reading a bulk response failed: " + e, e);
         } catch (ExecutionException e) {
-            return wholeRequestFailure(e.getCause(), request);
+            return wholeRequestFailure(e.getCause(), request.body(), failures);
         }
+        List<EventFailure> items;
+        try {
+            items = BulkTriage.failures(body, request.body().events());
+        } catch (IllegalStateException e) {
+            // Elasticsearch answers a well-framed request (every line is built here) with one item per action; an
+            // answer that is not one is about whatever sits between us and it, never about one event.
+            throw new FatalSinkException(
+                    "the answer to a bulk request is not Elasticsearch's bulk response (is a proxy at " + config.urls()
+                            + " rewriting it?): " + e.getMessage(),
+                    e);
+        }
+        if (!items.isEmpty()) {
+            log.debug("sink {}: {} of {} documents failed in a bulk request", name, items.size(), request.docs());
+        }
+        failures.addAll(items);
+        return null;
     }
 
-    /** A bulk request that failed as a whole: transient ones retry the batch, the rest stop the runner. */
-    private RetriableSinkException wholeRequestFailure(Throwable cause, InFlight request) {
+    /**
+     * A bulk request that failed as a whole. Transient ones retry the batch. A request refused as malformed (400) or
+     * too large (413) is sent again in halves until the refused document stands alone, so one event's fault never
+     * costs its neighbours. Refused credentials and any other answer are about the store or the configuration.
+     */
+    private RetriableSinkException wholeRequestFailure(Throwable cause, BulkBody body, List<EventFailure> failures) {
         if (cause instanceof ResponseException re) {
             int status = re.getResponse().getStatusLine().getStatusCode();
             if (status == 429 || status == 408 || status >= 500) {
                 return new RetriableSinkException("Elasticsearch answered " + status + " to a bulk request", re);
             }
-            if (status == 413) {
-                throw new IllegalStateException(
-                        "Elasticsearch refused a bulk request of " + request.bytes()
-                                + " bytes as too large (413); lower sinks." + name + ".config."
-                                + ElasticsearchSinkConfig.BULK_MAX_BYTES + " below its http.max_content_length",
+            String[] error = BulkTriage.requestError(entity(re));
+            if (status == 400 || status == 413) {
+                return split(body, status, error, failures);
+            }
+            if (status == 401 || status == 403) {
+                throw new FatalSinkException(
+                        "Elasticsearch refused the sink's credentials with " + status + " " + error[0] + ": " + error[1]
+                                + "; check sinks." + name + ".config." + ElasticsearchSinkConfig.USERNAME + "/"
+                                + ElasticsearchSinkConfig.PASSWORD + " or " + ElasticsearchSinkConfig.API_KEY
+                                + " and the user's index privileges",
                         re);
             }
-            throw new IllegalStateException(
-                    "Elasticsearch refused a bulk request with " + status + ": " + re.getMessage(), re);
+            throw new FatalSinkException(
+                    "Elasticsearch answered " + status + " " + error[0] + " to POST /_bulk: " + error[1]
+                            + "; check sinks." + name + ".config." + ElasticsearchSinkConfig.URLS + " (" + config.urls()
+                            + ")",
+                    re);
         }
         if (cause instanceof IOException io) {
             return new RetriableSinkException("Elasticsearch not reachable at " + config.urls() + ": " + io, io);
         }
-        throw new IllegalStateException("bulk request failed: " + cause, cause);
+        throw new FatalSinkException("bulk request to " + config.urls() + " failed: " + cause, cause);
+    }
+
+    private RetriableSinkException split(BulkBody body, int status, String[] error, List<EventFailure> failures) {
+        if (body.docs() == 1) {
+            Event event = body.events().getFirst();
+            failures.add(
+                    status == 413
+                            ? EventFailure.permanent(
+                                    event,
+                                    "Elasticsearch refused a request holding only this document (" + event.valueSize()
+                                            + " bytes) as too large (413): it is over the cluster's"
+                                            + " http.max_content_length",
+                                    "request_entity_too_large")
+                            : EventFailure.permanent(
+                                    event,
+                                    "Elasticsearch refused a bulk request holding only this document: " + status + " "
+                                            + error[0] + ": " + error[1],
+                                    error[0]));
+            return null;
+        }
+        log.warn(
+                "sink {}: Elasticsearch refused a bulk request of {} documents ({} bytes) with {} {}: {}; sending it"
+                        + " again in halves{}",
+                name,
+                body.docs(),
+                body.size(),
+                status,
+                error[0],
+                error[1],
+                status == 413
+                        ? "; lower sinks." + name + ".config." + ElasticsearchSinkConfig.BULK_MAX_BYTES
+                                + " below the cluster's http.max_content_length"
+                        : "");
+        int middle = body.docs() / 2;
+        RetriableSinkException retry = complete(start(body.slice(0, middle)), failures);
+        return retry != null ? retry : complete(start(body.slice(middle, body.docs())), failures);
+    }
+
+    private static byte[] entity(ResponseException e) {
+        try {
+            return e.getResponse().getEntity() == null
+                    ? new byte[0]
+                    : EntityUtils.toByteArray(e.getResponse().getEntity());
+        } catch (IOException | RuntimeException unreadable) {
+            return new byte[0];
+        }
     }
 
     /** Healthy when the cluster answers and is not red; safe to call from any thread. */
@@ -259,10 +368,9 @@ final class ElasticsearchSink implements Sink {
         }
     }
 
-    private record InFlight(
-            List<Event> events, int bytes, CompletableFuture<Response> response, Cancellable cancellable) {
+    private record InFlight(BulkBody body, CompletableFuture<Response> response, Cancellable cancellable) {
         int docs() {
-            return events.size();
+            return body.docs();
         }
     }
 }

@@ -20,7 +20,22 @@ final class Json {
 
     /** Null when {@code bytes} is exactly one JSON object, else what is wrong with it. */
     static String syntaxError(byte[] bytes) {
-        try (JsonParser p = parser(bytes, 0, bytes.length)) {
+        return syntaxError(java.nio.ByteBuffer.wrap(bytes));
+    }
+
+    /** Null when the remaining bytes of {@code doc} are exactly one JSON object, else what is wrong with them. */
+    static String syntaxError(java.nio.ByteBuffer doc) {
+        byte[] bytes;
+        int offset;
+        if (doc.hasArray()) {
+            bytes = doc.array();
+            offset = doc.arrayOffset() + doc.position();
+        } else {
+            bytes = new byte[doc.remaining()];
+            doc.duplicate().get(bytes);
+            offset = 0;
+        }
+        try (JsonParser p = parser(bytes, offset, doc.remaining())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return "expected a JSON object";
             }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.spi.Event;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BulkBodyTest {
@@ -29,5 +30,46 @@ class BulkBodyTest {
                         + b.valueSize()
                         + BulkBody.overhead(BulkBody.actionPrefix("clicks-2025.03.23"), Json.quote(a.id()))
                         + BulkBody.overhead(BulkBody.actionPrefix("clicks-2025.03.23"), Json.quote(b.id())));
+    }
+
+    @Test
+    void aSliceHoldsItsEventsLinesByteForByteAndCanBeSlicedAgain() {
+        BulkBody body = new BulkBody(16);
+        List<Event> events = TestingEvents.events(5);
+        byte[] prefix = BulkBody.actionPrefix("clicks");
+        for (Event e : events) {
+            body.add(e, prefix, Json.quote(e.id()), e.valueBuffer());
+        }
+        String whole = new String(body.array(), 0, body.size(), UTF_8);
+        BulkBody tail = body.slice(2, 5);
+        assertThat(tail.events()).containsExactlyElementsOf(events.subList(2, 5));
+        String tailText = new String(tail.array(), 0, tail.size(), UTF_8);
+        assertThat(whole).endsWith(tailText);
+        assertThat(tailText).startsWith("{\"index\":{\"_index\":\"clicks\",\"_id\":\"e-2\"}}\n{\"n\":2}\n");
+        BulkBody middle = tail.slice(1, 2);
+        assertThat(new String(middle.array(), 0, middle.size(), UTF_8))
+                .isEqualTo("{\"index\":{\"_index\":\"clicks\",\"_id\":\"e-3\"}}\n{\"n\":3}\n");
+        assertThat(middle.events()).containsExactly(events.get(3));
+        assertThat(body.slice(0, 5).size()).isEqualTo(body.size());
+    }
+
+    @Test
+    void aDocumentWithARawLineBreakIsAddedOnlyWhenItIsValidJson() {
+        BulkBody body = new BulkBody(16);
+        Event first = TestingEvents.event("a", "{\"a\":1}");
+        body.add(first, BulkBody.actionPrefix("i"), Json.quote("a"), first.valueBuffer());
+        int size = body.size();
+        Event broken = TestingEvents.event("b", "{\"s\":\"line1\nline2\"}");
+        assertThat(body.add(broken, BulkBody.actionPrefix("i"), Json.quote("b"), broken.valueBuffer()))
+                .isFalse();
+        assertThat(body.size()).isEqualTo(size);
+        assertThat(body.events()).containsExactly(first);
+        Event pretty = TestingEvents.event("c", "{\n\"s\":\r\n\"x\"}");
+        assertThat(body.add(pretty, BulkBody.actionPrefix("i"), Json.quote("c"), pretty.valueBuffer()))
+                .isTrue();
+        assertThat(new String(body.array(), 0, body.size(), UTF_8))
+                .isEqualTo("{\"index\":{\"_index\":\"i\",\"_id\":\"a\"}}\n{\"a\":1}\n"
+                        + "{\"index\":{\"_index\":\"i\",\"_id\":\"c\"}}\n{ \"s\":  \"x\"}\n");
+        assertThat(body.slice(1, 2).events()).containsExactly(pretty);
     }
 }

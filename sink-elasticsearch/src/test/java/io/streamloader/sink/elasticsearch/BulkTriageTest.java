@@ -80,6 +80,71 @@ class BulkTriageTest {
                 "strict_dynamic_mapping_exception")) {
             assertThat(BulkTriage.classify(400, type)).as(type).isEqualTo(FailureKind.PERMANENT);
         }
+        assertThat(BulkTriage.classify(409, "version_conflict_engine_exception"))
+                .isEqualTo(FailureKind.PERMANENT);
+        assertThat(BulkTriage.classify(413, "http_413")).isEqualTo(FailureKind.PERMANENT);
+        assertThat(BulkTriage.classify(422, "http_422")).isEqualTo(FailureKind.PERMANENT);
+        // fixable by an operator, and bounded by the pipeline: retried alone, dead-lettered after its retry budget
+        assertThat(BulkTriage.classify(403, "security_exception")).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(BulkTriage.classify(401, "security_exception")).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(BulkTriage.classify(404, "index_not_found_exception")).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(BulkTriage.classify(403, "cluster_block_exception")).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(BulkTriage.classify(504, "http_504")).isEqualTo(FailureKind.RETRYABLE);
+    }
+
+    /** Item errors Elasticsearch 8.19 gives hostile documents: every one is a 400, so every one is permanent. */
+    @Test
+    void hostileDocumentErrorsArePermanent() {
+        String response = """
+                {"errors":true,"items":[
+                  {"index":{"status":400,"error":{"type":"document_parsing_exception","reason":
+                    "[1:2] failed to parse: Invalid UTF-8 start byte 0xff"}}},
+                  {"index":{"status":400,"error":{"type":"document_parsing_exception","reason":
+                    "[1:8] Field [_id] is a metadata field and cannot be added inside a document."}}},
+                  {"index":{"status":400,"error":{"type":"illegal_argument_exception","reason":
+                    "Limit of total fields [1000] has been exceeded while adding new fields [1]"}}},
+                  {"index":{"status":400,"error":{"type":"document_parsing_exception","reason":"[1:2] failed",
+                    "caused_by":{"type":"illegal_argument_exception","reason":
+                    "Limit of mapping depth [20] has been exceeded due to object field [a.a.a]"}}}},
+                  {"index":{"status":400,"error":{"type":"document_parsing_exception","reason":
+                    "[1:7] failed to parse: Duplicate field 'a'"}}},
+                  {"index":{"status":201}}
+                ]}""";
+        List<EventFailure> failures = triage(response, SIX);
+        assertThat(failures).extracting(f -> f.event().id()).containsExactly("e-0", "e-1", "e-2", "e-3", "e-4");
+        assertThat(failures).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT));
+        assertThat(failures.get(3).reason())
+                .endsWith("caused by illegal_argument_exception: Limit of mapping depth"
+                        + " [20] has been exceeded due to object field [a.a.a]");
+    }
+
+    @Test
+    void itemsAreMappedByPositionNotById() {
+        List<Event> sameId = List.of(
+                TestingEvents.event("dup", "{\"n\":1}"),
+                TestingEvents.event("dup", "{\"n\":\"x\"}"),
+                TestingEvents.event("dup", "{\"n\":2}"));
+        String response = "{\"errors\":true,\"items\":[{\"index\":{\"_id\":\"dup\",\"status\":201}},"
+                + "{\"index\":{\"_id\":\"dup\",\"status\":400,\"error\":{\"type\":\"document_parsing_exception\"}}},"
+                + "{\"index\":{\"_id\":\"dup\",\"status\":200}}]}";
+        assertThat(triage(response, sameId))
+                .singleElement()
+                .satisfies(f -> assertThat(f.event()).isSameAs(sameId.get(1)));
+    }
+
+    @Test
+    void aWholeRequestErrorIsReadFromElasticsearchsErrorObjectOrTheRawBody() {
+        assertThat(BulkTriage.requestError(("{\"error\":{\"root_cause\":[{\"type\":\"x\"}],"
+                                + "\"type\":\"action_request_validation_exception\",\"reason\":\"Validation Failed: 1:"
+                                + " id is too long\"},\"status\":400}")
+                        .getBytes(UTF_8)))
+                .containsExactly("action_request_validation_exception", "Validation Failed: 1: id is too long");
+        assertThat(BulkTriage.requestError("{\"error\":\"Incorrect HTTP method\",\"status\":405}".getBytes(UTF_8)))
+                .containsExactly("http_error", "Incorrect HTTP method");
+        assertThat(BulkTriage.requestError(("<html>" + "x".repeat(1000) + "</html>").getBytes(UTF_8)))
+                .satisfies(e -> assertThat(e[0]).isEqualTo("http_error"))
+                .satisfies(e -> assertThat(e[1]).hasSize(500).startsWith("<html>"));
+        assertThat(BulkTriage.requestError(new byte[0])).containsExactly("http_error", "");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.SinkContext;
 import java.io.InputStream;
@@ -107,10 +108,11 @@ class ConnectionsTest {
     }
 
     @Test
-    void missingCredentialsAreNotRetried() {
+    void missingCredentialsAreAFatalStoreFailureNotRetried() {
         open(Map.of("tls.ca-file", CA.toString()));
         assertThatThrownBy(() -> sink.write(List.of(TestingEvents.event("a", "{}"))))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("401");
+                .isInstanceOf(FatalSinkException.class)
+                .hasMessageContaining("401")
+                .hasMessageContaining("missing authentication");
     }
 }

@@ -88,6 +88,14 @@ final class TestingElasticsearch {
         return out;
     }
 
+    /** Whether a document with this id exists in {@code index} (read without its source, which need not be JSON). */
+    boolean exists(String index, String id) {
+        String body = "{\"ids\":[" + Json.quoteToString(id) + "]}";
+        JsonNode docs = MAPPER.readTree(request("POST", "/" + index + "/_mget?_source=false", body))
+                .get("docs");
+        return docs.size() == 1 && docs.get(0).path("found").asBoolean(false);
+    }
+
     /** The mapping type of {@code field} in {@code index}. */
     String fieldType(String index, String field) {
         JsonNode mapping = json("GET", "/" + index + "/_mapping", null);
