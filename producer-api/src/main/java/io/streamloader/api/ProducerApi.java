@@ -112,6 +112,7 @@ public final class ProducerApi {
             cfg.jetty.port = config.port();
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            JettyLimits.apply(cfg.jetty, config.limits());
             cfg.events.serverStopping(producer::flush);
             cfg.events.serverStopped(this::closeOwned);
 
@@ -133,7 +134,12 @@ public final class ProducerApi {
             cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             cfg.routes.exception(
                     HttpResponseException.class,
-                    (e, ctx) -> problem(ctx, ApiProblem.of(e.getStatus(), reason(e.getStatus()), e.getMessage())));
+                    (e, ctx) -> problem(
+                            ctx,
+                            ApiProblem.of(
+                                    e.getStatus(),
+                                    reason(e.getStatus()),
+                                    "the request was refused: " + reason(e.getStatus()))));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, ApiProblem.of(500, "Internal Server Error", "unexpected error; see the server log"));
@@ -168,13 +174,10 @@ public final class ProducerApi {
         }
         Optional<String> contentType =
                 Optional.ofNullable(ctx.header("Content-Type")).filter(s -> !s.isBlank());
-        BodyKind.of(contentType, config.blobContentTypes()); // 415 before reading anything
-        InFlightLimiter.Permit permit = declared >= 0 ? limiter.acquire(declared) : null;
-        try {
-            byte[] body = readBody(ctx);
-            if (permit == null) {
-                permit = limiter.acquire(body.length);
-            }
+        BodyKind.of(contentType, config.blobContentTypes(topic)); // 415 before reading anything
+        // reserved as bytes arrive: a Content-Length that is never sent reserves nothing
+        try (InFlightLimiter.Permit permit = limiter.acquire(1)) {
+            byte[] body = readBody(ctx, declared, permit);
             var incoming = new IncomingBody(
                     contentType,
                     body,
@@ -186,10 +189,6 @@ public final class ProducerApi {
             List<Delivery> deliveries = publisher.publish(topic, events);
             metrics.accepted(topic, events.size(), body.length);
             ctx.status(200).contentType("application/json").result(json(deliveries));
-        } finally {
-            if (permit != null) {
-                permit.close();
-            }
         }
     }
 
@@ -201,21 +200,35 @@ public final class ProducerApi {
         try {
             authorizeAndResolve(ctx, topic);
             int number = number(ctx.queryParam("number"));
+            String value = ctx.pathParam("value");
+            // the generated body counts against the body and in-flight limits before it is built
+            long estimate = 2 + (long) number * (value.length() * 6L + 10);
+            if (estimate > config.maxBodyBytes()) {
+                throw BoundedBody.tooLarge(config.maxBodyBytes()).with("field", "number");
+            }
             var data = new LinkedHashMap<String, String>();
             for (int i = 0; i < number; i++) {
-                data.put(Integer.toString(i), ctx.pathParam("value"));
+                data.put(Integer.toString(i), value);
             }
-            byte[] bytes = json(data);
-            var events = parser.parse(
-                    topic,
-                    new IncomingBody(
-                            Optional.of("application/json"),
-                            bytes,
-                            Map.of(),
-                            Map.of(),
-                            Optional.ofNullable(ctx.header("Idempotency-Key"))));
-            schemas.validate(topic, events);
-            try (var permit = limiter.acquire(bytes.length)) {
+            var reserved = limiter.acquire(estimate);
+            byte[] bytes;
+            List<PendingEvent> events;
+            try {
+                bytes = json(data);
+                events = parser.parse(
+                        topic,
+                        new IncomingBody(
+                                Optional.of("application/json"),
+                                bytes,
+                                Map.of(),
+                                Map.of(),
+                                Optional.ofNullable(ctx.header("Idempotency-Key"))));
+                schemas.validate(topic, events);
+            } catch (RuntimeException e) {
+                reserved.close();
+                throw e;
+            }
+            try (var permit = reserved) {
                 List<Delivery> deliveries = publisher.publish(topic, events);
                 metrics.accepted(topic, 1, bytes.length);
                 var reply = new LinkedHashMap<String, Object>();
@@ -316,8 +329,13 @@ public final class ProducerApi {
                 throw ApiProblem.of(401, "Unauthorized", "invalid API key").with("field", "X-API-Key");
             }
         }
-        if (!topics.contains(topic)) {
-            throw ApiProblem.of(404, "Not Found", "unknown topic '" + abbreviate(topic) + "'; configured: " + topics)
+        if (!topics.contains(topic)
+                || TopicAccess.refusal(topic, config.protectedTopics()).isPresent()) {
+            // never lists the topics: a caller learns nothing about topics it may not write
+            throw ApiProblem.of(
+                            404,
+                            "Not Found",
+                            "topic '" + abbreviate(topic) + "' does not exist or is not writable through the API")
                     .with("field", "topic");
         }
         if (!allowed.contains("*") && !allowed.contains(topic)) {
@@ -338,31 +356,23 @@ public final class ProducerApi {
         return found;
     }
 
-    private byte[] readBody(Context ctx) {
+    private byte[] readBody(Context ctx, long declared, InFlightLimiter.Permit permit) {
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes((int) config.maxBodyBytes() + 1);
-            if (body.length > config.maxBodyBytes()) {
-                throw tooLarge();
-            }
-            return body;
+            return BoundedBody.read(in, declared, config.maxBodyBytes(), permit);
         } catch (IOException e) {
-            throw ApiProblem.badRequest("could not read the request body: " + e.getMessage());
+            throw ApiProblem.badRequest("the request body could not be read").with("field", "body");
         }
     }
 
     private ApiProblem tooLarge() {
-        return ApiProblem.of(
-                        413,
-                        "Content Too Large",
-                        "request body is larger than " + config.maxBodyBytes() + " bytes (api.max-body-bytes)")
-                .with("limit", config.maxBodyBytes());
+        return BoundedBody.tooLarge(config.maxBodyBytes());
     }
 
     private static Map<String, List<String>> query(Context ctx) {
         try {
             return ctx.queryParamMap();
         } catch (RuntimeException e) {
-            throw ApiProblem.badRequest("malformed query string: " + e.getMessage())
+            throw ApiProblem.badRequest("malformed query string (percent-encoding or UTF-8)")
                     .with("field", "query");
         }
     }
