@@ -2,6 +2,7 @@ package io.streamloader.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -43,7 +44,18 @@ final class BoundedBody {
                     throw tooLarge(maxBytes);
                 }
             }
-        } catch (IOException e) {
+        } catch (org.eclipse.jetty.http.BadMessageException e) {
+            // Jetty's verdict on the client: too slow (408, api.limits.min-request-data-rate) or a malformed stream
+            if (e.getCode() == 408) {
+                throw ApiProblem.of(
+                                408,
+                                "Request Timeout",
+                                "the request body arrived slower than api.limits.min-request-data-rate")
+                        .with("field", "api.limits.min-request-data-rate");
+            }
+            throw ApiProblem.badRequest("the request body is malformed (chunked encoding or length)")
+                    .with("field", "body");
+        } catch (IOException | UncheckedIOException e) {
             // a timeout, a reset or a cut chunked stream: the client's side, never ours
             throw ApiProblem.badRequest("the request body could not be read completely (connection closed, too slow"
                             + " or malformed chunked encoding)")

@@ -34,19 +34,6 @@ final class ErrorPages extends ErrorHandler {
 
     /** The problem document for {@code status}; static text only. */
     static byte[] body(int status) {
-        String title = HttpStatus.getMessage(status);
-        String detail = switch (status) {
-            case 400 ->
-                "the request is malformed (request line, headers, percent-encoding or UTF-8 of the path" + " or query)";
-            case 408 -> "the request was not received in time (api.limits.idle-timeout)";
-            case 413 -> "the request body is too large (api.max-body-bytes)";
-            case 414 -> "the request URI is too long (at most 8 KiB with the headers)";
-            case 431 -> "the request headers are too large (at most 8 KiB)";
-            case 404 -> "no such route";
-            case 405 -> "method not allowed on this route";
-            case 500, 503 -> "the server could not handle the request; retry later";
-            default -> title;
-        };
         String field = switch (status) {
             case 413 -> ",\"field\":\"api.max-body-bytes\"";
             case 414 -> ",\"field\":\"uri\"";
@@ -54,8 +41,24 @@ final class ErrorPages extends ErrorHandler {
             case 408 -> ",\"field\":\"api.limits.idle-timeout\"";
             default -> "";
         };
-        return ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail
-                        + "\"" + field + "}")
+        return ("{\"type\":\"about:blank\",\"title\":\"" + HttpStatus.getMessage(status) + "\",\"status\":" + status
+                        + ",\"detail\":\"" + detail(status) + "\"" + field + "}")
                 .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A fixed sentence for {@code status}, naming the limit where one applies. */
+    static String detail(int status) {
+        return switch (status) {
+            case 400 ->
+                "the request is malformed (request line, headers, percent-encoding or UTF-8 of the path or query)";
+            case 408 -> "the request was not received in time (api.limits.idle-timeout)";
+            case 413 -> "the request body is too large (api.max-body-bytes)";
+            case 414 -> "the request URI is too long (at most 8 KiB with the headers)";
+            case 431 -> "the request headers are too large (at most 8 KiB)";
+            case 404 -> "no such route";
+            case 405 -> "method not allowed on this route";
+            case 500, 503 -> "the server could not handle the request; retry later";
+            default -> HttpStatus.getMessage(status);
+        };
     }
 }

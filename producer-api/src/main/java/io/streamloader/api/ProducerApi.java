@@ -140,6 +140,11 @@ public final class ProducerApi {
                                     e.getStatus(),
                                     reason(e.getStatus()),
                                     "the request was refused: " + reason(e.getStatus()))));
+            cfg.routes.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) -> {
+                // Jetty's verdict on the request (bad query encoding, too slow, ...): the client's fault, never a 5xx
+                int status = e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400;
+                problem(ctx, ApiProblem.of(status, reason(status), ErrorPages.detail(status)));
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, ApiProblem.of(500, "Internal Server Error", "unexpected error; see the server log"));
