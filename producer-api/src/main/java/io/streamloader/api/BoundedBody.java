@@ -14,6 +14,8 @@ final class BoundedBody {
 
     private static final int CHUNK = 64 * 1024;
     private static final int FIRST_BUFFER = 64 * 1024;
+    /** How long a body may take before its average rate is judged. */
+    static final java.time.Duration GRACE = java.time.Duration.ofSeconds(1);
 
     private BoundedBody() {}
 
@@ -22,6 +24,18 @@ final class BoundedBody {
      * @throws ApiProblem 413 past {@code maxBytes}, 429 when the permit cannot grow, 400 when the read fails
      */
     static byte[] read(InputStream in, long declared, long maxBytes, InFlightLimiter.Permit permit) {
+        return read(in, declared, maxBytes, 0, permit);
+    }
+
+    /**
+     * Like {@link #read(InputStream, long, long, InFlightLimiter.Permit)}, and refuses with 408 a body arriving slower
+     * than {@code minBytesPerSecond} on average once {@link #GRACE} has passed since the read began (0: no check).
+     * Measured from the first read, not from the request's start, so a server slow to reach the body never blames a
+     * small, prompt request.
+     */
+    static byte[] read(
+            InputStream in, long declared, long maxBytes, long minBytesPerSecond, InFlightLimiter.Permit permit) {
+        long started = System.nanoTime();
         int hint = (int) Math.min(Math.max(declared, 0), Math.min(maxBytes, FIRST_BUFFER));
         byte[] buffer = new byte[Math.max(hint, 1024)];
         int length = 0;
@@ -43,15 +57,17 @@ final class BoundedBody {
                 if (length > maxBytes) {
                     throw tooLarge(maxBytes);
                 }
+                long elapsed = System.nanoTime() - started;
+                if (minBytesPerSecond > 0
+                        && elapsed > GRACE.toNanos()
+                        && length < minBytesPerSecond * (elapsed / 1_000_000L) / 1000) {
+                    throw slow();
+                }
             }
         } catch (org.eclipse.jetty.http.BadMessageException e) {
             // Jetty's verdict on the client: too slow (408, api.limits.min-request-data-rate) or a malformed stream
             if (e.getCode() == 408) {
-                throw ApiProblem.of(
-                                408,
-                                "Request Timeout",
-                                "the request body arrived slower than api.limits.min-request-data-rate")
-                        .with("field", "api.limits.min-request-data-rate");
+                throw slow();
             }
             throw ApiProblem.badRequest("the request body is malformed (chunked encoding or length)")
                     .with("field", "body");
@@ -62,6 +78,12 @@ final class BoundedBody {
                     .with("field", "body");
         }
         return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+    }
+
+    private static ApiProblem slow() {
+        return ApiProblem.of(
+                        408, "Request Timeout", "the request body arrived slower than api.limits.min-request-data-rate")
+                .with("field", "api.limits.min-request-data-rate");
     }
 
     static ApiProblem tooLarge(long maxBytes) {

@@ -363,7 +363,8 @@ public final class ProducerApi {
 
     private byte[] readBody(Context ctx, long declared, InFlightLimiter.Permit permit) {
         try (InputStream in = ctx.req().getInputStream()) {
-            return BoundedBody.read(in, declared, config.maxBodyBytes(), permit);
+            return BoundedBody.read(
+                    in, declared, config.maxBodyBytes(), config.limits().minRequestDataRate(), permit);
         } catch (IOException e) {
             throw ApiProblem.badRequest("the request body could not be read").with("field", "body");
         }

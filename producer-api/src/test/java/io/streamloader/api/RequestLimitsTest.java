@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Each bound of {@link RequestLimits} and {@link BoundedBody}: refused with its key, before the work is done. */
@@ -155,6 +156,42 @@ class RequestLimitsTest {
             var p = problem(() -> BoundedBody.read(broken, -1, 1000, permit));
             assertThat(p.status()).isEqualTo(400);
             assertThat(p.detail()).doesNotContain("jetty").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aBodyTricklingBelowTheMinimumRateIs408AfterTheGrace() {
+        var limiter = new InFlightLimiter(1 << 20, 1);
+        InputStream trickle = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(50); // the sender's pacing: one byte per 50 ms
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                b[off] = 'x';
+                return 1;
+            }
+        };
+        try (var permit = limiter.acquire(1)) {
+            long start = System.nanoTime();
+            var p = problem(() -> BoundedBody.read(trickle, 100_000, 1 << 20, 1024, permit));
+            assertThat(p.status()).isEqualTo(408);
+            assertThat(p.extensions()).containsEntry("field", "api.limits.min-request-data-rate");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(BoundedBody.GRACE)
+                    .isLessThan(BoundedBody.GRACE.multipliedBy(5));
+        }
+        // a small body that arrives at once passes whatever the rate
+        try (var permit = limiter.acquire(1)) {
+            assertThat(BoundedBody.read(new ByteArrayInputStream(new byte[10]), 10, 1000, 1 << 20, permit))
+                    .hasSize(10);
         }
     }
 
