@@ -157,9 +157,9 @@ public record ApiConfig(
     }
 
     /**
-     * Binds the {@code api:} section of a loaded file. {@code api.topics} defaults to the sinks' input topics, and
-     * their dead-letter topics are never writable (the launcher adds the processors' topics: see {@link
-     * #from(ConfigNode, List, Set)}); schema paths are taken as written (relative to the working directory).
+     * Binds the {@code api:} section of a loaded file. {@code api.topics} defaults to the input topics of sinks and
+     * processors; processor outputs and dead-letter topics are never writable (see {@link #from(ConfigNode, List,
+     * Set)}); schema paths are taken as written (relative to the working directory).
      *
      * @throws io.streamloader.core.config.ConfigException listing every problem, each with its key path
      */
@@ -173,6 +173,19 @@ public record ApiConfig(
                     inputs.add(t);
                     derived.add(sink.deadLetterTopicFor(t));
                 }));
+        // processors are bound by their own module (rollup), which producer-api does not depend on: read their topics
+        // here, problems ignored (the processors' binder reports them), with the built-in rollup's defaults
+        file.processors().bind(new ConfigProblems()).sections().forEach((name, p) -> {
+            boolean rollup = p.string("type", "").equals("clickstream-rollup");
+            String input = p.optionalString("input").orElse(rollup ? "clickstream" : null);
+            if (input != null) {
+                inputs.add(input);
+                derived.add(p.section("dead-letter").string("topic", input + ".dlq"));
+            }
+            p.optionalString("output")
+                    .or(() -> Optional.ofNullable(rollup ? "click_events" : null))
+                    .ifPresent(derived::add);
+        });
         ApiConfig config = from(node, List.copyOf(inputs), derived);
         node.finish();
         problems.throwIfAny("streamloader.yaml");

@@ -201,6 +201,30 @@ class ApiConfigTest {
     }
 
     @Test
+    void aFilesProcessorsGiveInputsAndProtectedOutputs() {
+        var yaml = """
+                topics:
+                  clickstream: {}
+                  click_events: {}
+                  raw: {}
+                  rolled: {}
+                processors:
+                  clickstream: {type: clickstream-rollup}
+                  other: {type: clickstream-rollup, input: raw, output: rolled, dead-letter: {topic: raw-bad}}
+                sinks:
+                  search: {type: x, topics: [click_events]}
+                """;
+        var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of()));
+        assertThat(c.topics()).containsExactlyInAnyOrder("clickstream", "raw");
+        assertThat(c.protectedTopics())
+                .containsExactlyInAnyOrder("click_events", "click_events.dlq", "clickstream.dlq", "rolled", "raw-bad");
+        assertThatThrownBy(
+                        () -> ApiConfig.from(ConfigLoader.parse(yaml + "api:\n  topics: [click_events]\n", Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api.topics lists 'click_events'");
+    }
+
+    @Test
     void internalAndDeadLetterTopicsAreNeverWritableEvenIfListed() {
         for (String topic :
                 List.of("__consumer_offsets", "_schemas", "app-store-changelog", "app-x-repartition", "clicks.dlq")) {
