@@ -7,7 +7,6 @@ import io.streamloader.core.config.ConfigNode;
 import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.SecretMasker;
 import io.streamloader.core.config.StreamloaderConfig;
-import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
 import io.streamloader.core.plugin.PluginRegistry;
@@ -20,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,10 +74,10 @@ record Startup(
                 problems.addAll(e.problems());
             }
         }
-        Optional<ApiConfig> api = api(config, problems);
         ConfigProblems processorProblems = new ConfigProblems();
         List<ClickRollupProcessor> processors = ClickRollup.fromConfig(config, processorProblems);
         problems.addAll(processorProblems.list());
+        Optional<ApiConfig> api = api(config, processors, problems);
         if (config.sinks().isEmpty() && api.isEmpty() && processors.isEmpty()) {
             problems.add("sinks: nothing to run; configure at least one sink (or the api section)");
         }
@@ -88,16 +88,33 @@ record Startup(
         return new Startup(config, registry, factories, api, processors);
     }
 
-    /** Binds {@code api:} into the same problem list, so its mistakes are reported with everything else. */
-    private static Optional<ApiConfig> api(StreamloaderConfig config, List<String> problems) {
+    /**
+     * Binds {@code api:} into the same problem list, so its mistakes are reported with everything else. {@code
+     * api.topics} defaults to the inputs of sinks and processors; processor outputs and every dead-letter topic are
+     * never writable through the API.
+     */
+    private static Optional<ApiConfig> api(
+            StreamloaderConfig config, List<ClickRollupProcessor> processors, List<String> problems) {
         if (!config.api().isPresent()) {
             return Optional.empty();
         }
         ConfigProblems apiProblems = new ConfigProblems();
         ConfigNode node = config.api().bind(apiProblems);
         boolean enabled = node.bool("enabled", true);
-        ApiConfig api = ApiConfig.from(
-                node, config.topics().stream().map(TopicSettings::name).toList());
+        var inputs = new LinkedHashSet<String>();
+        var derived = new LinkedHashSet<String>();
+        for (RunnerSettings sink : config.sinks()) {
+            for (String topic : sink.topics()) {
+                inputs.add(topic);
+                derived.add(sink.deadLetterTopicFor(topic));
+            }
+        }
+        for (ClickRollupProcessor processor : processors) {
+            inputs.add(processor.config().input());
+            derived.add(processor.config().output());
+            derived.add(processor.config().deadLetterTopic());
+        }
+        ApiConfig api = ApiConfig.from(node, List.copyOf(inputs), derived);
         node.finish();
         problems.addAll(apiProblems.list());
         return enabled && apiProblems.isEmpty() ? Optional.of(api) : Optional.empty();

@@ -94,7 +94,11 @@ final class ApiAuth {
         if (!topics.contains(topic)) {
             var visible = new TreeSet<String>();
             topics.stream().filter(t -> key.map(k -> k.allows(t)).orElse(true)).forEach(visible::add);
-            throw ApiProblem.of(404, "Not Found", "unknown topic '" + abbreviate(topic) + "'; you may write " + visible)
+            throw ApiProblem.of(
+                            404,
+                            "Not Found",
+                            "topic '" + abbreviate(topic)
+                                    + "' does not exist or is not writable through the API; you may write " + visible)
                     .with("field", "topic");
         }
         if (key.isPresent() && !key.get().allows(topic)) {

@@ -3,11 +3,11 @@ package io.streamloader.api;
 import io.streamloader.core.config.ConfigNode;
 import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.StreamloaderConfig;
-import io.streamloader.core.config.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +38,11 @@ import java.util.regex.Pattern;
  *     api.blob-content-types})
  * @param positionalTopics topics whose JSON arrays may be positional events ({@code api.positional-topics}): an array
  *     of scalars is one event, an array of such arrays one event each; elsewhere an array must hold objects
+ * @param limits bounds on the work of one request or connection ({@code api.limits.*})
+ * @param topicBlobContentTypes a topic's own blob allow-list, replacing {@code blobContentTypes} there ({@code
+ *     api.topic-blob-content-types.<topic>})
+ * @param protectedTopics processor outputs and dead-letter topics of this deployment: never writable, like {@link
+ *     TopicAccess}'s internal names
  */
 public record ApiConfig(
         String host,
@@ -53,7 +58,10 @@ public record ApiConfig(
         Map<String, Path> schemas,
         ApiSecurity security,
         List<String> blobContentTypes,
-        List<String> positionalTopics) {
+        List<String> positionalTopics,
+        RequestLimits limits,
+        Map<String, List<String>> topicBlobContentTypes,
+        Set<String> protectedTopics) {
 
     /** Kafka's legal topic names. */
     static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -75,6 +83,19 @@ public record ApiConfig(
         });
         topics = List.copyOf(Objects.requireNonNull(topics, "api.topics"));
         topics.forEach(t -> require(TOPIC.matcher(t).matches(), "api.topics has an invalid topic name: " + t));
+        protectedTopics = Set.copyOf(Objects.requireNonNull(protectedTopics, "protectedTopics"));
+        for (String t : topics) {
+            String why = TopicAccess.refusal(t, protectedTopics).orElse(null);
+            require(why == null, "api.topics lists '" + t + "', " + why + ", which the API never writes");
+        }
+        for (var route : routes.entrySet()) {
+            String why = TopicAccess.refusal(route.getValue(), protectedTopics).orElse(null);
+            require(
+                    why == null,
+                    "api.routes." + route.getKey() + " targets '" + route.getValue() + "', " + why
+                            + ", which the API never writes");
+        }
+        limits = Objects.requireNonNull(limits, "api.limits");
         require(maxBodyBytes > 0, "api.max-body-bytes must be positive, got " + maxBodyBytes);
         require(maxBodyBytes <= Integer.MAX_VALUE - 8, "api.max-body-bytes must be below 2 GiB");
         require(
@@ -94,6 +115,19 @@ public record ApiConfig(
         blobContentTypes.forEach(t -> require(
                 t.matches("[a-z0-9.+-]+/([a-z0-9.+-]+|\\*)"),
                 "api.blob-content-types has an invalid media type: " + t));
+        var perTopic = new LinkedHashMap<String, List<String>>();
+        Set<String> served = allTopics(routes, topics);
+        Objects.requireNonNull(topicBlobContentTypes, "api.topic-blob-content-types")
+                .forEach((topic, types) -> {
+                    require(
+                            served.contains(topic),
+                            "api.topic-blob-content-types." + topic + " names a topic the API does not serve");
+                    types.forEach(t -> require(
+                            t.matches("[a-z0-9.+-]+/([a-z0-9.+-]+|\\*)"),
+                            "api.topic-blob-content-types." + topic + " has an invalid media type: " + t));
+                    perTopic.put(topic, List.copyOf(types));
+                });
+        topicBlobContentTypes = Map.copyOf(perTopic);
         for (String topic : schemas.keySet()) {
             require(allTopics(routes, topics).contains(topic), "api.schemas." + topic + " names an unknown topic");
         }
@@ -117,16 +151,36 @@ public record ApiConfig(
     }
 
     /**
-     * Binds the {@code api:} section of a loaded file. {@code api.topics} defaults to every topic under {@code
-     * topics:}; schema paths are taken as written (relative to the working directory).
+     * Binds the {@code api:} section of a loaded file. {@code api.topics} defaults to the input topics of sinks and
+     * processors; processor outputs and dead-letter topics are never writable (see {@link #from(ConfigNode, List,
+     * Set)}); schema paths are taken as written (relative to the working directory).
      *
      * @throws io.streamloader.core.config.ConfigException listing every problem, each with its key path
      */
     public static ApiConfig from(StreamloaderConfig file) {
         var problems = new ConfigProblems();
         var node = file.api().bind(problems);
-        var topics = file.topics().stream().map(TopicSettings::name).toList();
-        ApiConfig config = from(node, topics);
+        var inputs = new LinkedHashSet<String>();
+        var derived = new LinkedHashSet<String>();
+        file.sinks()
+                .forEach(sink -> sink.topics().forEach(t -> {
+                    inputs.add(t);
+                    derived.add(sink.deadLetterTopicFor(t));
+                }));
+        // processors are bound by their own module (rollup), which producer-api does not depend on: read their topics
+        // here, problems ignored (the processors' binder reports them), with the built-in rollup's defaults
+        file.processors().bind(new ConfigProblems()).sections().forEach((name, p) -> {
+            boolean rollup = p.string("type", "").equals("clickstream-rollup");
+            String input = p.optionalString("input").orElse(rollup ? "clickstream" : null);
+            if (input != null) {
+                inputs.add(input);
+                derived.add(p.section("dead-letter").string("topic", input + ".dlq"));
+            }
+            p.optionalString("output")
+                    .or(() -> Optional.ofNullable(rollup ? "click_events" : null))
+                    .ifPresent(derived::add);
+        });
+        ApiConfig config = from(node, List.copyOf(inputs), derived);
         node.finish();
         problems.throwIfAny("streamloader.yaml");
         return config;
@@ -137,11 +191,26 @@ public record ApiConfig(
      * are returned when there are any. Call {@link ConfigNode#finish()} afterwards to reject unknown keys.
      */
     public static ApiConfig from(ConfigNode node, List<String> fileTopics) {
+        return from(node, fileTopics, Set.of());
+    }
+
+    /**
+     * Like {@link #from(ConfigNode, List)}, with the topics no request may write: processor outputs and dead-letter
+     * topics. Those are left out of the default {@code api.topics}, and listing one explicitly is a problem naming the
+     * key.
+     *
+     * @param defaultTopics {@code api.topics} when the file has none: the inputs of sinks and processors
+     * @param protectedTopics processor outputs and every configured dead-letter topic
+     */
+    public static ApiConfig from(ConfigNode node, List<String> defaultTopics, Set<String> protectedTopics) {
         var d = defaults();
+        var writableDefaults = defaultTopics.stream()
+                .filter(t -> TopicAccess.refusal(t, protectedTopics).isEmpty())
+                .toList();
         var b = builder()
                 .host(node.string("host", d.host()))
                 .port(node.integer("port", d.port(), 0, 65535))
-                .topics(node.stringList("topics", fileTopics))
+                .topics(node.stringList("topics", writableDefaults))
                 .maxBodyBytes(node.bytes("max-body-bytes", d.maxBodyBytes()))
                 .maxInFlightBytes(node.bytes("max-in-flight-bytes", d.maxInFlightBytes()))
                 .requestTimeout(node.duration("request-timeout", d.requestTimeout()))
@@ -149,7 +218,17 @@ public record ApiConfig(
                 .idField(node.string("id-field", d.idField().orElse("")))
                 .keyField(node.string("key-field", d.keyField().orElse("")))
                 .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()))
-                .positionalTopics(node.stringList("positional-topics", d.positionalTopics()));
+                .positionalTopics(node.stringList("positional-topics", d.positionalTopics()))
+                .limits(RequestLimits.from(node.section("limits")))
+                .protectedTopics(protectedTopics);
+        // a list flattens to one comma-joined value
+        node.flatStringMap("topic-blob-content-types")
+                .forEach((topic, types) -> b.topicBlobContentTypes(
+                        topic,
+                        java.util.Arrays.stream(types.split(","))
+                                .map(String::trim)
+                                .filter(t -> !t.isEmpty())
+                                .toList()));
         Map<String, String> routes = node.flatStringMap("routes");
         if (node.has("routes")) {
             b.routes(routes); // `routes: {}` turns the demo routes off; /topics/{topic} stays
@@ -175,6 +254,11 @@ public record ApiConfig(
         return positionalTopics.contains(topic);
     }
 
+    /** The blob media types {@code topic} accepts: its own list, else {@link #blobContentTypes()}. */
+    public List<String> blobContentTypes(String topic) {
+        return topicBlobContentTypes.getOrDefault(topic, blobContentTypes);
+    }
+
     /** Whether {@code apiKeys} is non-empty, i.e. requests must authenticate. */
     public boolean authenticationEnabled() {
         return security.authenticationEnabled();
@@ -191,7 +275,8 @@ public record ApiConfig(
                 + ", maxBodyBytes=" + maxBodyBytes + ", maxInFlightBytes=" + maxInFlightBytes + ", requestTimeout="
                 + requestTimeout + ", retryAfter=" + retryAfter + ", idField=" + idField + ", keyField=" + keyField
                 + ", schemas=" + schemas + ", apiKeys=" + security.keys().size() + " (masked), blobContentTypes="
-                + blobContentTypes + ", positionalTopics=" + positionalTopics + "]";
+                + blobContentTypes + ", positionalTopics=" + positionalTopics + ", limits=" + limits
+                + ", topicBlobContentTypes=" + topicBlobContentTypes + ", protectedTopics=" + protectedTopics + "]";
     }
 
     private static Set<String> allTopics(Map<String, String> routes, List<String> topics) {
@@ -221,16 +306,11 @@ public record ApiConfig(
         private String keyField = "";
         private Map<String, Path> schemas = new LinkedHashMap<>();
         private ApiSecurity security = ApiSecurity.NONE;
-        private List<String> blobContentTypes = new ArrayList<>(List.of(
-                "application/octet-stream",
-                "image/*",
-                "audio/*",
-                "video/*",
-                "application/pdf",
-                "application/zip",
-                "application/gzip",
-                "application/msgpack"));
+        private List<String> blobContentTypes = new ArrayList<>(ContentTypes.DEFAULT_BLOB_TYPES);
         private List<String> positionalTopics = new ArrayList<>();
+        private RequestLimits limits = RequestLimits.defaults();
+        private Map<String, List<String>> topicBlobContentTypes = new LinkedHashMap<>();
+        private Set<String> protectedTopics = new LinkedHashSet<>();
 
         private Builder() {}
 
@@ -322,6 +402,21 @@ public record ApiConfig(
             return this;
         }
 
+        public Builder limits(RequestLimits v) {
+            limits = v;
+            return this;
+        }
+
+        public Builder topicBlobContentTypes(String topic, List<String> types) {
+            topicBlobContentTypes.put(topic, List.copyOf(types));
+            return this;
+        }
+
+        public Builder protectedTopics(Set<String> v) {
+            protectedTopics = new LinkedHashSet<>(v);
+            return this;
+        }
+
         public ApiConfig build() {
             return new ApiConfig(
                     host,
@@ -337,7 +432,10 @@ public record ApiConfig(
                     schemas,
                     security,
                     blobContentTypes,
-                    positionalTopics);
+                    positionalTopics,
+                    limits,
+                    topicBlobContentTypes,
+                    protectedTopics);
         }
     }
 }

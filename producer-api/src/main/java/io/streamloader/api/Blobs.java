@@ -19,19 +19,24 @@ final class Blobs {
 
     private Blobs() {}
 
+    /**
+     * The blob event; its content type is stored without parameters.
+     *
+     * @throws ApiProblem 415 naming {@code Content-Type} when the body's magic bytes do not match the declared type
+     */
     static PendingEvent event(IncomingBody body) {
+        String type = ContentTypes.normalise(body.contentType().orElse("application/octet-stream"));
+        MagicBytes.mismatch(type, body.bytes()).ifPresent(why -> {
+            throw ApiProblem.of(415, "Unsupported Media Type", "Content-Type says " + type + " but " + why)
+                    .with("field", "Content-Type");
+        });
         var meta = new LinkedHashMap<String, String>();
         body.query().forEach((name, values) -> put(meta, name.toLowerCase(java.util.Locale.ROOT), last(values)));
         body.metaHeaders().forEach((name, value) -> put(meta, name, value));
         String id = body.idempotencyKey()
                 .map(k -> EventIds.checkClientId(k, "Idempotency-Key"))
                 .orElseGet(EventIds::uuidV7);
-        return new PendingEvent(
-                id,
-                id.getBytes(StandardCharsets.UTF_8),
-                body.bytes(),
-                body.contentType().orElse("application/octet-stream"),
-                meta);
+        return new PendingEvent(id, id.getBytes(StandardCharsets.UTF_8), body.bytes(), type, meta);
     }
 
     private static void put(Map<String, String> meta, String name, String value) {

@@ -1,7 +1,6 @@
 package io.streamloader.api;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** How a request body becomes events, decided by its media type. */
@@ -31,21 +30,24 @@ enum BodyKind {
         if (base.equals("application/x-www-form-urlencoded")) {
             return FORM;
         }
-        for (String blob : blobTypes) {
-            if (blob.equals(base) || (blob.endsWith("/*") && base.startsWith(blob.substring(0, blob.length() - 1)))) {
-                return BLOB;
-            }
+        if (ContentTypes.allowed(base, blobTypes)) {
+            return BLOB;
         }
         throw ApiProblem.of(
                         415,
                         "Unsupported Media Type",
-                        "content type '" + base + "' is not supported; use application/json, application/x-ndjson,"
+                        "content type '" + abbreviate(base)
+                                + "' is not supported here; use application/json, application/x-ndjson,"
                                 + " application/x-www-form-urlencoded or one of " + blobTypes)
                 .with("field", "Content-Type");
     }
 
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+
     /** The media type without parameters, lower-cased. */
     static String baseType(String contentType) {
-        return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return ContentTypes.normalise(contentType);
     }
 }

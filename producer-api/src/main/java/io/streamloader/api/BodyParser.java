@@ -1,11 +1,17 @@
 package io.streamloader.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,89 +43,128 @@ final class BodyParser {
             " (list the topic under api.positional-topics to accept positional arrays)";
 
     private final ApiConfig config;
+    private final JsonFactory factory;
+    private final int maxEvents;
 
     BodyParser(ApiConfig config) {
         this.config = config;
+        this.maxEvents = config.limits().maxEventsPerRequest();
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(config.limits().maxNestingDepth())
+                        .maxStringLength((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
+                        .maxNameLength(64 * 1024)
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 
     /** The events of a body posted to {@code topic}. */
     List<PendingEvent> parse(String topic, IncomingBody body) {
-        BodyKind kind = BodyKind.of(body.contentType(), config.blobContentTypes());
+        BodyKind kind = BodyKind.of(body.contentType(), config.blobContentTypes(topic));
         if (isBlank(body.bytes())) {
             throw ApiProblem.badRequest("request body is empty").with("field", "body");
         }
         return switch (kind) {
             case JSON -> json(body, config.positional(topic));
             case NDJSON -> ndjson(body, config.positional(topic));
-            case FORM -> List.of(event(FormFields.parse(body.bytes()), null, body, 0, 1));
+            case FORM ->
+                List.of(jsonEvent(FormFields.parse(body.bytes(), config.limits().maxFormFields()), null, body, 0, 1));
             case BLOB -> List.of(Blobs.event(body));
         };
     }
 
+    /**
+     * A JSON body, streamed: each event's bytes are sliced out of the body as the parser passes them and only its
+     * top-level id and key fields are read, so no tree is built and the event count is checked before each event.
+     */
     private List<PendingEvent> json(IncomingBody body, boolean positional) {
-        JsonNode root = read(body.bytes(), 0);
-        if (root.isObject()) {
-            // the client's bytes go to Kafka unchanged: no re-serialization for the common single-event case
-            return List.of(event(root, body.bytes(), body, 0, 1));
-        }
-        if (!root.isArray()) {
-            throw ApiProblem.badRequest("a JSON body must be an object or an array of objects"
-                            + (positional ? " or positional arrays" : "") + ", got " + type(root))
-                    .with("field", "body");
-        }
-        if (root.isEmpty()) {
-            throw ApiProblem.badRequest("the JSON array is empty: no events to publish")
-                    .with("field", "body");
-        }
-        if (positional && !root.get(0).isObject()) {
-            return positional(root, body);
-        }
-        var events = new ArrayList<PendingEvent>(root.size());
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode element = root.get(i);
-            if (!element.isObject()) {
-                throw ApiProblem.badRequest("element [" + i + "] is " + type(element) + ", not a JSON object"
-                                + (positional ? " like element [0]" : POSITIONAL_HINT))
-                        .with("field", "/" + i);
+        byte[] bytes = body.bytes();
+        try (JsonParser p = factory.createParser(bytes)) {
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                Fields fields = fields(p);
+                requireEnd(p);
+                return List.of(event(fields, bytes, body, 0, 1));
             }
-            events.add(event(element, null, body, i, root.size()));
+            if (first != JsonToken.START_ARRAY) {
+                throw ApiProblem.badRequest("a JSON body must be an object or an array of objects"
+                                + (positional ? " or positional arrays" : "") + ", got " + type(first))
+                        .with("field", "body");
+            }
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.END_ARRAY) {
+                throw ApiProblem.badRequest("the JSON array is empty: no events to publish")
+                        .with("field", "body");
+            }
+            if (positional && t != null && t.isScalarValue()) {
+                // one positional event: the body's bytes unchanged
+                requireScalars(p, t, "", 0);
+                requireEnd(p);
+                return List.of(event(Fields.NONE, bytes, body, 0, 1));
+            }
+            boolean arrays = positional && t == JsonToken.START_ARRAY;
+            var events = new ArrayList<PendingEvent>();
+            var slices = new ArrayList<byte[]>();
+            var fieldsOf = new ArrayList<Fields>();
+            for (int i = 0; t != JsonToken.END_ARRAY; i++, t = p.nextToken()) {
+                if (t == null) {
+                    throw malformed(p, "unexpected end of input in the array");
+                }
+                if (i >= maxEvents) {
+                    throw RequestLimits.tooMany("events", maxEvents, "api.limits.max-events-per-request");
+                }
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                Fields fields;
+                if (arrays) {
+                    if (t != JsonToken.START_ARRAY) {
+                        throw ApiProblem.badRequest("element [" + i + "] is " + type(t)
+                                        + ", not an array like element [0]: a list of positional events holds"
+                                        + " arrays only")
+                                .with("field", "/" + i);
+                    }
+                    requireScalars(p, p.nextToken(), "/" + i, 0);
+                    fields = Fields.NONE;
+                } else {
+                    if (t != JsonToken.START_OBJECT) {
+                        throw ApiProblem.badRequest("element [" + i + "] is " + type(t) + ", not a JSON object"
+                                        + (positional ? " like element [0]" : POSITIONAL_HINT))
+                                .with("field", "/" + i);
+                    }
+                    fields = fields(p);
+                }
+                int end = (int) p.currentLocation().getByteOffset();
+                slices.add(Arrays.copyOfRange(bytes, start, end));
+                fieldsOf.add(fields);
+            }
+            requireEnd(p);
+            for (int i = 0; i < slices.size(); i++) {
+                events.add(event(fieldsOf.get(i), slices.get(i), body, i, slices.size()));
+            }
+            return events;
+        } catch (StreamConstraintsException e) {
+            throw constraint(e);
+        } catch (JsonProcessingException e) {
+            throw malformed(e, 0);
+        } catch (IOException e) {
+            throw ApiProblem.badRequest("unreadable JSON body").with("field", "body");
         }
-        return events;
     }
 
     /**
-     * A positional topic's array that does not start with an object: one event when its first element is a scalar
-     * (the body's bytes unchanged), else one event per element, each an array of scalars.
+     * Checks that the array whose first element token is {@code t} holds only scalars, leaving the parser on its
+     * {@code END_ARRAY}. {@code pointer} is where the array sits in the body ({@code ""} for the body itself), {@code
+     * line} its NDJSON line (0 for a JSON body).
      */
-    private List<PendingEvent> positional(JsonNode root, IncomingBody body) {
-        if (root.get(0).isValueNode()) {
-            requireScalars(root, "", 0);
-            return List.of(event(root, body.bytes(), body, 0, 1));
-        }
-        var events = new ArrayList<PendingEvent>(root.size());
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode element = root.get(i);
-            if (!element.isArray()) {
-                throw ApiProblem.badRequest("element [" + i + "] is " + type(element)
-                                + ", not an array like element [0]: a list of positional events holds arrays only")
-                        .with("field", "/" + i);
+    private void requireScalars(JsonParser p, JsonToken t, String pointer, int line) throws IOException {
+        for (int i = 0; t != JsonToken.END_ARRAY; i++, t = p.nextToken()) {
+            if (t == null) {
+                throw malformed(p, "unexpected end of input in the array");
             }
-            requireScalars(element, "/" + i, 0);
-            events.add(event(element, null, body, i, root.size()));
-        }
-        return events;
-    }
-
-    /**
-     * Refuses a positional event holding an object or an array. {@code pointer} is where the event sits in the body
-     * ({@code ""} for the body itself), {@code line} its NDJSON line (0 for a JSON body).
-     */
-    private static void requireScalars(JsonNode event, String pointer, int line) {
-        for (int i = 0; i < event.size(); i++) {
-            if (!event.get(i).isValueNode()) {
+            if (!t.isScalarValue()) {
                 String field = pointer + "/" + i;
                 var problem = ApiProblem.badRequest((line > 0 ? "line " + line + ": " : "") + "element "
-                                + field.replaceAll("/(\\d+)", "[$1]") + " is " + type(event.get(i))
+                                + field.replaceAll("/(\\d+)", "[$1]") + " is " + type(t)
                                 + ": a positional event holds only strings, numbers, booleans and nulls")
                         .with("field", field);
                 throw line > 0 ? problem.with("line", line) : problem;
@@ -127,62 +172,180 @@ final class BodyParser {
         }
     }
 
-    private static String type(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case OBJECT -> "an object";
-            case ARRAY -> "an array";
-            case NULL -> "null";
-            default -> "a " + node.getNodeType().toString().toLowerCase(Locale.ROOT);
+    /** The id and key fields of the object whose START_OBJECT the parser is on; leaves it on the END_OBJECT. */
+    private Fields fields(JsonParser p) throws IOException {
+        String idField = config.idField().orElse(null);
+        String keyField = config.keyField().orElse(null);
+        String id = null;
+        String key = null;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == null) {
+                break;
+            }
+            if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                if (name.equals(idField)) {
+                    id = p.getText();
+                }
+                if (name.equals(keyField)) {
+                    key = p.getText();
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw malformed(p, "unexpected end of input in an object");
+        }
+        return new Fields(id, key);
+    }
+
+    /** Refuses anything after the root value. */
+    private static void requireEnd(JsonParser p) throws IOException {
+        if (p.nextToken() != null) {
+            throw malformed(p, "unexpected content after the JSON value");
+        }
+    }
+
+    private static String type(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_NULL -> "null";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> "a " + t.name().toLowerCase(Locale.ROOT);
         };
     }
 
     private List<PendingEvent> ndjson(IncomingBody body, boolean positional) {
         byte[] bytes = body.bytes();
-        var lines = new ArrayList<byte[]>();
-        var lineNumbers = new ArrayList<Integer>();
+        var slices = new ArrayList<byte[]>();
+        var fieldsOf = new ArrayList<Fields>();
         int start = 0;
         int line = 1;
         for (int i = 0; i <= bytes.length; i++) {
             if (i == bytes.length || bytes[i] == '\n') {
-                byte[] chunk = Arrays.copyOfRange(bytes, start, i);
-                if (!isBlank(chunk)) {
-                    lines.add(trim(chunk));
-                    lineNumbers.add(line);
+                byte[] chunk = trim(bytes, start, i);
+                if (chunk.length > 0) {
+                    if (slices.size() >= maxEvents) {
+                        throw RequestLimits.tooMany("events", maxEvents, "api.limits.max-events-per-request");
+                    }
+                    fieldsOf.add(line(chunk, line, positional));
+                    slices.add(chunk);
                 }
                 start = i + 1;
                 line++;
             }
         }
-        var events = new ArrayList<PendingEvent>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            int number = lineNumbers.get(i);
-            JsonNode node = read(lines.get(i), number);
-            if (positional && node.isArray()) {
-                requireScalars(node, "", number);
-            } else if (!node.isObject()) {
-                throw ApiProblem.badRequest("line " + number + " is " + type(node) + ", not a JSON object"
-                                + (positional ? " or a positional array" : node.isArray() ? POSITIONAL_HINT : ""))
-                        .with("line", number);
-            }
-            events.add(event(node, lines.get(i), body, i, lines.size()));
+        var events = new ArrayList<PendingEvent>(slices.size());
+        for (int i = 0; i < slices.size(); i++) {
+            events.add(event(fieldsOf.get(i), slices.get(i), body, i, slices.size()));
         }
         return events;
     }
 
-    /**
-     * One JSON event, an object or a positional array; {@code raw} are its own bytes when the client sent exactly them.
-     * An array has no fields, so {@code api.id-field} and {@code api.key-field} never match it.
-     */
-    private PendingEvent event(JsonNode node, byte[] raw, IncomingBody body, int index, int count) {
-        String id = config.idField()
-                .flatMap(f -> scalar(node, f).map(v -> EventIds.checkClientId(v, "field '" + f + "'")))
+    /** Checks one NDJSON line, {@code number} counting from 1, and returns its id and key fields. */
+    private Fields line(byte[] chunk, int number, boolean positional) {
+        try (JsonParser p = factory.createParser(chunk)) {
+            JsonToken t = p.nextToken();
+            Fields fields;
+            if (t == JsonToken.START_OBJECT) {
+                fields = fields(p);
+            } else if (positional && t == JsonToken.START_ARRAY) {
+                requireScalars(p, p.nextToken(), "", number);
+                fields = Fields.NONE;
+            } else {
+                throw ApiProblem.badRequest("line " + number + " is " + type(t) + ", not a JSON object"
+                                + (positional
+                                        ? " or a positional array"
+                                        : t == JsonToken.START_ARRAY ? POSITIONAL_HINT : ""))
+                        .with("line", number);
+            }
+            requireEnd(p);
+            return fields;
+        } catch (StreamConstraintsException e) {
+            throw constraint(e).with("line", number);
+        } catch (JsonProcessingException e) {
+            throw malformed(e, number);
+        } catch (IOException e) {
+            throw ApiProblem.badRequest("line " + number + " is unreadable JSON")
+                    .with("line", number);
+        }
+    }
+
+    /** The id and key of a JSON object event, as found by {@link #fields}; null when absent. */
+    private record Fields(String id, String key) {
+        static final Fields NONE = new Fields(null, null);
+    }
+
+    /** One JSON event; {@code raw} are its bytes as the client sent them. */
+    private PendingEvent event(Fields fields, byte[] raw, IncomingBody body, int index, int count) {
+        String id = Optional.ofNullable(fields.id())
+                .map(v -> EventIds.checkClientId(v, "field '" + config.idField().orElse("") + "'"))
                 .or(() -> body.idempotencyKey()
                         .map(k -> EventIds.checkClientId(k, "Idempotency-Key"))
                         .map(k -> count == 1 ? k : k + "-" + index))
                 .orElseGet(EventIds::uuidV7);
-        String key = config.keyField().flatMap(f -> scalar(node, f)).orElse(id);
-        byte[] value = raw != null ? raw : write(node);
-        return new PendingEvent(id, key.getBytes(StandardCharsets.UTF_8), value, "application/json", Map.of());
+        String key = Optional.ofNullable(fields.key()).orElse(id);
+        return new PendingEvent(id, key.getBytes(StandardCharsets.UTF_8), raw, "application/json", Map.of());
+    }
+
+    /**
+     * A form's JSON object as one event. An array has no fields, so {@code api.id-field} and {@code api.key-field}
+     * never match it.
+     */
+    private PendingEvent jsonEvent(JsonNode node, byte[] raw, IncomingBody body, int index, int count) {
+        Fields fields = new Fields(
+                config.idField().flatMap(f -> scalar(node, f)).orElse(null),
+                config.keyField().flatMap(f -> scalar(node, f)).orElse(null));
+        return event(fields, raw != null ? raw : write(node), body, index, count);
+    }
+
+    private static ApiProblem constraint(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage()).toLowerCase(Locale.ROOT);
+        if (m.contains("nesting")) {
+            return ApiProblem.badRequest("JSON nesting is deeper than the limit (api.limits.max-nesting-depth)")
+                    .with("field", "api.limits.max-nesting-depth");
+        }
+        if (m.contains("number")) {
+            return ApiProblem.badRequest("a JSON number is longer than 1000 characters")
+                    .with("field", "body");
+        }
+        if (m.contains("name")) {
+            return ApiProblem.badRequest("a JSON field name is longer than 65536 characters")
+                    .with("field", "body");
+        }
+        return ApiProblem.badRequest("a JSON string is longer than the body limit (api.max-body-bytes)")
+                .with("field", "body");
+    }
+
+    private static ApiProblem malformed(JsonParser p, String reason) {
+        var loc = p.currentLocation();
+        return malformedAt(loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), reason);
+    }
+
+    private static ApiProblem malformed(JsonProcessingException e, int lineOffset) {
+        var loc = e.getLocation();
+        int line = lineOffset > 0 ? lineOffset : (loc == null ? 0 : loc.getLineNr());
+        int column = loc == null ? 0 : loc.getColumnNr();
+        String reason = String.valueOf(e.getOriginalMessage());
+        if (reason.length() > 200) {
+            reason = reason.substring(0, 200) + "...";
+        }
+        return malformedAt(line, column, reason);
+    }
+
+    private static ApiProblem malformedAt(int line, int column, String reason) {
+        return ApiProblem.badRequest("malformed JSON at line " + line + ", column " + column + ": " + reason)
+                .with("line", line)
+                .with("column", column);
     }
 
     private static Optional<String> scalar(JsonNode node, String field) {
@@ -230,9 +393,7 @@ final class BodyParser {
         return true;
     }
 
-    private static byte[] trim(byte[] bytes) {
-        int from = 0;
-        int to = bytes.length;
+    private static byte[] trim(byte[] bytes, int from, int to) {
         while (from < to && Character.isWhitespace(bytes[from])) {
             from++;
         }

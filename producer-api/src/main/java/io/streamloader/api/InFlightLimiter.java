@@ -3,7 +3,8 @@ package io.streamloader.api;
 import java.util.concurrent.Semaphore;
 
 /**
- * Bounds the request bytes being published at once. A request that would exceed the bound is refused at once with 429
+ * Bounds the request bytes being read, parsed and published at once, counted as they arrive (not as a {@code
+ * Content-Length} declares them). A request that would exceed the bound is refused at once with 429
  * rather than queued: queueing would only move the overload into memory and latency.
  */
 final class InFlightLimiter {
@@ -20,17 +21,19 @@ final class InFlightLimiter {
 
     /** Reserves {@code bytes} (at least 1) or throws a 429 problem. Close the permit when the request is done. */
     Permit acquire(long bytes) {
-        int n = (int) Math.max(1, Math.min(bytes, capacity));
-        if (!permits.tryAcquire(n)) {
-            throw ApiProblem.retryLater(
-                            429,
-                            "Too Many Requests",
-                            "more than " + capacity + " request bytes are in flight (api.max-in-flight-bytes);"
-                                    + " retry later",
-                            retryAfterSeconds)
-                    .with("limit", capacity);
-        }
-        return new Permit(n);
+        Permit permit = new Permit(0);
+        permit.grow(Math.max(1, bytes));
+        return permit;
+    }
+
+    private ApiProblem full() {
+        return ApiProblem.retryLater(
+                        429,
+                        "Too Many Requests",
+                        "more than " + capacity + " request bytes are in flight (api.max-in-flight-bytes);"
+                                + " retry later",
+                        retryAfterSeconds)
+                .with("limit", capacity);
     }
 
     /** Bytes currently reserved. */
@@ -44,6 +47,21 @@ final class InFlightLimiter {
 
         private Permit(int held) {
             this.held = held;
+        }
+
+        /**
+         * Reserves {@code bytes} more, as a body's bytes arrive, or throws a 429 problem (what is already held stays
+         * held until {@link #close()}).
+         */
+        void grow(long bytes) {
+            int n = (int) Math.min(bytes, capacity);
+            if (n <= 0) {
+                return;
+            }
+            if (!permits.tryAcquire(n)) {
+                throw full();
+            }
+            held += n;
         }
 
         @Override

@@ -106,17 +106,22 @@ final class OpenApi {
         content.putObject("application/x-ndjson").put("description", ndjson);
         content.putObject("application/x-www-form-urlencoded")
                 .put("description", "one event; numeric values become JSON numbers");
-        config.blobContentTypes()
-                .forEach(t -> content.putObject(t)
-                        .put("description", "one blob event; metadata from query parameters and X-Meta-* headers"));
+        // every blob type some topic accepts; which topic takes which is api.topic-blob-content-types
+        var blobTypes = new java.util.TreeSet<>(config.blobContentTypes());
+        config.topicBlobContentTypes().values().forEach(blobTypes::addAll);
+        blobTypes.forEach(t -> content.putObject(t)
+                .put(
+                        "description",
+                        "one blob event (its magic bytes must match the type); metadata from query parameters and"
+                                + " X-Meta-* headers"));
         responses(op, "200", "[{id, topic, partition, offset}] for every event, in order");
         for (String[] r : new String[][] {
             {"400", "malformed or empty body"},
             {"401", "missing or invalid API key"},
             {"403", "topic not allowed for the key"},
             {"404", "unknown topic"},
-            {"413", "body over api.max-body-bytes"},
-            {"415", "unsupported content type"},
+            {"413", "body over api.max-body-bytes, events or form fields over api.limits"},
+            {"415", "unsupported content type, or a blob whose bytes do not match it"},
             {"422", "JSON Schema violation"},
             {"429", "too many bytes in flight (Retry-After)"},
             {"503", "Kafka unreachable or too slow (Retry-After)"}

@@ -79,7 +79,13 @@ public final class ProducerApi {
         this.limiter = new InFlightLimiter(config.maxInFlightBytes(), config.retryAfterSeconds());
         this.publisher = new EventPublisher(producer, config.requestTimeout(), config.retryAfterSeconds());
         this.metrics = new ApiMetrics(registry, topics, limiter);
-        this.auth = new ApiAuth(config.security(), topics);
+        // protected topics are refused at config time; filtering them again keeps a 404 from ever naming one
+        this.auth = new ApiAuth(
+                config.security(),
+                topics.stream()
+                        .filter(t ->
+                                TopicAccess.refusal(t, config.protectedTopics()).isEmpty())
+                        .collect(java.util.stream.Collectors.toSet()));
         this.readyCache = new CachedCheck<>(
                 readiness::check,
                 java.time.Duration.ofSeconds(1),
@@ -119,6 +125,7 @@ public final class ProducerApi {
             cfg.jetty.port = config.port();
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            JettyLimits.apply(cfg.jetty, config.limits());
             cfg.events.serverStopping(producer::flush);
             cfg.events.serverStopped(this::closeOwned);
             cfg.events.serverStarted(() -> config.security().logBinding(config.host(), config.port()));
@@ -154,7 +161,17 @@ public final class ProducerApi {
             cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             cfg.routes.exception(
                     HttpResponseException.class,
-                    (e, ctx) -> problem(ctx, ApiProblem.of(e.getStatus(), reason(e.getStatus()), e.getMessage())));
+                    (e, ctx) -> problem(
+                            ctx,
+                            ApiProblem.of(
+                                    e.getStatus(),
+                                    reason(e.getStatus()),
+                                    "the request was refused: " + reason(e.getStatus()))));
+            cfg.routes.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) -> {
+                // Jetty's verdict on the request (bad query encoding, too slow, ...): the client's fault, never a 5xx
+                int status = e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400;
+                problem(ctx, ApiProblem.of(status, reason(status), ErrorPages.detail(status)));
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, ApiProblem.of(500, "Internal Server Error", "unexpected error; see the server log"));
@@ -190,13 +207,10 @@ public final class ProducerApi {
         }
         Optional<String> contentType =
                 Optional.ofNullable(ctx.header("Content-Type")).filter(s -> !s.isBlank());
-        BodyKind.of(contentType, config.blobContentTypes()); // 415 before reading anything
-        InFlightLimiter.Permit permit = declared >= 0 ? limiter.acquire(declared) : null;
-        try {
-            byte[] body = readBody(ctx);
-            if (permit == null) {
-                permit = limiter.acquire(body.length);
-            }
+        BodyKind.of(contentType, config.blobContentTypes(topic)); // 415 before reading anything
+        // reserved as bytes arrive: a Content-Length that is never sent reserves nothing
+        try (InFlightLimiter.Permit permit = limiter.acquire(1)) {
+            byte[] body = readBody(ctx, declared, permit);
             var incoming = new IncomingBody(
                     contentType,
                     body,
@@ -208,10 +222,6 @@ public final class ProducerApi {
             List<Delivery> deliveries = publisher.publish(topic, events);
             metrics.accepted(topic, events.size(), body.length);
             ctx.status(200).contentType("application/json").result(json(deliveries));
-        } finally {
-            if (permit != null) {
-                permit.close();
-            }
         }
     }
 
@@ -223,21 +233,35 @@ public final class ProducerApi {
         try {
             authorizeAndResolve(ctx, topic);
             int number = number(ctx.queryParam("number"));
+            String value = ctx.pathParam("value");
+            // the generated body counts against the body and in-flight limits before it is built
+            long estimate = 2 + (long) number * (value.length() * 6L + 10);
+            if (estimate > config.maxBodyBytes()) {
+                throw BoundedBody.tooLarge(config.maxBodyBytes()).with("field", "number");
+            }
             var data = new LinkedHashMap<String, String>();
             for (int i = 0; i < number; i++) {
-                data.put(Integer.toString(i), ctx.pathParam("value"));
+                data.put(Integer.toString(i), value);
             }
-            byte[] bytes = json(data);
-            var events = parser.parse(
-                    topic,
-                    new IncomingBody(
-                            Optional.of("application/json"),
-                            bytes,
-                            Map.of(),
-                            Map.of(),
-                            Optional.ofNullable(ctx.header("Idempotency-Key"))));
-            schemas.validate(topic, events);
-            try (var permit = limiter.acquire(bytes.length)) {
+            var reserved = limiter.acquire(estimate);
+            byte[] bytes;
+            List<PendingEvent> events;
+            try {
+                bytes = json(data);
+                events = parser.parse(
+                        topic,
+                        new IncomingBody(
+                                Optional.of("application/json"),
+                                bytes,
+                                Map.of(),
+                                Map.of(),
+                                Optional.ofNullable(ctx.header("Idempotency-Key"))));
+                schemas.validate(topic, events);
+            } catch (RuntimeException e) {
+                reserved.close();
+                throw e;
+            }
+            try (var permit = reserved) {
                 List<Delivery> deliveries = publisher.publish(topic, events);
                 metrics.accepted(topic, 1, bytes.length);
                 var reply = new LinkedHashMap<String, Object>();
@@ -326,31 +350,24 @@ public final class ProducerApi {
         return auth.authorize(ctx, topic);
     }
 
-    private byte[] readBody(Context ctx) {
+    private byte[] readBody(Context ctx, long declared, InFlightLimiter.Permit permit) {
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes((int) config.maxBodyBytes() + 1);
-            if (body.length > config.maxBodyBytes()) {
-                throw tooLarge();
-            }
-            return body;
+            return BoundedBody.read(
+                    in, declared, config.maxBodyBytes(), config.limits().minRequestDataRate(), permit);
         } catch (IOException e) {
-            throw ApiProblem.badRequest("could not read the request body: " + e.getMessage());
+            throw ApiProblem.badRequest("the request body could not be read").with("field", "body");
         }
     }
 
     private ApiProblem tooLarge() {
-        return ApiProblem.of(
-                        413,
-                        "Content Too Large",
-                        "request body is larger than " + config.maxBodyBytes() + " bytes (api.max-body-bytes)")
-                .with("limit", config.maxBodyBytes());
+        return BoundedBody.tooLarge(config.maxBodyBytes());
     }
 
     private static Map<String, List<String>> query(Context ctx) {
         try {
             return ctx.queryParamMap();
         } catch (RuntimeException e) {
-            throw ApiProblem.badRequest("malformed query string: " + e.getMessage())
+            throw ApiProblem.badRequest("malformed query string (percent-encoding or UTF-8)")
                     .with("field", "query");
         }
     }

@@ -19,7 +19,8 @@ class ApiConfigTest {
 
     @Test
     void defaults() {
-        var c = ApiConfig.from(ConfigLoader.parse("topics:\n  clicks: {}\n", Map.of()));
+        var c = ApiConfig.from(ConfigLoader.parse(
+                "topics:\n  clicks: {}\n  other: {}\nsinks:\n  s:\n    type: x\n    topics: [clicks]\n", Map.of()));
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.security()).isEqualTo(ApiSecurity.NONE);
         assertThat(c.port()).isEqualTo(8080);
@@ -34,13 +35,20 @@ class ApiConfigTest {
         assertThat(c.keyField()).isEmpty();
         assertThat(c.schemas()).isEmpty();
         assertThat(c.authenticationEnabled()).isFalse();
-        assertThat(c.blobContentTypes()).contains("image/*", "application/octet-stream");
+        assertThat(c.blobContentTypes())
+                .containsExactly(
+                        "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/avif");
         assertThat(c.positionalTopics()).isEmpty();
+        assertThat(c.limits()).isEqualTo(RequestLimits.defaults());
+        assertThat(c.limits().maxEventsPerRequest()).isEqualTo(5000);
+        assertThat(c.topicBlobContentTypes()).isEmpty();
+        assertThat(c.protectedTopics()).containsExactly("clicks.dlq");
     }
 
     @Test
     void anEmptyRoutesMappingTurnsTheDemoRoutesOff() {
-        var c = ApiConfig.from(ConfigLoader.parse("topics:\n  clicks: {}\napi:\n  routes: {}\n", Map.of()));
+        var c = ApiConfig.from(ConfigLoader.parse(
+                "topics:\n  clicks: {}\nsinks:\n  s: {type: x, topics: [clicks]}\napi:\n  routes: {}\n", Map.of()));
         assertThat(c.routes()).isEmpty();
         assertThat(c.allTopics()).containsExactly("clicks");
     }
@@ -77,6 +85,15 @@ class ApiConfigTest {
                       key: sha256:abababababababababababababababababababababababababababababababab
                   blob-content-types: [image/png]
                   positional-topics: [pictures, fleet]
+                  limits:
+                    max-events-per-request: 100
+                    max-form-fields: 50
+                    max-nesting-depth: 10
+                    max-connections: 20
+                    idle-timeout: 5s
+                    min-request-data-rate: 2KiB
+                  topic-blob-content-types:
+                    pictures: [image/jpeg, application/pdf]
                 """;
         var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of("API_KEY", "k-123456789-abcdef")));
         assertThat(c)
@@ -111,7 +128,12 @@ class ApiConfigTest {
                                 true,
                                 Optional.empty()),
                         List.of("image/png"),
-                        List.of("pictures", "fleet")));
+                        List.of("pictures", "fleet"),
+                        new RequestLimits(100, 50, 10, 20, Duration.ofSeconds(5), 2048),
+                        Map.of("pictures", List.of("image/jpeg", "application/pdf")),
+                        Set.of()));
+        assertThat(c.blobContentTypes("pictures")).containsExactly("image/jpeg", "application/pdf");
+        assertThat(c.blobContentTypes("fleet")).containsExactly("image/png");
         assertThat(c.toString())
                 .doesNotContain("k-123456789")
                 .doesNotContain("abab")
@@ -155,6 +177,8 @@ class ApiConfigTest {
         var yaml = """
                 topics:
                   clickstream: {}
+                sinks:
+                  s: {type: x, topics: [clickstream]}
                 api:
                   positional-topics: [clickstream, clikstream]
                 """;
@@ -221,6 +245,103 @@ class ApiConfigTest {
                                 .anySatisfy(p -> assertThat(p).startsWith("api.tls.cert:"))
                                 .anySatisfy(p -> assertThat(p).startsWith("api.tls.key:"))
                                 .noneSatisfy(p -> assertThat(p).contains("tiny-secret")));
+    }
+
+    @Test
+    void topicsDefaultToSinkInputsWithoutDerivedOrInternalTopics() {
+        var yaml = """
+                topics:
+                  clicks: {}
+                  raw: {}
+                  rollups: {}
+                  failed: {}
+                sinks:
+                  a: {type: x, topics: [clicks], dead-letter: {topic: failed}}
+                """;
+        var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of()));
+        assertThat(c.topics()).containsExactly("clicks");
+        assertThat(c.protectedTopics()).containsExactly("failed");
+
+        var node = ConfigLoader.parse(yaml + "api:\n  topics: [clicks, rollups]\n", Map.of());
+        var problems = new io.streamloader.core.config.ConfigProblems();
+        var bound = node.api().bind(problems);
+        var launcherView = ApiConfig.from(bound, List.of("clicks", "raw", "rollups"), Set.of("rollups", "failed"));
+        assertThat(problems.list())
+                .singleElement(STRING)
+                .contains("api.topics lists 'rollups', a processor output or dead-letter topic");
+        assertThat(launcherView).isEqualTo(ApiConfig.defaults());
+
+        var implicit = ApiConfig.from(
+                ConfigLoader.parse(yaml, Map.of()).api().bind(problems),
+                List.of("clicks", "rollups"),
+                Set.of("rollups"));
+        assertThat(implicit.topics()).containsExactly("clicks");
+    }
+
+    @Test
+    void aFilesProcessorsGiveInputsAndProtectedOutputs() {
+        var yaml = """
+                topics:
+                  clickstream: {}
+                  click_events: {}
+                  raw: {}
+                  rolled: {}
+                processors:
+                  clickstream: {type: clickstream-rollup}
+                  other: {type: clickstream-rollup, input: raw, output: rolled, dead-letter: {topic: raw-bad}}
+                sinks:
+                  search: {type: x, topics: [click_events]}
+                """;
+        var c = ApiConfig.from(ConfigLoader.parse(yaml, Map.of()));
+        assertThat(c.topics()).containsExactlyInAnyOrder("clickstream", "raw");
+        assertThat(c.protectedTopics())
+                .containsExactlyInAnyOrder("click_events", "click_events.dlq", "clickstream.dlq", "rolled", "raw-bad");
+        assertThatThrownBy(
+                        () -> ApiConfig.from(ConfigLoader.parse(yaml + "api:\n  topics: [click_events]\n", Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api.topics lists 'click_events'");
+    }
+
+    @Test
+    void internalAndDeadLetterTopicsAreNeverWritableEvenIfListed() {
+        for (String topic :
+                List.of("__consumer_offsets", "_schemas", "app-store-changelog", "app-x-repartition", "clicks.dlq")) {
+            assertThatThrownBy(() -> ApiConfig.builder().topics(List.of(topic)).build())
+                    .as(topic)
+                    .hasMessageContaining("api.topics lists '" + topic + "'");
+            assertThatThrownBy(() -> ApiConfig.builder().route("/x", topic).build())
+                    .as(topic)
+                    .hasMessageContaining("api.routes./x");
+        }
+        assertThatThrownBy(() -> ApiConfig.builder()
+                        .topics(List.of("derived"))
+                        .protectedTopics(Set.of("derived"))
+                        .build())
+                .hasMessageContaining("api.topics lists 'derived'");
+    }
+
+    @Test
+    void limitsAreValidatedNamingTheKey() {
+        assertThatThrownBy(() -> new RequestLimits(0, 1, 64, 1, Duration.ofSeconds(1), 0))
+                .hasMessageContaining("api.limits.max-events-per-request");
+        assertThatThrownBy(() -> new RequestLimits(1, 0, 64, 1, Duration.ofSeconds(1), 0))
+                .hasMessageContaining("api.limits.max-form-fields");
+        assertThatThrownBy(() -> new RequestLimits(1, 1, 1, 1, Duration.ofSeconds(1), 0))
+                .hasMessageContaining("api.limits.max-nesting-depth");
+        assertThatThrownBy(() -> new RequestLimits(1, 1, 64, 0, Duration.ofSeconds(1), 0))
+                .hasMessageContaining("api.limits.max-connections");
+        assertThatThrownBy(() -> new RequestLimits(1, 1, 64, 1, Duration.ofMillis(1), 0))
+                .hasMessageContaining("api.limits.idle-timeout");
+        assertThatThrownBy(() -> new RequestLimits(1, 1, 64, 1, Duration.ofSeconds(1), -1))
+                .hasMessageContaining("api.limits.min-request-data-rate");
+        assertThatThrownBy(() ->
+                        ApiConfig.from(ConfigLoader.parse("api:\n  limits: {max-events-per-request: 0}\n", Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api.limits.max-events-per-request");
+        assertThatThrownBy(() -> ApiConfig.builder()
+                        .topicBlobContentTypes("nope", List.of("image/png"))
+                        .build())
+                .hasMessageContaining("api.topic-blob-content-types.nope");
     }
 
     @Test

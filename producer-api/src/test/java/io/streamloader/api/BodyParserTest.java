@@ -107,7 +107,7 @@ class BodyParserTest {
                         Map.of(),
                         Map.of(),
                         Optional.of("batch")));
-        assertThat(events).extracting(BodyParserTest::value).containsExactly("[\"u1\",1]", "[\"u2\",2]", "[]");
+        assertThat(events).extracting(BodyParserTest::value).containsExactly("[\"u1\", 1]", "[\"u2\", 2]", "[]");
         assertThat(events).extracting(PendingEvent::id).containsExactly("batch-0", "batch-1", "batch-2");
     }
 
@@ -187,7 +187,11 @@ class BodyParserTest {
     @Test
     void blobMetadataNamesAreChecked() {
         var bad = new IncomingBody(
-                Optional.of("image/png"), new byte[] {1}, Map.of("Bad Name", List.of("x")), Map.of(), Optional.empty());
+                Optional.of("image/png"),
+                new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A},
+                Map.of("Bad Name", List.of("x")),
+                Map.of(),
+                Optional.empty());
         assertThatThrownBy(() -> parser.parse("events", bad))
                 .isInstanceOf(ApiProblem.class)
                 .hasMessageContaining("metadata name");

@@ -93,7 +93,7 @@ class ProducerApiTest {
     @Test
     void binaryBodyIsOneBlobEventWithMetadataHeadersAndContentType() {
         var api = new TestingApi(TestingApi.config().build(), true);
-        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 1, 2, (byte) 0xff};
         api.run((server, client) -> {
             var r = post(
                     client,
@@ -241,7 +241,10 @@ class ProducerApiTest {
         api.run((server, client) -> {
             var r = post(client, "/topics/nope", "application/json", "{}");
             assertThat(r.code()).isEqualTo(404);
-            assertThat(json(r).get("detail").asText()).contains("unknown topic 'nope'");
+            assertThat(json(r).get("detail").asText())
+                    .as("without keys every caller may write every served topic, so the 404 may name them all")
+                    .isEqualTo("topic 'nope' does not exist or is not writable through the API; you may write"
+                            + " [clicks, events, footdata, images, somedata]");
             assertThat(client.get("/no/such/route").code()).isEqualTo(404);
             assertThat(client.get("/no/such/route")
                             .headers()
@@ -402,6 +405,78 @@ class ProducerApiTest {
                             "/events",
                             "/somedata/{value}",
                             "/health/ready");
+        });
+    }
+
+    @Test
+    void generatedBodiesCountAgainstTheLimitsBeforeTheyAreBuilt() {
+        var api = new TestingApi(TestingApi.config().build(), true);
+        api.run((server, client) -> {
+            var r = client.get("/somedata/" + "v".repeat(6000) + "?number=10000");
+            assertThat(r.code()).isEqualTo(413);
+            assertThat(json(r).get("field").asText()).isEqualTo("number");
+            assertThat(json(r).get("limit").asLong()).isEqualTo(16L << 20);
+            assertThat(client.get("/somedata/truck?number=3").code()).isEqualTo(200);
+            assertThat(api.producer.history()).hasSize(1);
+        });
+    }
+
+    @Test
+    void tenMebibytesOfEmptyEventsAre413NamingTheEventCap() {
+        var api = new TestingApi(TestingApi.config().build(), true);
+        byte[] body = ("[" + "{},".repeat(3_400_000) + "{}]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        api.run((server, client) -> {
+            var r = post(client, "/topics/clicks", "application/json", body, Map.of());
+            assertThat(r.code()).isEqualTo(413);
+            var problem = json(r);
+            assertThat(problem.get("limit").asInt()).isEqualTo(5000);
+            assertThat(problem.get("field").asText()).isEqualTo("api.limits.max-events-per-request");
+            assertThat(api.producer.history()).isEmpty();
+            // the in-flight bytes were released
+            assertThat(post(client, "/topics/clicks", "application/json", "{\"a\":1}")
+                            .code())
+                    .isEqualTo(200);
+        });
+    }
+
+    @Test
+    void derivedAndInternalTopicsAre404LikeUnknownOnes() {
+        var api = new TestingApi(
+                TestingApi.config().protectedTopics(Set.of("click_events")).build(), true);
+        api.run((server, client) -> {
+            for (String topic :
+                    List.of("click_events", "clicks.dlq", "__consumer_offsets", "_schemas", "a-changelog")) {
+                var r = post(client, "/topics/" + topic, "application/json", "{}");
+                assertThat(r.code()).as(topic).isEqualTo(404);
+                String detail = json(r).get("detail").asText();
+                assertThat(detail)
+                        .startsWith("topic '" + topic + "' does not exist or is not writable through the API; you may"
+                                + " write [");
+                assertThat(detail.substring(detail.indexOf("you may write")))
+                        .as("the writable topics listed never include derived, dead-letter or internal ones")
+                        .doesNotContain("click_events", ".dlq", "__", "_schemas", "changelog");
+            }
+            assertThat(api.producer.history()).isEmpty();
+        });
+    }
+
+    @Test
+    void disguisedBlobsAre415NamingContentType() {
+        var api = new TestingApi(TestingApi.config().build(), true);
+        byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        api.run((server, client) -> {
+            for (var c : List.of(
+                    Map.entry("image/png", svg),
+                    Map.entry("image/svg+xml", svg),
+                    Map.entry("text/html", ContentTypesTest.PNG))) {
+                var r = post(client, "/topics/images", c.getKey(), c.getValue(), Map.of());
+                assertThat(r.code()).as(c.getKey()).isEqualTo(415);
+                assertThat(json(r).get("field").asText()).isEqualTo("Content-Type");
+            }
+            assertThat(post(client, "/topics/images", "image/png; x=y", ContentTypesTest.PNG, Map.of())
+                            .code())
+                    .isEqualTo(200);
+            assertThat(header(api.producer.history().get(0), "content-type")).isEqualTo("image/png");
         });
     }
 }

@@ -1,0 +1,212 @@
+package io.streamloader.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Each bound of {@link RequestLimits} and {@link BoundedBody}: refused with its key, before the work is done. */
+class RequestLimitsTest {
+
+    private static final RequestLimits SMALL = new RequestLimits(10, 5, 8, 10, Duration.ofSeconds(5), 1024);
+    private final BodyParser parser = new BodyParser(
+            ApiConfig.builder().topics(List.of("t")).limits(SMALL).build());
+
+    private static IncomingBody body(String contentType, String text) {
+        return new IncomingBody(
+                Optional.of(contentType), text.getBytes(StandardCharsets.UTF_8), Map.of(), Map.of(), Optional.empty());
+    }
+
+    private static ApiProblem problem(Runnable r) {
+        try {
+            r.run();
+        } catch (ApiProblem p) {
+            return p;
+        }
+        throw new AssertionError("no problem thrown");
+    }
+
+    @Test
+    void jsonArrayAtTheEventCapIsAcceptedOneMoreIs413NamingTheKey() {
+        assertThat(parser.parse("t", body("application/json", "[" + "{},".repeat(9) + "{}]")))
+                .hasSize(10);
+        var p = problem(() -> parser.parse("t", body("application/json", "[" + "{},".repeat(10) + "{}]")));
+        assertThat(p.status()).isEqualTo(413);
+        assertThat(p.extensions())
+                .containsEntry("limit", 10L)
+                .containsEntry("field", "api.limits.max-events-per-request");
+    }
+
+    @Test
+    void eventCapStopsTheParserBeforeTheRestOfTheBody() {
+        // garbage after element 11 is never reached: the cap fires first, so the scan stops there
+        var p = problem(() -> parser.parse("t", body("application/json", "[" + "{},".repeat(11) + "%%%garbage")));
+        assertThat(p.status()).isEqualTo(413);
+    }
+
+    @Test
+    void millionsOfTinyEventsAre413FastAndWithoutBuildingThem() {
+        var defaults = new BodyParser(ApiConfig.defaults());
+        byte[] huge = ("[" + "{},".repeat(3_000_000) + "{}]").getBytes(StandardCharsets.US_ASCII);
+        long start = System.nanoTime();
+        var p = problem(() -> defaults.parse(
+                "events",
+                new IncomingBody(Optional.of("application/json"), huge, Map.of(), Map.of(), Optional.empty())));
+        assertThat(p.status()).isEqualTo(413);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void ndjsonLinesCountAgainstTheEventCap() {
+        assertThat(parser.parse("t", body("application/x-ndjson", "{}\n".repeat(10))))
+                .hasSize(10);
+        assertThat(problem(() -> parser.parse("t", body("application/x-ndjson", "{}\n".repeat(11))))
+                        .status())
+                .isEqualTo(413);
+        // blank lines are not events
+        assertThat(parser.parse("t", body("application/x-ndjson", "\n\n{}\n\n".repeat(10))))
+                .hasSize(10);
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIs400NamingTheKey() {
+        assertThat(parser.parse("t", body("application/json", "{\"a\":" + "[".repeat(6) + "]".repeat(6) + "}")))
+                .hasSize(1);
+        for (String bomb : List.of(
+                "{\"a\":" + "[".repeat(50) + "]".repeat(50) + "}",
+                "[" + "{\"a\":".repeat(40) + "1" + "}".repeat(40) + "]",
+                "{\"a\":" + "[".repeat(100_000))) {
+            var p = problem(() -> parser.parse("t", body("application/json", bomb)));
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.detail()).contains("api.limits.max-nesting-depth").doesNotContain("StreamReadConstraints");
+        }
+        var line = problem(() -> parser.parse("t", body("application/x-ndjson", "{}\n{\"a\":" + "[".repeat(99))));
+        assertThat(line.extensions()).containsEntry("line", 2);
+    }
+
+    @Test
+    void hugeNumbersAreRefusedWithoutInternals() {
+        var p = problem(() -> parser.parse("t", body("application/json", "{\"id\":1" + "0".repeat(5000) + "}")));
+        assertThat(p.status()).isEqualTo(400);
+        assertThat(p.detail()).doesNotContain("StreamReadConstraints").doesNotContain("jackson");
+    }
+
+    @Test
+    void formFieldsPastTheCapAre413() {
+        assertThat(parser.parse("t", body("application/x-www-form-urlencoded", "a=1&b=2&c=3&d=4&e=5")))
+                .hasSize(1);
+        var p = problem(() -> parser.parse("t", body("application/x-www-form-urlencoded", "a=1&".repeat(200_000))));
+        assertThat(p.status()).isEqualTo(413);
+        assertThat(p.extensions()).containsEntry("field", "api.limits.max-form-fields");
+        // empty pairs are not fields, but cost nothing either
+        assertThat(parser.parse("t", body("application/x-www-form-urlencoded", "&".repeat(500_000) + "a=1")))
+                .hasSize(1);
+    }
+
+    @Test
+    void boundedBodyCutsAtTheCapWhateverTheDeclaredLength() {
+        var limiter = new InFlightLimiter(1 << 20, 1);
+        try (var permit = limiter.acquire(1)) {
+            byte[] ok = BoundedBody.read(new ByteArrayInputStream(new byte[1000]), -1, 1000, permit);
+            assertThat(ok).hasSize(1000);
+            assertThat(limiter.inFlight()).isEqualTo(1001);
+        }
+        assertThat(limiter.inFlight()).isZero();
+        try (var permit = limiter.acquire(1)) {
+            var p = problem(() -> BoundedBody.read(endless(), 10, 1000, permit));
+            assertThat(p.status()).isEqualTo(413);
+            assertThat(p.extensions()).containsEntry("field", "api.max-body-bytes");
+            // it read at most one chunk past the cap, never the endless rest
+            assertThat(limiter.inFlight()).isLessThanOrEqualTo(1000 + 64 * 1024 + 1);
+        }
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
+    void inFlightPermitsGrowWithReceivedBytesAnd429WhenFull() {
+        var limiter = new InFlightLimiter(10_000, 3);
+        var holder = limiter.acquire(9_000);
+        try (var permit = limiter.acquire(1)) {
+            var p = problem(() -> BoundedBody.read(new ByteArrayInputStream(new byte[5000]), 5000, 100_000, permit));
+            assertThat(p.status()).isEqualTo(429);
+            assertThat(p.retryAfterSeconds()).contains(3L);
+        }
+        holder.close();
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
+    void aFailingStreamIs400WithoutItsMessage() {
+        var limiter = new InFlightLimiter(10_000, 1);
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("org.eclipse.jetty.io.EofException: secret internals");
+            }
+        };
+        try (var permit = limiter.acquire(1)) {
+            var p = problem(() -> BoundedBody.read(broken, -1, 1000, permit));
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.detail()).doesNotContain("jetty").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aBodyTricklingBelowTheMinimumRateIs408AfterTheGrace() {
+        var limiter = new InFlightLimiter(1 << 20, 1);
+        InputStream trickle = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(50); // the sender's pacing: one byte per 50 ms
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                b[off] = 'x';
+                return 1;
+            }
+        };
+        try (var permit = limiter.acquire(1)) {
+            long start = System.nanoTime();
+            var p = problem(() -> BoundedBody.read(trickle, 100_000, 1 << 20, 1024, permit));
+            assertThat(p.status()).isEqualTo(408);
+            assertThat(p.extensions()).containsEntry("field", "api.limits.min-request-data-rate");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(BoundedBody.GRACE)
+                    .isLessThan(BoundedBody.GRACE.multipliedBy(5));
+        }
+        // a small body that arrives at once passes whatever the rate
+        try (var permit = limiter.acquire(1)) {
+            assertThat(BoundedBody.read(new ByteArrayInputStream(new byte[10]), 10, 1000, 1 << 20, permit))
+                    .hasSize(10);
+        }
+    }
+
+    private static InputStream endless() {
+        return new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+        };
+    }
+}
