@@ -78,6 +78,7 @@ final class JsonToBson {
     private int idTypeAt;
     private int idValueFrom;
     private int idValueTo;
+    private int depth; // of the object or array being written, the top-level object being 1
 
     /** @param idField a top-level field whose value is the {@code _id}, or empty for the event id */
     JsonToBson(Optional<String> idField) {
@@ -101,6 +102,7 @@ final class JsonToBson {
         dollarName = null;
         hasId = false;
         idTypeAt = -1;
+        depth = 0;
         int idElement = 0;
         try (JsonParser parser = JSON.createParser(json, 0, length)) {
             parser.nextToken(); // the '{'
@@ -152,6 +154,7 @@ final class JsonToBson {
 
     /** The elements of the object the parser is in, and its closing 0. */
     private void writeElements(JsonParser parser, boolean topLevel) throws IOException {
+        enter();
         String name = parser.nextFieldName();
         if (name != null && name.startsWith("$")) {
             throw NotPlain.INSTANCE; // extended JSON such as {"$date": ...}, or a $ name the other path names
@@ -172,6 +175,14 @@ final class JsonToBson {
             name = parser.nextFieldName();
         }
         out.put((byte) 0);
+        depth--;
+    }
+
+    /** Past MongoDB's nesting limit the other path rejects the value, with its reason. */
+    private void enter() {
+        if (++depth > DocumentLimits.MAX_DEPTH) {
+            throw NotPlain.INSTANCE;
+        }
     }
 
     private void noteTopLevel(String name, int typeAt, int valueAt) {
@@ -236,6 +247,7 @@ final class JsonToBson {
     }
 
     private void writeArray(JsonParser parser) throws IOException {
+        enter();
         int at = out.reserveInt();
         int index = 0;
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -251,6 +263,7 @@ final class JsonToBson {
         }
         out.put((byte) 0);
         out.putIntAt(at, out.size() - at);
+        depth--;
     }
 
     private byte[] input(int length) {
