@@ -173,6 +173,13 @@ final class DocumentConverter {
         if (textDepth > DocumentLimits.MAX_DEPTH && DocumentLimits.depth(raw) > DocumentLimits.MAX_DEPTH) {
             return tooDeep();
         }
+        String duplicate = DocumentLimits.duplicateName(raw);
+        if (duplicate != null) {
+            return reject(
+                    "field name '" + duplicate + "' occurs twice in one object; MongoDB does not support duplicate"
+                            + " field names",
+                    "duplicate_field_name");
+        }
         TopLevel top = scanTopLevel(raw);
         if (top.badName() != null) {
             return dollarName(top.badName());

@@ -1,6 +1,8 @@
 package io.streamloader.sink.mongo;
 
 import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonType;
 import org.bson.BsonValue;
@@ -61,28 +63,75 @@ final class DocumentLimits {
         try (BsonBinaryReader reader =
                 new BsonBinaryReader(document.getByteBuffer().asNIO())) {
             reader.readStartDocument();
-            return 1 + elementsDepth(reader);
+            return 1 + elementsDepth(reader, true);
         }
     }
 
-    private static int elementsDepth(BsonBinaryReader reader) {
+    private static int elementsDepth(BsonBinaryReader reader, boolean document) {
         int max = 0;
         while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-            reader.skipName();
+            if (document) { // an array's element names are read with its type
+                reader.skipName();
+            }
             BsonType type = reader.getCurrentBsonType();
             if (type == BsonType.DOCUMENT) {
                 reader.readStartDocument();
-                max = Math.max(max, 1 + elementsDepth(reader));
+                max = Math.max(max, 1 + elementsDepth(reader, true));
                 reader.readEndDocument();
             } else if (type == BsonType.ARRAY) {
                 reader.readStartArray();
-                max = Math.max(max, 1 + elementsDepth(reader));
+                max = Math.max(max, 1 + elementsDepth(reader, false));
                 reader.readEndArray();
             } else {
                 reader.skipValue();
             }
         }
         return max;
+    }
+
+    /**
+     * The first field name that occurs twice in one (sub-)document, or null. MongoDB's documentation: "inserting these
+     * documents into MongoDB isn't supported even if the insert succeeds", and the test server drops the connection.
+     */
+    static String duplicateName(RawBsonDocument document) {
+        try (BsonBinaryReader reader =
+                new BsonBinaryReader(document.getByteBuffer().asNIO())) {
+            reader.readStartDocument();
+            return duplicateName(reader, true);
+        }
+    }
+
+    private static String duplicateName(BsonBinaryReader reader, boolean document) {
+        Set<String> names = document ? new HashSet<>() : null;
+        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+            if (document) { // an array's element names are read with its type
+                String name = reader.readName();
+                if (!names.add(name)) {
+                    return name;
+                }
+            }
+            BsonType type = reader.getCurrentBsonType();
+            String found = null;
+            if (type == BsonType.DOCUMENT) {
+                reader.readStartDocument();
+                found = duplicateName(reader, true);
+                if (found == null) {
+                    reader.readEndDocument();
+                }
+            } else if (type == BsonType.ARRAY) {
+                reader.readStartArray();
+                found = duplicateName(reader, false);
+                if (found == null) {
+                    reader.readEndArray();
+                }
+            } else {
+                reader.skipValue();
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** Why MongoDB would refuse {@code id} as an {@code _id}, or null when it takes it. */
