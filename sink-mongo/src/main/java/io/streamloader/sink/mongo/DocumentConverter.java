@@ -173,12 +173,9 @@ final class DocumentConverter {
         if (textDepth > DocumentLimits.MAX_DEPTH && DocumentLimits.depth(raw) > DocumentLimits.MAX_DEPTH) {
             return tooDeep();
         }
-        String duplicate = DocumentLimits.duplicateName(raw);
-        if (duplicate != null) {
-            return reject(
-                    "field name '" + duplicate + "' occurs twice in one object; MongoDB does not support duplicate"
-                            + " field names",
-                    "duplicate_field_name");
+        DocumentLimits.Problem problem = DocumentLimits.contentProblem(raw);
+        if (problem != null) {
+            return reject(problem.reason(), problem.errorClass());
         }
         TopLevel top = scanTopLevel(raw);
         if (top.badName() != null) {

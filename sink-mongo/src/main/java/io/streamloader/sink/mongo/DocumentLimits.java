@@ -89,47 +89,68 @@ final class DocumentLimits {
         return max;
     }
 
+    /** Something in a document MongoDB does not take, with a stable code. */
+    record Problem(String reason, String errorClass) {}
+
     /**
-     * The first field name that occurs twice in one (sub-)document, or null. MongoDB's documentation: "inserting these
-     * documents into MongoDB isn't supported even if the insert succeeds", and the test server drops the connection.
+     * The first field name that occurs twice in one (sub-)document (MongoDB's documentation: "inserting these documents
+     * into MongoDB isn't supported even if the insert succeeds"; the test server drops the connection), or a UUID or
+     * MD5 binary that is not 16 bytes long; null when there is none.
      */
-    static String duplicateName(RawBsonDocument document) {
+    static Problem contentProblem(RawBsonDocument document) {
         try (BsonBinaryReader reader =
                 new BsonBinaryReader(document.getByteBuffer().asNIO())) {
             reader.readStartDocument();
-            return duplicateName(reader, true);
+            return contentProblem(reader, true);
         }
     }
 
-    private static String duplicateName(BsonBinaryReader reader, boolean document) {
+    private static Problem contentProblem(BsonBinaryReader reader, boolean document) {
         Set<String> names = document ? new HashSet<>() : null;
         while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
             if (document) { // an array's element names are read with its type
                 String name = reader.readName();
                 if (!names.add(name)) {
-                    return name;
+                    return new Problem(
+                            "field name '" + name + "' occurs twice in one object; MongoDB does not support duplicate"
+                                    + " field names",
+                            "duplicate_field_name");
                 }
             }
             BsonType type = reader.getCurrentBsonType();
-            String found = null;
+            Problem found = null;
             if (type == BsonType.DOCUMENT) {
                 reader.readStartDocument();
-                found = duplicateName(reader, true);
+                found = contentProblem(reader, true);
                 if (found == null) {
                     reader.readEndDocument();
                 }
             } else if (type == BsonType.ARRAY) {
                 reader.readStartArray();
-                found = duplicateName(reader, false);
+                found = contentProblem(reader, false);
                 if (found == null) {
                     reader.readEndArray();
                 }
+            } else if (type == BsonType.BINARY) {
+                found = binaryProblem(reader.peekBinarySubType(), reader.peekBinarySize());
+                reader.skipValue();
             } else {
                 reader.skipValue();
             }
             if (found != null) {
                 return found;
             }
+        }
+        return null;
+    }
+
+    /** Sub-types 3 and 4 (UUID) and 5 (MD5) hold 16 bytes by definition. */
+    private static Problem binaryProblem(byte subType, int size) {
+        if ((subType == 3 || subType == 4 || subType == 5) && size != 16) {
+            return new Problem(
+                    "binary of sub-type " + subType + " (" + (subType == 5 ? "MD5" : "UUID") + ") holds " + size
+                            + " bytes; it must hold 16",
+                    "invalid_binary");
         }
         return null;
     }
