@@ -38,6 +38,7 @@ final class DocumentConverter {
     private static final DecoderContext DECODE = DecoderContext.builder().build();
     private static final byte NULL = 0x0A;
     private static final byte ARRAY = 0x04;
+    private static final byte DOCUMENT = 0x03;
     static final String TRAILING_CONTENT = "value is not valid JSON: there is more after the object's closing '}'";
 
     private final Optional<String> idField;
@@ -53,17 +54,52 @@ final class DocumentConverter {
         this.fast = dateFields.isEmpty() && topLevelId ? Optional.of(new JsonToBson(idField)) : Optional.empty();
     }
 
+    /**
+     * The document to store for {@code event}, or why it cannot be stored. Never throws: whatever a hostile value makes
+     * the parsers throw (the driver's JsonReader throws unchecked exceptions of many kinds for extended JSON it cannot
+     * convert, such as {@code {"$oid": "zz"}}) is that event's rejection.
+     */
     Converted convert(Event event) {
-        if (!event.isJson()) {
-            return reject("content type '" + event.contentType() + "' is not JSON", "not_json");
-        }
-        if (fast.isPresent()) {
-            Optional<JsonToBson.Parsed> parsed = fast.get().parse(event.valueBuffer(), event.id());
-            if (parsed.isPresent()) {
-                return checked(parsed.get(), event.id());
+        try {
+            if (!event.isJson()) {
+                return reject("content type '" + event.contentType() + "' is not JSON", "not_json");
             }
+            if (fast.isPresent()) {
+                Optional<JsonToBson.Parsed> parsed = fast.get().parse(event.valueBuffer(), event.id());
+                if (parsed.isPresent()) {
+                    return sized(checked(parsed.get(), event.id()));
+                }
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            return unconvertible(e);
         }
         return convertWithJsonReader(event);
+    }
+
+    /** JsonReader parses the text, then the top level is scanned and the {@code _id} spliced in; see the class doc. */
+    Converted convertWithJsonReader(Event event) {
+        try {
+            return sized(readWithJsonReader(event));
+        } catch (RuntimeException | StackOverflowError e) {
+            return unconvertible(e);
+        }
+    }
+
+    private static Converted unconvertible(Throwable e) {
+        return reject(
+                "value cannot be converted to BSON: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                "unconvertible_value");
+    }
+
+    /** The limit is on what MongoDB stores: the value with its {@code _id}. */
+    private Converted sized(Converted converted) {
+        if (converted instanceof Converted.Document d) {
+            int size = DocumentLimits.rawSize(d.withId());
+            if (size > maxDocumentSize) {
+                return tooLarge(size);
+            }
+        }
+        return converted;
     }
 
     /** The checks of {@link #convertWithJsonReader}, in the same order, on what the fast path saw. */
@@ -84,6 +120,12 @@ final class DocumentConverter {
         if (parsed.idFieldType() == ARRAY) {
             return arrayIdField();
         }
+        if (parsed.idFieldType() == DOCUMENT) {
+            Converted refused = refusedId(document.get("_id"));
+            if (refused != null) {
+                return refused;
+            }
+        }
         if (parsed.idAdded()) {
             return new Converted.Document(document.get("_id"), document, true);
         }
@@ -91,13 +133,20 @@ final class DocumentConverter {
         return document.get("_id").equals(id) ? new Converted.Document(id, document, false) : conflictingId();
     }
 
-    /** JsonReader parses the text, then the top level is scanned and the {@code _id} spliced in; see the class doc. */
-    Converted convertWithJsonReader(Event event) {
+    private Converted readWithJsonReader(Event event) {
         String json = event.valueAsString();
         char first = firstNonBlank(json);
         if (first != '{') {
             String what = first == 0 ? "empty" : first == '[' ? "a JSON array" : "not a JSON object";
             return reject("value is " + what + "; only JSON objects can be stored as documents", "not_json_object");
+        }
+        int textDepth = DocumentLimits.textDepth(json, DocumentLimits.MAX_DEPTH + DocumentLimits.WRAPPER_LEVELS);
+        if (textDepth > DocumentLimits.MAX_DEPTH + DocumentLimits.WRAPPER_LEVELS) {
+            return tooDeep(); // before parsing: JsonReader and the BSON writer recurse per level
+        }
+        String extendedJsonProblem = ExtendedJsonCheck.problem(json);
+        if (extendedJsonProblem != null) {
+            return reject("value cannot be converted to BSON: " + extendedJsonProblem, "invalid_extended_json");
         }
         RawBsonDocument raw;
         try {
@@ -121,6 +170,13 @@ final class DocumentConverter {
         if (size > maxDocumentSize) {
             return tooLarge(size);
         }
+        if (textDepth > DocumentLimits.MAX_DEPTH && DocumentLimits.depth(raw) > DocumentLimits.MAX_DEPTH) {
+            return tooDeep();
+        }
+        DocumentLimits.Problem problem = DocumentLimits.contentProblem(raw);
+        if (problem != null) {
+            return reject(problem.reason(), problem.errorClass());
+        }
         TopLevel top = scanTopLevel(raw);
         if (top.badName() != null) {
             return dollarName(top.badName());
@@ -134,6 +190,10 @@ final class DocumentConverter {
             id = found.get();
             if (id.isArray()) {
                 return arrayIdField();
+            }
+            Converted refused = refusedId(id);
+            if (refused != null) {
+                return refused;
             }
             if (top.hasId() && !raw.get("_id").equals(id)) {
                 return conflictingId();
@@ -208,7 +268,7 @@ final class DocumentConverter {
                         "invalid_date");
             }
         }
-        return new Converted.Document(id, doc);
+        return new Converted.Document(id, new RawBsonDocument(doc, new BsonDocumentCodec()));
     }
 
     private static Instant parseInstant(String text) {
@@ -253,6 +313,18 @@ final class DocumentConverter {
     private static Converted dollarName(String name) {
         return reject(
                 "invalid field name '" + name + "': top-level names must not start with '$'", "invalid_field_name");
+    }
+
+    private static Converted tooDeep() {
+        return reject(
+                "document nested more than " + DocumentLimits.MAX_DEPTH
+                        + " levels deep (objects and arrays), MongoDB's limit",
+                "too_deep");
+    }
+
+    private static Converted refusedId(BsonValue id) {
+        String refusal = DocumentLimits.idRefusal(id);
+        return refusal == null ? null : reject("_id cannot be " + refusal, "invalid_id");
     }
 
     private Converted missingIdField() {

@@ -1,6 +1,7 @@
 package io.streamloader.sink.mongo;
 
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoConfigurationException;
 import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoExecutionTimeoutException;
@@ -8,6 +9,8 @@ import com.mongodb.MongoInterruptedException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoOperationTimeoutException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoServerException;
 import com.mongodb.MongoServerUnavailableException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
@@ -15,6 +18,7 @@ import com.mongodb.MongoWriteConcernException;
 import com.mongodb.bulk.BulkWriteError;
 import io.streamloader.spi.FailureKind;
 import java.util.Set;
+import org.bson.BsonMaximumSizeExceededException;
 
 /**
  * Which MongoDB failures pass with time and which repeat for ever. Per-document write errors: a duplicate key on a
@@ -82,6 +86,44 @@ final class ErrorTriage {
 
     static String reason(BulkWriteError error) {
         return "MongoDB write error " + error.getCode() + ": " + error.getMessage();
+    }
+
+    /** Server error codes refusing the sink's credentials or rights: no event's fault, no retry's cure. */
+    private static final Set<Integer> FATAL_CODES = Set.of(
+            11, // UserNotFound
+            13, // Unauthorized
+            18, // AuthenticationFailed
+            8000 // AtlasError (Atlas's authentication failures)
+            );
+
+    /**
+     * Whether an exception that failed a whole write is about the sink's access to MongoDB (authentication, rights,
+     * configuration), not about the documents it carried.
+     */
+    static boolean isFatal(RuntimeException e) {
+        if (e instanceof MongoSecurityException || e instanceof MongoConfigurationException) {
+            return true;
+        }
+        return e instanceof MongoCommandException command && FATAL_CODES.contains(command.getErrorCode());
+    }
+
+    /** For the dead-letter header {@code sl.error.reason}: what refused one document as a whole. */
+    static String reason(RuntimeException e) {
+        if (e instanceof MongoServerException server) {
+            return "MongoDB refused the document: error " + server.getCode() + ": " + server.getMessage();
+        }
+        return "the MongoDB driver refused the document: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** A short stable name for the dead-letter header {@code sl.error.class}, for an exception about one document. */
+    static String errorClass(RuntimeException e) {
+        if (e instanceof BsonMaximumSizeExceededException) {
+            return "document_too_large";
+        }
+        if (e instanceof MongoServerException server) {
+            return "mongo_error_" + server.getCode();
+        }
+        return e.getClass().getName();
     }
 
     /** Whether an exception that failed a whole write may pass if the write is repeated. */

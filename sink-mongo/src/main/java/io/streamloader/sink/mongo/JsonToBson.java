@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.RawBsonDocument;
 
 /**
@@ -44,6 +46,8 @@ final class JsonToBson {
     private static final byte[] ID = {'_', 'i', 'd', 0};
     private static final byte[][] INDEX = new byte[1000][];
     private static final int KEEP = 1 << 20;
+    /** Names of an object checked for repeats by a scan; past that, by a set. */
+    private static final int SCAN = 16;
 
     static {
         for (int i = 0; i < INDEX.length; i++) {
@@ -78,6 +82,9 @@ final class JsonToBson {
     private int idTypeAt;
     private int idValueFrom;
     private int idValueTo;
+    private int depth; // of the object or array being written, the top-level object being 1
+    private String[] names = new String[64]; // of the objects being written, innermost last
+    private int nameCount;
 
     /** @param idField a top-level field whose value is the {@code _id}, or empty for the event id */
     JsonToBson(Optional<String> idField) {
@@ -101,6 +108,8 @@ final class JsonToBson {
         dollarName = null;
         hasId = false;
         idTypeAt = -1;
+        depth = 0;
+        nameCount = 0;
         int idElement = 0;
         try (JsonParser parser = JSON.createParser(json, 0, length)) {
             parser.nextToken(); // the '{'
@@ -152,11 +161,26 @@ final class JsonToBson {
 
     /** The elements of the object the parser is in, and its closing 0. */
     private void writeElements(JsonParser parser, boolean topLevel) throws IOException {
+        enter();
         String name = parser.nextFieldName();
         if (name != null && name.startsWith("$")) {
             throw NotPlain.INSTANCE; // extended JSON such as {"$date": ...}, or a $ name the other path names
         }
+        int from = nameCount;
+        Set<String> many = null; // an object's names beyond the first SCAN ones
         while (name != null) {
+            if (many != null) {
+                if (!many.add(name)) {
+                    throw NotPlain.INSTANCE;
+                }
+            } else if (nameCount - from < SCAN) {
+                noteName(name, from);
+            } else {
+                many = new HashSet<>(Arrays.asList(names).subList(from, nameCount));
+                if (!many.add(name)) {
+                    throw NotPlain.INSTANCE;
+                }
+            }
             JsonToken token = parser.nextToken();
             byte type = typeOf(parser, token);
             int typeAt = out.size();
@@ -172,6 +196,31 @@ final class JsonToBson {
             name = parser.nextFieldName();
         }
         out.put((byte) 0);
+        nameCount = from;
+        depth--;
+    }
+
+    /**
+     * A name repeated in one object leaves this path, for the other to reject the value with its reason: MongoDB does
+     * not support duplicate names. A scan of the object's names so far (no allocation): the few of a typical object.
+     */
+    private void noteName(String name, int from) {
+        for (int i = from; i < nameCount; i++) {
+            if (names[i].equals(name)) {
+                throw NotPlain.INSTANCE;
+            }
+        }
+        if (nameCount == names.length) {
+            names = Arrays.copyOf(names, 2 * nameCount);
+        }
+        names[nameCount++] = name;
+    }
+
+    /** Past MongoDB's nesting limit the other path rejects the value, with its reason. */
+    private void enter() {
+        if (++depth > DocumentLimits.MAX_DEPTH) {
+            throw NotPlain.INSTANCE;
+        }
     }
 
     private void noteTopLevel(String name, int typeAt, int valueAt) {
@@ -236,6 +285,7 @@ final class JsonToBson {
     }
 
     private void writeArray(JsonParser parser) throws IOException {
+        enter();
         int at = out.reserveInt();
         int index = 0;
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -251,6 +301,7 @@ final class JsonToBson {
         }
         out.put((byte) 0);
         out.putIntAt(at, out.size() - at);
+        depth--;
     }
 
     private byte[] input(int length) {

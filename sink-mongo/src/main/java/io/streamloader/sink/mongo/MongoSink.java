@@ -13,6 +13,8 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
+import io.streamloader.spi.FailureKind;
+import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.WriteResult;
@@ -70,10 +72,17 @@ final class MongoSink implements Sink {
                 throw new RetriableSinkException(
                         "MongoDB at " + config.maskedConnectionString() + " is not reachable: " + e.getMessage(), e);
             }
-            throw e;
+            throw new FatalSinkException(
+                    "MongoDB at " + config.maskedConnectionString() + " refused the sink at start: " + e.getMessage(),
+                    e);
         }
     }
 
+    /**
+     * Converts each event (a value that cannot be stored is that event's PERMANENT failure), then writes each target
+     * collection's documents. Throws only {@link RetriableSinkException} (MongoDB unreachable or not primary: retry
+     * the batch) and {@link FatalSinkException} (authentication or index creation refused: no event's fault).
+     */
     @Override
     public WriteResult write(List<Event> batch) {
         List<EventFailure> failures = new ArrayList<>();
@@ -81,97 +90,176 @@ final class MongoSink implements Sink {
         for (Event event : batch) {
             switch (converter.convert(event)) {
                 case Converted.Rejected r -> failures.add(EventFailure.permanent(event, r.reason(), r.errorClass()));
-                case Converted.Document d ->
-                    byNamespace
-                            .computeIfAbsent(namespaceOf(event.topic()), NamespaceBatch::new)
-                            .add(event, d);
+                case Converted.Document d -> {
+                    MongoNamespace namespace;
+                    try {
+                        namespace = namespaceOf(event.topic());
+                    } catch (IllegalArgumentException e) {
+                        failures.add(EventFailure.permanent(
+                                event,
+                                "topic '" + event.topic() + "' gives no valid MongoDB namespace: " + e.getMessage(),
+                                "invalid_namespace"));
+                        continue;
+                    }
+                    byNamespace.computeIfAbsent(namespace, NamespaceBatch::new).add(event, d);
+                }
             }
         }
         for (NamespaceBatch namespaceBatch : byNamespace.values()) {
+            prepare(namespaceBatch.namespace);
             failures.addAll(write(namespaceBatch));
         }
         return WriteResult.failed(failures);
     }
 
-    /**
-     * Inserts the batch, then replaces (upsert by {@code _id}) only the documents whose {@code _id} already existed:
-     * the same end state as upserting everything, at the cost of an insert for events seen for the first time, which
-     * is nearly all of them (an upsert is a lookup plus an insert). A redelivered batch pays a second round trip.
-     */
-    private List<EventFailure> write(NamespaceBatch batch) {
-        MongoNamespace namespace = batch.namespace;
+    private void prepare(MongoNamespace namespace) {
+        if (prepared.contains(namespace)) {
+            return;
+        }
         try {
-            if (!prepared.contains(namespace)) {
-                indexes.ensure(namespace);
-                prepared.add(namespace);
-            }
-            List<Integer> all = batch.allIndexes();
-            MongoCollection<BsonDocument> collection = collection(namespace);
-            try {
-                collection.bulkWrite(batch.inserts(), UNORDERED);
-                return List.of();
-            } catch (MongoBulkWriteException e) {
-                List<Integer> existing = new ArrayList<>();
-                List<EventFailure> failures = triage(batch, all, e, existing);
-                if (!existing.isEmpty()) {
-                    try {
-                        collection.bulkWrite(batch.replaces(existing), UNORDERED);
-                    } catch (MongoBulkWriteException again) {
-                        failures.addAll(triage(batch, existing, again, null));
-                    }
-                }
-                return failures;
-            }
+            indexes.ensure(namespace);
         } catch (MongoException e) {
             if (ErrorTriage.isRetriable(e)) {
                 throw new RetriableSinkException(
-                        "bulk write of " + batch.documents.size() + " documents to " + namespace + " failed: "
-                                + e.getMessage(),
-                        e);
+                        "creating the indexes of " + namespace + " failed: " + e.getMessage(), e);
             }
-            throw e;
+            throw new FatalSinkException(
+                    "creating the configured indexes on " + namespace + " was refused: " + e.getMessage(), e);
+        }
+        prepared.add(namespace);
+    }
+
+    /**
+     * Writes the latest document of every {@code _id}. When MongoDB refuses one for good while earlier events of the
+     * batch carried the same {@code _id}, the one before it is written next: the end state a sequence of replaces
+     * would leave, and the earlier events are not lost with the later one.
+     */
+    private List<EventFailure> write(NamespaceBatch batch) {
+        List<EventFailure> failures = new ArrayList<>();
+        List<IdGroup> pending = batch.groups;
+        while (!pending.isEmpty()) {
+            Map<IdGroup, Failure> outcome = attempt(batch.namespace, pending, true);
+            List<IdGroup> again = new ArrayList<>();
+            for (IdGroup group : pending) {
+                Failure failure = outcome.get(group);
+                if (failure == null) {
+                    continue; // stored; events before the last one of its _id are superseded by it
+                }
+                if (failure.kind() == FailureKind.PERMANENT && group.events.size() > 1) {
+                    failures.add(failure.of(group.removeLast()));
+                    again.add(group);
+                } else {
+                    for (Event event : group.events) {
+                        failures.add(failure.of(event));
+                    }
+                }
+            }
+            pending = again;
+        }
+        return failures;
+    }
+
+    /** Why one document was not written. */
+    private record Failure(FailureKind kind, String reason, String errorClass) {
+        EventFailure of(Event event) {
+            return new EventFailure(event, kind, reason, errorClass);
         }
     }
 
     /**
-     * The failures of one bulk over the documents {@code indexes} of {@code batch} (bulk position i is document
-     * {@code indexes.get(i)}). With {@code existingIds} given, a duplicate key on {@code _id} is not a failure but a
-     * document to replace, added there.
+     * Inserts the groups' latest documents, then replaces (upsert by {@code _id}) only those whose {@code _id} already
+     * existed: the same end state as upserting everything, at the cost of an insert for events seen for the first
+     * time, which is nearly all of them (an upsert is a lookup plus an insert). A redelivered batch pays a second round
+     * trip. An exception that fails the whole bulk for a reason other than the store's state (the driver refusing a
+     * document client-side, a command error) is narrowed down by writing the documents one at a time.
      */
-    private List<EventFailure> triage(
-            NamespaceBatch batch, List<Integer> indexes, MongoBulkWriteException e, List<Integer> existingIds) {
-        List<EventFailure> failures = new ArrayList<>();
+    private Map<IdGroup, Failure> attempt(MongoNamespace namespace, List<IdGroup> groups, boolean narrowDown) {
+        MongoCollection<BsonDocument> collection = collection(namespace);
+        Map<IdGroup, Failure> failures = new HashMap<>();
+        try {
+            try {
+                collection.bulkWrite(inserts(groups), UNORDERED);
+                return failures;
+            } catch (MongoBulkWriteException e) {
+                List<IdGroup> existing = new ArrayList<>();
+                triage(namespace, groups, e, existing, failures);
+                if (!existing.isEmpty()) {
+                    try {
+                        collection.bulkWrite(replaces(existing), UNORDERED);
+                    } catch (MongoBulkWriteException again) {
+                        triage(namespace, existing, again, null, failures);
+                    }
+                }
+                return failures;
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof MongoException mongo && ErrorTriage.isRetriable(mongo)) {
+                throw new RetriableSinkException(
+                        "bulk write of " + groups.size() + " documents to " + namespace + " failed: " + e.getMessage(),
+                        e);
+            }
+            if (ErrorTriage.isFatal(e)) {
+                throw new FatalSinkException(
+                        "MongoDB at " + config.maskedConnectionString() + " refused the sink: " + e.getMessage(), e);
+            }
+            if (narrowDown && groups.size() > 1) {
+                log.info(
+                        "sink {}: bulk write to {} failed as a whole ({}); writing its {} documents one at a time",
+                        config.sinkName(),
+                        namespace,
+                        e.toString(),
+                        groups.size());
+                for (IdGroup group : groups) {
+                    failures.putAll(attempt(namespace, List.of(group), false));
+                }
+                return failures;
+            }
+            failures.put(
+                    groups.getFirst(),
+                    new Failure(FailureKind.PERMANENT, ErrorTriage.reason(e), ErrorTriage.errorClass(e)));
+            log.debug("sink {}: document {} in {} refused: {}", config.sinkName(), groups.getFirst().id, namespace, e);
+            return failures;
+        }
+    }
+
+    /**
+     * Adds the failures of one bulk over {@code groups} (bulk position i is group i; positions, not ids, since one
+     * {@code _id} may be in a bulk twice over a retry). With {@code existingIds} given, a duplicate key on {@code _id}
+     * is not a failure but a document to replace, added there.
+     */
+    private void triage(
+            MongoNamespace namespace,
+            List<IdGroup> groups,
+            MongoBulkWriteException e,
+            List<IdGroup> existingIds,
+            Map<IdGroup, Failure> failures) {
         Set<Integer> failed = new HashSet<>();
         for (BulkWriteError error : e.getWriteErrors()) {
-            int index = indexes.get(error.getIndex());
-            failed.add(error.getIndex());
+            int position = error.getIndex();
+            if (position < 0 || position >= groups.size()) {
+                throw new RetriableSinkException("MongoDB replied with a write error for document " + position
+                        + " of a bulk of " + groups.size() + " to " + namespace + ": " + error.getMessage());
+            }
+            failed.add(position);
+            IdGroup group = groups.get(position);
             if (existingIds != null && ErrorTriage.isExistingId(error)) {
-                existingIds.add(index);
+                existingIds.add(group);
                 continue;
             }
-            var kind = ErrorTriage.kindOf(error);
-            String reason = ErrorTriage.reason(error);
-            String errorClass = ErrorTriage.errorClass(error);
-            for (Event event : batch.eventsOf(index)) {
-                failures.add(new EventFailure(event, kind, reason, errorClass));
-            }
-            log.debug(
-                    "sink {}: {} {} for {} in {}",
-                    config.sinkName(),
-                    kind,
-                    reason,
-                    batch.eventsOf(index),
-                    batch.namespace);
+            Failure failure =
+                    new Failure(ErrorTriage.kindOf(error), ErrorTriage.reason(error), ErrorTriage.errorClass(error));
+            failures.put(group, failure);
+            log.debug("sink {}: {} for {} in {}", config.sinkName(), failure, group.events, namespace);
         }
         if (e.getWriteConcernError() != null) {
             // applied on the primary but not acknowledged as asked: write again (idempotent) until it is
-            String reason =
-                    "write concern not satisfied: " + e.getWriteConcernError().getMessage();
-            for (int i = 0; i < indexes.size(); i++) {
+            Failure retry = new Failure(
+                    FailureKind.RETRYABLE,
+                    "write concern not satisfied: " + e.getWriteConcernError().getMessage(),
+                    "write_concern_error");
+            for (int i = 0; i < groups.size(); i++) {
                 if (!failed.contains(i)) {
-                    for (Event event : batch.eventsOf(indexes.get(i))) {
-                        failures.add(EventFailure.retryable(event, reason, "write_concern_error"));
-                    }
+                    failures.put(groups.get(i), retry);
                 }
             }
         }
@@ -180,12 +268,28 @@ final class MongoSink implements Sink {
                     "sink {}: {} of {} documents for {} not written ({} write errors{})",
                     config.sinkName(),
                     failures.size(),
-                    indexes.size(),
-                    batch.namespace,
+                    groups.size(),
+                    namespace,
                     e.getWriteErrors().size(),
                     e.getWriteConcernError() == null ? "" : ", write concern error");
         }
-        return failures;
+    }
+
+    private static List<InsertOneModel<BsonDocument>> inserts(List<IdGroup> groups) {
+        List<InsertOneModel<BsonDocument>> models = new ArrayList<>(groups.size());
+        for (IdGroup group : groups) {
+            models.add(new InsertOneModel<>(group.latest().withId()));
+        }
+        return models;
+    }
+
+    private static List<ReplaceOneModel<BsonDocument>> replaces(List<IdGroup> groups) {
+        List<ReplaceOneModel<BsonDocument>> models = new ArrayList<>(groups.size());
+        for (IdGroup group : groups) {
+            Converted.Document d = group.latest();
+            models.add(new ReplaceOneModel<>(Filters.eq("_id", d.id()), d.document(), UPSERT));
+        }
+        return models;
     }
 
     private MongoNamespace namespaceOf(String topic) {
@@ -210,58 +314,50 @@ final class MongoSink implements Sink {
         }
     }
 
-    /**
-     * The documents of one collection in a batch. Events with the same {@code _id} collapse into the last one (in
-     * offset order), which is what a sequence of replaces would leave; its outcome applies to all of them.
-     */
+    /** The documents of one collection in a batch, grouped by {@code _id} in order of first appearance. */
     private static final class NamespaceBatch {
         final MongoNamespace namespace;
-        final List<Converted.Document> documents = new ArrayList<>();
-        final List<List<Event>> events = new ArrayList<>();
-        final Map<BsonValue, Integer> indexById = new HashMap<>();
+        final List<IdGroup> groups = new ArrayList<>();
+        final Map<BsonValue, IdGroup> byId = new HashMap<>();
 
         NamespaceBatch(MongoNamespace namespace) {
             this.namespace = namespace;
         }
 
         void add(Event event, Converted.Document document) {
-            Integer existing = indexById.putIfAbsent(document.id(), documents.size());
-            if (existing == null) {
-                documents.add(document);
-                events.add(new ArrayList<>(List.of(event)));
-            } else {
-                documents.set(existing, document);
-                events.get(existing).add(event);
+            IdGroup group = byId.get(document.id());
+            if (group == null) {
+                group = new IdGroup(document.id());
+                byId.put(document.id(), group);
+                groups.add(group);
             }
+            group.events.add(event);
+            group.documents.add(document);
+        }
+    }
+
+    /**
+     * The events of a batch with one {@code _id}, in offset order, and their documents. Only the latest is written, which
+     * is what a sequence of replaces would leave; its outcome applies to all of them unless it is refused for good.
+     * Compared by identity.
+     */
+    private static final class IdGroup {
+        final BsonValue id;
+        final List<Event> events = new ArrayList<>(1);
+        final List<Converted.Document> documents = new ArrayList<>(1);
+
+        IdGroup(BsonValue id) {
+            this.id = id;
         }
 
-        List<Integer> allIndexes() {
-            List<Integer> all = new ArrayList<>(documents.size());
-            for (int i = 0; i < documents.size(); i++) {
-                all.add(i);
-            }
-            return all;
+        Converted.Document latest() {
+            return documents.getLast();
         }
 
-        List<InsertOneModel<BsonDocument>> inserts() {
-            List<InsertOneModel<BsonDocument>> models = new ArrayList<>(documents.size());
-            for (Converted.Document d : documents) {
-                models.add(new InsertOneModel<>(d.withId()));
-            }
-            return models;
-        }
-
-        List<ReplaceOneModel<BsonDocument>> replaces(List<Integer> indexes) {
-            List<ReplaceOneModel<BsonDocument>> models = new ArrayList<>(indexes.size());
-            for (int i : indexes) {
-                Converted.Document d = documents.get(i);
-                models.add(new ReplaceOneModel<>(Filters.eq("_id", d.id()), d.document(), UPSERT));
-            }
-            return models;
-        }
-
-        List<Event> eventsOf(int index) {
-            return events.get(index);
+        /** Drops the latest event and its document (refused for good), returning the event. */
+        Event removeLast() {
+            documents.removeLast();
+            return events.removeLast();
         }
     }
 }

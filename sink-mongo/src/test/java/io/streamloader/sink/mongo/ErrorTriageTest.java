@@ -96,4 +96,38 @@ class ErrorTriageTest {
                 .isFalse();
         assertThat(ErrorTriage.isRetriable(new MongoException("internal"))).isFalse();
     }
+
+    @Test
+    void authenticationAndRightsAreFatalForTheRunnerNotForAnEvent() {
+        assertThat(ErrorTriage.isFatal(new MongoSecurityException(null, "Exception authenticating")))
+                .isTrue();
+        for (int code : new int[] {11, 13, 18, 8000}) {
+            assertThat(ErrorTriage.isFatal(new MongoCommandException(
+                            BsonDocument.parse("{ok: 0, code: " + code + ", errmsg: 'no'}"), SERVER)))
+                    .as("code %d", code)
+                    .isTrue();
+        }
+        assertThat(ErrorTriage.isFatal(
+                        new MongoCommandException(BsonDocument.parse("{ok: 0, code: 2, errmsg: 'BadValue'}"), SERVER)))
+                .isFalse();
+        assertThat(ErrorTriage.isFatal(new IllegalArgumentException("hexString has 24 characters")))
+                .isFalse();
+        assertThat(ErrorTriage.isFatal(new org.bson.BsonMaximumSizeExceededException("too big")))
+                .isFalse();
+    }
+
+    @Test
+    void anExceptionAboutOneDocumentNamesItsClassAndCode() {
+        MongoCommandException command =
+                new MongoCommandException(BsonDocument.parse("{ok: 0, code: 2, errmsg: 'BadValue x'}"), SERVER);
+        assertThat(ErrorTriage.errorClass(command)).isEqualTo("mongo_error_2");
+        assertThat(ErrorTriage.reason(command)).contains("error 2").contains("BadValue x");
+        assertThat(ErrorTriage.errorClass(new org.bson.BsonMaximumSizeExceededException("Payload too large")))
+                .isEqualTo("document_too_large");
+        IllegalArgumentException driver = new IllegalArgumentException("state should be: x");
+        assertThat(ErrorTriage.errorClass(driver)).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(ErrorTriage.reason(driver))
+                .contains("IllegalArgumentException")
+                .contains("state should be: x");
+    }
 }

@@ -196,4 +196,72 @@ class MongoSinkIT {
         expected.put("_id", new BsonString("j"));
         assertThat(stored).isEqualTo(expected);
     }
+
+    /**
+     * Two events with one {@code _id} in a batch, the later refused by a unique index: the earlier is stored, the later
+     * dead-lettered, the other events are untouched (write errors are mapped back by position, not by id).
+     */
+    @Test
+    void aLaterEventRefusedForGoodDoesNotTakeTheEarlierOneOfItsIdWithIt(TestInfo info) {
+        Sink sink = sink(
+                info,
+                Map.of(
+                        "collection", "matches",
+                        "indexes.by_match.keys", "matchId:1",
+                        "indexes.by_match.unique", "true"));
+        assertThat(sink.write(List.of(event("taken", "t", 0, "{\"matchId\":9}")))
+                        .isSuccess())
+                .isTrue();
+        WriteResult result = sink.write(List.of(
+                event("same", "t", 1, "{\"matchId\":1,\"v\":\"first\"}"),
+                event("other", "t", 2, "{\"matchId\":2}"),
+                event("same", "t", 3, "{\"matchId\":9,\"v\":\"second\"}"),
+                event("last", "t", 4, "{\"matchId\":3}")));
+        assertThat(result.failures()).hasSize(1);
+        EventFailure failure = result.failures().getFirst();
+        assertThat(failure.event().offset()).isEqualTo(3);
+        assertThat(failure.kind()).isEqualTo(FailureKind.PERMANENT);
+        assertThat(failure.errorClass()).isEqualTo("duplicate_key");
+        assertThat(collection("matches").find(Filters.eq("_id", "same")).first())
+                .isEqualTo(new Document("_id", "same").append("matchId", 1).append("v", "first"));
+        assertThat(collection("matches").countDocuments()).isEqualTo(4);
+    }
+
+    /** The hostile corpus straight into the sink, one batch: no exception, each event stored or failed for good. */
+    @Test
+    void theHostileCorpusInOneBatchFailsOnlyItsOwnEvents(TestInfo info) {
+        Sink sink = sink(info, Map.of("collection", "hostile"));
+        List<TestingHostileEvents.Sample> samples = TestingHostileEvents.all();
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            batch.add(new Event(
+                    String.format("h-%06d", i),
+                    "t",
+                    0,
+                    i,
+                    Instant.now(),
+                    null,
+                    samples.get(i).value(),
+                    Map.of(),
+                    null));
+            batch.add(event("good-" + i, "t", i, "{\"n\":" + i + "}"));
+        }
+        WriteResult result = sink.write(batch);
+        assertThat(result.failures()).allMatch(f -> f.kind() == FailureKind.PERMANENT);
+        assertThat(result.failures()).noneMatch(f -> f.event().id().startsWith("good-"));
+        java.util.Set<String> failed = new java.util.HashSet<>();
+        result.failures().forEach(f -> failed.add(f.event().id()));
+        for (int i = 0; i < samples.size(); i++) {
+            String id = String.format("h-%06d", i);
+            boolean stored = collection("hostile").countDocuments(Filters.eq("_id", id)) == 1;
+            assertThat(stored).as(samples.get(i).name()).isNotEqualTo(failed.contains(id));
+            if (samples.get(i).fate() != TestingHostileEvents.Fate.EITHER) {
+                assertThat(stored)
+                        .as(samples.get(i).name())
+                        .isEqualTo(samples.get(i).fate() == TestingHostileEvents.Fate.STORED);
+            }
+        }
+        assertThat(collection("hostile").countDocuments(Filters.regex("_id", "^good-")))
+                .isEqualTo(samples.size());
+    }
 }
