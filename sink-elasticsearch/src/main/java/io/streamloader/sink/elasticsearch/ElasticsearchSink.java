@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * thread, except {@link #checkHealth()}.
  */
 final class ElasticsearchSink implements Sink {
+    /** Bulk item errors that say the store, not the document, refused: full write queues and index/cluster blocks. */
+    private static final java.util.Set<String> STORE_WIDE_ITEM_ERRORS =
+            java.util.Set.of("es_rejected_execution_exception", "cluster_block_exception");
+
     private static final Logger log = LoggerFactory.getLogger(ElasticsearchSink.class);
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
     private static final int MAX_ID_BYTES = 512;
@@ -114,6 +118,17 @@ final class ElasticsearchSink implements Sink {
         }
         if (retry != null) {
             throw retry;
+        }
+        if (batch.size() > 1
+                && failures.size() == batch.size()
+                && failures.stream().allMatch(f -> STORE_WIDE_ITEM_ERRORS.contains(f.errorClass()))) {
+            // every document refused for a reason no document causes (a full write queue, a read-only block): the
+            // store is the problem, so the pipeline retries the batch for as long as it takes instead of counting
+            // each event's own retry bound. Item errors one document can cause (a circuit breaker tripped by a huge
+            // document, a 5xx) stay per event, so a few such documents retried together are still dead-lettered.
+            throw new RetriableSinkException("Elasticsearch refused all " + batch.size() + " documents ("
+                    + failures.getFirst().errorClass() + "), first: "
+                    + failures.getFirst().reason());
         }
         return WriteResult.failed(failures);
     }

@@ -194,6 +194,22 @@ class ElasticsearchSinkTest {
     }
 
     @Test
+    void everyDocumentRefusedTransientlyIsAStoreWideRetryButOneAloneIsItsOwnFailure() throws IOException {
+        start(Map.of());
+        List<Event> allBusy = IntStream.range(0, 6)
+                .mapToObj(i -> TestingEvents.event("b-" + i, "{\"n\":\"busy\"}"))
+                .toList();
+        assertThatThrownBy(() -> sink.write(allBusy))
+                .isInstanceOf(RetriableSinkException.class)
+                .hasMessageContaining("refused all 6 documents (es_rejected_execution_exception)")
+                .hasMessageContaining("queue full");
+        WriteResult one = sink.write(allBusy.subList(0, 1));
+        assertThat(one.failures())
+                .singleElement()
+                .satisfies(f -> assertThat(f.kind()).isEqualTo(FailureKind.RETRYABLE));
+    }
+
+    @Test
     void refusedCredentialsAreAFatalStoreFailureNamingTheKeys() throws IOException {
         start(Map.of());
         wholeRequestStatus = 401;
