@@ -1,5 +1,7 @@
-package io.streamloader.bench.memory;
+package io.streamloader.bench.distribution;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -8,7 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
  * acknowledged). The rate is from the first poll that saw a commit (its count subtracted) to the first poll that saw
  * every event committed, as the Connect comparison rows measure.
  */
-final class SinkProgress {
+public final class SinkProgress {
     private final String name;
     private final String group;
     private long firstNanos;
@@ -18,21 +20,36 @@ final class SinkProgress {
     private long seen;
     private boolean done;
 
-    SinkProgress(String name, String group) {
+    public SinkProgress(String name, String group) {
         this.name = name;
         this.group = group;
     }
 
     /** The group's committed offsets summed over the topic's partitions. */
-    static long committed(Admin admin, String group, String topic) throws ExecutionException, InterruptedException {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset())
+    public static long committed(Admin admin, String group, String topic)
+            throws ExecutionException, InterruptedException {
+        return committedByPartition(admin, group, topic).values().stream()
+                .mapToLong(Long::longValue)
                 .sum();
     }
 
+    /** The group's committed offset of each of the topic's partitions that has one. */
+    public static Map<Integer, Long> committedByPartition(Admin admin, String group, String topic)
+            throws ExecutionException, InterruptedException {
+        Map<Integer, Long> offsets = new TreeMap<>();
+        admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .forEach((tp, om) -> {
+                    if (tp.topic().equals(topic) && om != null) {
+                        offsets.put(tp.partition(), om.offset());
+                    }
+                });
+        return offsets;
+    }
+
     /** Records one poll's committed total; returns it. */
-    long observe(long committed, long expected, long nowNanos) {
+    public long observe(long committed, long expected, long nowNanos) {
         if (committed > 0 && firstNanos == 0) {
             firstNanos = nowNanos;
             firstCount = committed;
@@ -46,36 +63,36 @@ final class SinkProgress {
         return committed;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    String group() {
+    public String group() {
         return group;
     }
 
-    boolean done() {
+    public boolean done() {
         return done;
     }
 
-    long seen() {
+    public long seen() {
         return seen;
     }
 
-    long firstNanos() {
+    public long firstNanos() {
         return firstNanos;
     }
 
-    long lastNanos() {
+    public long lastNanos() {
         return lastNanos;
     }
 
     /** Events committed inside the timed window. */
-    long measured() {
+    public long measured() {
         return lastCount - firstCount;
     }
 
-    double seconds() {
+    public double seconds() {
         return (lastNanos - firstNanos) / 1e9;
     }
 }
