@@ -85,9 +85,10 @@ final class FaultInjector {
                 service.stop();
                 Thread.sleep(settings.outage().toMillis());
                 long restart = System.nanoTime();
-                service.start();
+                int attempts = startAgain(service);
                 detail = "down " + settings.outage().toSeconds() + " s, back in "
-                        + Duration.ofNanos(System.nanoTime() - restart).toMillis() + " ms";
+                        + Duration.ofNanos(System.nanoTime() - restart).toMillis() + " ms"
+                        + (attempts > 1 ? " (" + attempts + " start attempts)" : "");
             }
             case BrokerRestart b -> {
                 what = "broker restart";
@@ -106,6 +107,24 @@ final class FaultInjector {
             }
         }
         injected.add(new Injected(start, seconds(), what, detail));
+    }
+
+    /**
+     * Starts a stopped service, up to three attempts (on a loaded box Elasticsearch can miss its readiness deadline);
+     * returns the attempts it took, or throws the last failure.
+     */
+    private static int startAgain(DevService service) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                service.start();
+                return attempt;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.err.println(service.name() + " did not start again (attempt " + attempt + "): " + e);
+            }
+        }
     }
 
     private static DevService service(String store) {
