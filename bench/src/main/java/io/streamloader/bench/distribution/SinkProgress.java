@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 
 /**
  * One sink's progress as seen from outside: its group's committed offsets (a runner commits only what its sink
@@ -33,11 +34,14 @@ public final class SinkProgress {
                 .sum();
     }
 
-    /** The group's committed offset of each of the topic's partitions that has one. */
+    /**
+     * The group's committed offset of each of the topic's partitions that has one. Fails after 5 s rather than waiting
+     * for a broker that is down (a watcher polling every 250 ms counts the miss and asks again).
+     */
     public static Map<Integer, Long> committedByPartition(Admin admin, String group, String topic)
             throws ExecutionException, InterruptedException {
         Map<Integer, Long> offsets = new TreeMap<>();
-        admin.listConsumerGroupOffsets(group)
+        admin.listConsumerGroupOffsets(group, new ListConsumerGroupOffsetsOptions().timeoutMs(5_000))
                 .partitionsToOffsetAndMetadata()
                 .get()
                 .forEach((tp, om) -> {
