@@ -2,6 +2,7 @@ package io.streamloader.bench;
 
 import io.streamloader.bench.api.ApiBench;
 import io.streamloader.bench.elasticsearch.ElasticsearchBench;
+import io.streamloader.bench.faults.FaultsBench;
 import io.streamloader.bench.memory.MemoryBench;
 import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
             MongoBench.class,
             PostgresBench.class,
             RollupBench.class,
-            MemoryBench.class
+            MemoryBench.class,
+            FaultsBench.class
         })
 public final class Bench {
 

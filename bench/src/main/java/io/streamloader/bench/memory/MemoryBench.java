@@ -3,11 +3,12 @@ package io.streamloader.bench.memory;
 import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
+import io.streamloader.bench.distribution.RunConfig;
+import io.streamloader.bench.distribution.RunProcess;
+import io.streamloader.bench.distribution.SinkProgress;
+import io.streamloader.bench.distribution.Stores;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
-import io.streamloader.devstack.PostgresService;
-import io.streamloader.devstack.S3Service;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,12 +74,12 @@ public final class MemoryBench implements Callable<Integer> {
 
         Path dir = Path.of("bench", "target", "memory", name).toAbsolutePath();
         Files.createDirectories(dir);
-        Path config = writeConfig(dir, kafka.bootstrapServers(), name, stores);
+        Path config = RunConfig.write(dir, kafka.bootstrapServers(), name, partitions, stores, "", "");
         Path log = dir.resolve("run.log");
         List<SinkProgress> sinks = List.of(
-                new SinkProgress("elasticsearch", group(name, "elasticsearch")),
-                new SinkProgress("mongo", group(name, "mongo")),
-                new SinkProgress("postgres-minio", group(name, "postgres")));
+                new SinkProgress("elasticsearch", RunConfig.group(name, "elasticsearch")),
+                new SinkProgress("mongo", RunConfig.group(name, "mongo")),
+                new SinkProgress("postgres-minio", RunConfig.group(name, "postgres")));
 
         RunProcess run = RunProcess.start(bin, config, log, javaOptions(dir));
         try (Admin admin = kafka.admin()) {
@@ -228,64 +229,6 @@ public final class MemoryBench implements Callable<Integer> {
         String options = "-Xmx" + heap + " -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=" + dir;
         String extra = System.getenv("BENCH_CHILD_JAVA_OPTS");
         return extra == null || extra.isBlank() ? options : options + " " + extra.trim();
-    }
-
-    private static String group(String topic, String sink) {
-        return topic + "." + sink;
-    }
-
-    private Path writeConfig(Path dir, String bootstrap, String topic, Stores stores) throws IOException {
-        PostgresService pg = DevStack.postgres();
-        S3Service s3 = DevStack.s3();
-        Path config = dir.resolve("streamloader.yaml");
-        Files.writeString(config, """
-                kafka:
-                  bootstrap-servers: %1$s
-                topics:
-                  %2$s: { partitions: %3$d }
-                admin: { enabled: false }
-                sinks:
-                  elasticsearch:
-                    type: elasticsearch
-                    topics: [%2$s]
-                    group-id: %4$s
-                    config: { urls: "%5$s" }
-                  mongo:
-                    type: mongo
-                    topics: [%2$s]
-                    group-id: %6$s
-                    config: { connection-string: "%7$s", database: %8$s }
-                  postgres:
-                    type: postgres-minio
-                    topics: [%2$s]
-                    group-id: %9$s
-                    config:
-                      jdbc.url: "%10$s"
-                      jdbc.user: %11$s
-                      jdbc.password: %12$s
-                      schema: %13$s
-                      s3.endpoint: "%14$s"
-                      s3.access-key: %15$s
-                      s3.secret-key: %16$s
-                      s3.bucket: %2$s
-                """.formatted(
-                        bootstrap,
-                        topic,
-                        partitions,
-                        group(topic, "elasticsearch"),
-                        DevStack.elasticsearch().url(),
-                        group(topic, "mongo"),
-                        DevStack.mongo().connectionString(),
-                        Stores.MONGO_DATABASE,
-                        group(topic, "postgres"),
-                        pg.jdbcUrl(),
-                        pg.user(),
-                        pg.password(),
-                        stores.schema(),
-                        s3.endpoint(),
-                        s3.accessKey(),
-                        s3.secretKey()));
-        return config;
     }
 
     private void produce(String bootstrap, String topic) throws Exception {
