@@ -81,7 +81,7 @@ final class TestingHostileEvents {
         // NUL bytes and surrogates
         json(cases, "raw-nul-in-string", "{\"a\":\"x\u0000y\"}");
         json(cases, "raw-nul-after-object", "{\"a\":1}\u0000");
-        json(cases, "escaped-nul", "{\"a\":\"x\\u0000y\"}");
+        json(cases, "escaped-nul", "{\"h_nul\":\"x\\u0000y\"}"); // own field: "a" may be mapped as a number by then
         json(cases, "nul-in-field-name", "{\"a\\u0000b\":1}");
         json(cases, "lone-high-surrogate", "{\"a\":\"\\ud800\"}");
         json(cases, "lone-low-surrogate", "{\"a\":\"\\udc00x\"}");
