@@ -24,15 +24,7 @@ class ConfigCheckTest {
     }
 
     private Path pluginsWithEcho() {
-        TestingPluginJars jars = new TestingPluginJars(dir.resolve("work"));
-        jars.plugin("echo")
-                .jar(
-                        "echo.jar",
-                        jar -> jar.source(
-                                        "com.example.echo.EchoFactory",
-                                        TestingPluginJars.echoFactory("com.example.echo.EchoFactory", "echo"))
-                                .service("com.example.echo.EchoFactory"));
-        return jars.pluginsDir();
+        return TestingPluginJars.echoPlugin(dir.resolve("work"));
     }
 
     private Path config(String yaml) throws IOException {

@@ -66,14 +66,7 @@ class KafkaSaslSslIT {
         String topic = "sasl-" + System.nanoTime();
         kafka.createTopic(topic, 2);
         kafka.createTopic(topic + ".dlq", 1);
-        TestingPluginJars jars = new TestingPluginJars(dir);
-        jars.plugin("echo")
-                .jar(
-                        "echo.jar",
-                        jar -> jar.source(
-                                        "com.example.echo.EchoFactory",
-                                        TestingPluginJars.echoFactory("com.example.echo.EchoFactory", "echo"))
-                                .service("com.example.echo.EchoFactory"));
+        Path plugins = TestingPluginJars.echoPlugin(dir);
         int apiPort = freePort();
         int adminPort = freePort();
         Path config = dir.resolve("streamloader.yaml");
@@ -103,7 +96,7 @@ class KafkaSaslSslIT {
                     topics: [%4$s]
                     group-id: sasl-%4$s
                 """.formatted(
-                kafka.saslSslBootstrapServers(), USER, kafka.caPem(), topic, jars.pluginsDir(), apiPort, adminPort));
+                        kafka.saslSslBootstrapServers(), USER, kafka.caPem(), topic, plugins, apiPort, adminPort));
         Process process = TestingRunProcess.start(
                 config,
                 dir.resolve("run.log"),

@@ -37,14 +37,7 @@ class RunProcessIT {
         String topic = "run-it-" + System.nanoTime();
         kafka.createTopic(topic, 2);
         kafka.createTopic(topic + ".dlq", 1);
-        TestingPluginJars jars = new TestingPluginJars(dir);
-        jars.plugin("echo")
-                .jar(
-                        "echo.jar",
-                        jar -> jar.source(
-                                        "com.example.echo.EchoFactory",
-                                        TestingPluginJars.echoFactory("com.example.echo.EchoFactory", "echo"))
-                                .service("com.example.echo.EchoFactory"));
+        Path plugins = TestingPluginJars.echoPlugin(dir);
         int adminPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             adminPort = probe.getLocalPort();
@@ -65,7 +58,7 @@ class RunProcessIT {
                     type: echo
                     topics: [%1$s]
                     group-id: run-it-%1$s
-                """.formatted(topic, jars.pluginsDir(), adminPort));
+                """.formatted(topic, plugins, adminPort));
         TestingKafka testing = new TestingKafka(kafka.bootstrapServers());
         testing.produce(topic, "x-", 100, i -> "{\"i\":" + i + "}");
 

@@ -56,6 +56,22 @@ public final class TestingPluginJars {
         this.buildDir = workDir.resolve("build");
     }
 
+    /**
+     * A plugins directory under {@code workDir} holding one plugin, {@code echo}: its sink dead-letters every event
+     * with a reason naming the classloaders its code ran under (see {@link #echoFactory}).
+     */
+    public static Path echoPlugin(Path workDir) {
+        TestingPluginJars jars = new TestingPluginJars(workDir);
+        jars.plugin("echo")
+                .jar(
+                        "echo.jar",
+                        jar -> jar.source(
+                                        "com.example.echo.EchoFactory",
+                                        echoFactory("com.example.echo.EchoFactory", "echo"))
+                                .service("com.example.echo.EchoFactory"));
+        return jars.pluginsDir();
+    }
+
     public Path pluginsDir() {
         return pluginsDir;
     }
