@@ -60,7 +60,8 @@ final class Blobs {
         return values.isEmpty() ? "" : values.get(values.size() - 1);
     }
 
-    private static String abbreviate(String s) {
+    /** At most 64 characters of client input, for a problem's detail. */
+    static String abbreviate(String s) {
         return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 }

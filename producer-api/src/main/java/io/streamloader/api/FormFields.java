@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -25,7 +28,8 @@ final class FormFields {
     /** The form's fields; more than {@code maxFields} gives 413 before any field past the cap is decoded. */
     static ObjectNode parse(byte[] body, int maxFields) {
         var object = NODES.objectNode();
-        String text = new String(body, StandardCharsets.UTF_8).trim();
+        // a form body is ASCII with percent-escapes; bytes that are not UTF-8 are refused, never replaced with U+FFFD
+        String text = utf8(body, "body").trim();
         int fields = 0;
         // walked with indexOf rather than split: a body of a million '&' must not become a million strings
         for (int from = 0; from <= text.length(); ) {
@@ -41,7 +45,7 @@ final class FormFields {
             }
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq), "field name");
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "field '" + name + "'");
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "field '" + Blobs.abbreviate(name) + "'");
             if (name.isBlank()) {
                 throw ApiProblem.badRequest("a form field has an empty name").with("field", "body");
             }
@@ -62,11 +66,48 @@ final class FormFields {
         return object;
     }
 
+    /** Percent-decodes {@code s} ({@code +} is a space) and refuses escapes that are malformed or not UTF-8. */
     private static String decode(String s, String what) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw ApiProblem.badRequest("malformed percent-encoding in " + what + ": '%' must be followed by"
+                                    + " two hex digits")
+                            .with("field", what);
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else { // a run of plain characters at once, so a surrogate pair stays one code point
+                int end = i;
+                while (end < s.length() && s.charAt(end) != '%' && s.charAt(end) != '+') {
+                    end++;
+                }
+                bytes.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end - 1;
+            }
+        }
+        return utf8(bytes.toByteArray(), what);
+    }
+
+    private static String utf8(byte[] bytes, String what) {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("malformed percent-encoding in " + what + ": " + e.getMessage())
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiProblem.badRequest("the form's " + what + " is not valid UTF-8")
                     .with("field", what);
         }
     }

@@ -56,6 +56,28 @@ class BodyParserTest {
     }
 
     @Test
+    void formBytesOrEscapesThatAreNotUtf8Are400NotReplaced() {
+        var raw = new IncomingBody(
+                Optional.of("application/x-www-form-urlencoded"),
+                new byte[] {'a', '=', (byte) 0xff, 'b'},
+                Map.of(),
+                Map.of(),
+                Optional.empty());
+        assertThatThrownBy(() -> parser.parse("events", raw))
+                .isInstanceOf(ApiProblem.class)
+                .hasMessageContaining("the form's body is not valid UTF-8");
+        for (String form : List.of("a=%ff", "a=%C3", "a=%ED%A0%80", "a=%zz", "a=%4")) {
+            assertThatThrownBy(() -> parser.parse("events", body("application/x-www-form-urlencoded", form)))
+                    .as(form)
+                    .isInstanceOf(ApiProblem.class)
+                    .satisfies(e -> assertThat(((ApiProblem) e).extensions()).containsEntry("field", "field 'a'"));
+        }
+        var ok = parser.parse("events", body("application/x-www-form-urlencoded", "e=%F0%9F%98%80+x&raw=\uD83D\uDE00"));
+        // one code point each, written as JSON escapes of its surrogate pair
+        assertThat(value(ok.get(0))).isEqualTo("{\"e\":\"\\uD83D\\uDE00 x\",\"raw\":\"\\uD83D\\uDE00\"}");
+    }
+
+    @Test
     void arrayElementsMustBeObjectsAndAreNamedByIndex() {
         assertThatThrownBy(() -> parser.parse("events", body("application/json", "[{}, 3]")))
                 .isInstanceOf(ApiProblem.class)
