@@ -53,26 +53,27 @@ public record ApiSecurity(List<ApiKey> keys, boolean allowUnauthenticated, Optio
         }
     }
 
-    /** Says at start who can reach the API: loopback only, keys, or (as a warning) anyone. */
-    void logBinding(String host, int port) {
+    /**
+     * Says at start who can reach the API: loopback only, keys, or (as a warning) anyone. Names the host, not a URL:
+     * the port may be 0 here (chosen at bind), and the line that gives the URL is the caller's, with the real port.
+     */
+    void logBinding(String host) {
         var log = org.slf4j.LoggerFactory.getLogger(ApiSecurity.class);
         String scheme = tls.isPresent() ? "https" : "http";
         if (authenticationEnabled()) {
-            log.info("producer API on {}://{}:{}/ requires one of {} API key(s)", scheme, host, port, keys.size());
+            log.info("producer API ({} on {}) requires one of {} API key(s)", scheme, host, keys.size());
         } else if (BindAddress.isLoopback(host)) {
             log.info(
-                    "producer API on {}://{}:{}/ listens on loopback only: no api.keys configured (set api.keys to"
-                            + " serve other hosts)",
+                    "producer API ({} on {}) listens on loopback only: no api.keys configured (set api.keys to serve"
+                            + " other hosts)",
                     scheme,
-                    host,
-                    port);
+                    host);
         } else {
             log.warn(
-                    "producer API on {}://{}:{}/ accepts events WITHOUT authentication from anyone who can reach it"
+                    "producer API ({} on {}) accepts events WITHOUT authentication from anyone who can reach it"
                             + " (api.allow-unauthenticated: true)",
                     scheme,
-                    host,
-                    port);
+                    host);
         }
     }
 

@@ -128,7 +128,7 @@ public final class ProducerApi {
             JettyLimits.apply(cfg.jetty, config.limits());
             cfg.events.serverStopping(producer::flush);
             cfg.events.serverStopped(this::closeOwned);
-            cfg.events.serverStarted(() -> config.security().logBinding(config.host(), config.port()));
+            cfg.events.serverStarted(() -> config.security().logBinding(config.host()));
             config.security()
                     .tls()
                     .map(Tls::load)
