@@ -97,19 +97,9 @@ final class SinkSettingsBinder {
 
     private static RetryPolicy retry(ConfigNode node) {
         RetryPolicy d = RetryPolicy.DEFAULT;
-        Duration initial = node.duration("initial-backoff", d.initialBackoff());
-        if (initial.isZero()) {
-            node.problem("initial-backoff", "must be positive, was 0s");
-            initial = d.initialBackoff();
-        }
-        Duration max = node.duration("max-backoff", d.maxBackoff());
-        if (max.compareTo(initial) < 0) {
-            node.problem(
-                    "max-backoff",
-                    "must not be below initial-backoff (" + Durations.format(initial) + "), was "
-                            + Durations.format(max));
-            max = initial;
-        }
+        Backoff backoff = backoff(node, d.initialBackoff(), d.maxBackoff());
+        Duration initial = backoff.initial();
+        Duration max = backoff.max();
         double multiplier = node.doubleValue("multiplier", d.multiplier(), 1.0, 100.0);
         double jitter = node.doubleValue("jitter", d.jitter(), 0.0, 1.0);
         Duration giveUp = node.duration("give-up-after", d.giveUpAfter());
@@ -128,21 +118,8 @@ final class SinkSettingsBinder {
             node.problem("on-failure", "must be one of restart, stop, exit, was " + Durations.quoted(value));
             onFailure = d.onFailure();
         }
-        ConfigNode restart = node.section("restart");
-        Duration initial = restart.duration("initial-backoff", d.initialBackoff());
-        if (initial.isZero()) {
-            restart.problem("initial-backoff", "must be positive, was 0s");
-            initial = d.initialBackoff();
-        }
-        Duration max = restart.duration("max-backoff", d.maxBackoff());
-        if (max.compareTo(initial) < 0) {
-            restart.problem(
-                    "max-backoff",
-                    "must not be below initial-backoff (" + Durations.format(initial) + "), was "
-                            + Durations.format(max));
-            max = initial;
-        }
-        return new SupervisionPolicy(onFailure, initial, max);
+        Backoff restart = backoff(node.section("restart"), d.initialBackoff(), d.maxBackoff());
+        return new SupervisionPolicy(onFailure, restart.initial(), restart.max());
     }
 
     private static String deadLetterTopic(ConfigNode node) {
@@ -156,4 +133,24 @@ final class SinkSettingsBinder {
         }
         return pattern;
     }
+
+    /** A positive {@code initial-backoff} and a {@code max-backoff} not below it; problems name the keys. */
+    private static Backoff backoff(ConfigNode node, Duration defaultInitial, Duration defaultMax) {
+        Duration initial = node.duration("initial-backoff", defaultInitial);
+        if (initial.isZero()) {
+            node.problem("initial-backoff", "must be positive, was 0s");
+            initial = defaultInitial;
+        }
+        Duration max = node.duration("max-backoff", defaultMax);
+        if (max.compareTo(initial) < 0) {
+            node.problem(
+                    "max-backoff",
+                    "must not be below initial-backoff (" + Durations.format(initial) + "), was "
+                            + Durations.format(max));
+            max = initial;
+        }
+        return new Backoff(initial, max);
+    }
+
+    private record Backoff(Duration initial, Duration max) {}
 }
