@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * behind holding memory and ports.
  */
 final class ChildProcess {
+    static final String START_TIMEOUT_PROPERTY = "streamloader.devstack.start-timeout-seconds";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
@@ -108,10 +109,20 @@ final class ChildProcess {
     }
 
     /**
+     * The system property {@value #START_TIMEOUT_PROPERTY} (seconds) raises a service's start timeout, for boxes so busy
+     * that a server takes minutes to come up (a fault campaign running beside builds); it never shortens one.
+     */
+    static Duration startTimeout(Duration standard) {
+        Long seconds = Long.getLong(START_TIMEOUT_PROPERTY);
+        return seconds == null || seconds <= standard.toSeconds() ? standard : Duration.ofSeconds(seconds);
+    }
+
+    /**
      * Polls {@code ready} until it holds. Throws, with the log's tail and after stopping the process, if the process
      * exits first or the timeout passes.
      */
     void awaitReady(String what, BooleanSupplier ready, Duration timeout) {
+        timeout = startTimeout(timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {
