@@ -1,5 +1,6 @@
 package io.streamloader.sink.mongo;
 
+import io.streamloader.sink.support.Utf8;
 import io.streamloader.spi.Event;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -134,7 +135,12 @@ final class DocumentConverter {
     }
 
     private Converted readWithJsonReader(Event event) {
-        String json = event.valueAsString();
+        String json;
+        try {
+            json = Utf8.strict(event.valueBuffer()); // not valueAsString(): it would store U+FFFD for the bad bytes
+        } catch (IllegalArgumentException e) {
+            return reject(e.getMessage(), "invalid_utf8");
+        }
         char first = firstNonBlank(json);
         if (first != '{') {
             String what = first == 0 ? "empty" : first == '[' ? "a JSON array" : "not a JSON object";

@@ -60,8 +60,8 @@ final class TestingHostileEvents {
         add(out, "white space only", " \n\t ", Fate.REFUSED);
         add(out, "not JSON", "hello, world", Fate.REFUSED);
         addBytes(out, "binary garbage", HexFormat.of().parseHex("00ff10fe7b22613a"), Fate.REFUSED);
-        addBytes(out, "invalid UTF-8 in a string", bytes("7b2261223a22c328227d"), Fate.EITHER);
-        addBytes(out, "invalid UTF-8 in a name", bytes("7b22ff223a317d"), Fate.EITHER);
+        addBytes(out, "invalid UTF-8 in a string", bytes("7b2261223a22c328227d"), Fate.REFUSED);
+        addBytes(out, "invalid UTF-8 in a name", bytes("7b22ff223a317d"), Fate.REFUSED);
         addBytes(out, "UTF-16 encoded object", "{\"a\":1}".getBytes(StandardCharsets.UTF_16LE), Fate.REFUSED);
         add(out, "JSON string", "\"just a string\"", Fate.REFUSED);
         add(out, "JSON number", "42", Fate.REFUSED);

@@ -75,7 +75,7 @@ final class HostileCorpus {
         add("binary-garbage-as-json", Expect.DEAD_LETTERED, null, garbage, headers("h-garbage", "application/json"));
         add(
                 "invalid-utf8-in-string",
-                Expect.STORED,
+                Expect.DEAD_LETTERED,
                 null,
                 bytes("{\"s\":\"", new byte[] {(byte) 0xc3, 0x28, (byte) 0xff}, "\"}"),
                 headers("h-utf8", "application/json"));
