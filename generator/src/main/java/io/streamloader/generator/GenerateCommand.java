@@ -101,6 +101,13 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--api-key", description = "sent as X-API-Key")
     String apiKey;
 
+    @Option(
+            names = "--warmup",
+            defaultValue = "0",
+            description = "requests sent first and left out of the summary (JIT and connections warm up; they still"
+                    + " reach the API)")
+    long warmup;
+
     @Option(names = "--no-progress", description = "no progress bar (for scripts)")
     boolean noProgress;
 
@@ -115,11 +122,12 @@ public final class GenerateCommand implements Callable<Integer> {
                 || vehicles < 1
                 || period <= 0
                 || rate < 0
+                || warmup < 0
                 || !timeout.isPositive()) {
             throw new CommandLine.ParameterException(
                     new CommandLine(this),
-                    "--count, --concurrency, --batch, --vehicles, --period and --timeout must be positive, --rate not"
-                            + " negative");
+                    "--count, --concurrency, --batch, --vehicles, --period and --timeout must be positive, --rate and"
+                            + " --warmup not negative");
         }
         if (concurrency > MAX_CONCURRENCY) {
             throw new CommandLine.ParameterException(
@@ -129,6 +137,9 @@ public final class GenerateCommand implements Callable<Integer> {
         double pace = rate > 0 ? rate : workload.naturalRate();
         try (var sender = new HttpSender(concurrency, Duration.ofSeconds(5), timeout)) {
             var run = new LoadRun(sender, url, workload);
+            if (warmup > 0) {
+                run.run(warmup, pace, concurrency, s -> {});
+            }
             if (noProgress) {
                 summary = run.run(count, pace, concurrency, s -> {});
             } else {

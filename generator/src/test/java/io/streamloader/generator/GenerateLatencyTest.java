@@ -109,12 +109,25 @@ class GenerateLatencyTest {
     }
 
     @Test
+    void warmupRequestsAreSentButLeftOutOfTheSummary() {
+        var command = new GenerateCommand();
+        String out = run(command, "--count", "3", "--warmup", "2", "--concurrency", "1");
+
+        assertThat(served).hasValue(5);
+        assertThat(command.summary.sent()).isEqualTo(3);
+        assertThat(command.summary.latency().getTotalCount()).isEqualTo(3);
+        assertThat(out).contains("SUMMARY sent=3 failed=0");
+    }
+
+    @Test
     void invalidInputIsExitCode2AndSendsNothing() {
         var err = new ByteArrayOutputStream();
         var cli = new CommandLine(new GenerateCommand()).setErr(new java.io.PrintWriter(err, true));
         assertThat(cli.execute("clickstream", "--count", "0", "--url", url(), "--no-progress"))
                 .isEqualTo(2);
         assertThat(cli.execute("clickstream", "--rate", "fast", "--url", url(), "--no-progress"))
+                .isEqualTo(2);
+        assertThat(cli.execute("clickstream", "--warmup", "-1", "--url", url(), "--no-progress"))
                 .isEqualTo(2);
         assertThat(served).hasValue(0);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--count").contains("--rate");
