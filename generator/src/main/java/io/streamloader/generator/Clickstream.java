@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -101,7 +100,7 @@ public final class Clickstream implements Workload {
     }
 
     @Override
-    public HttpRequest request(URI base, long seq, RandomGenerator random) {
+    public Request request(URI base, long seq, RandomGenerator random) {
         byte[] body;
         try {
             if (batch == 1) {

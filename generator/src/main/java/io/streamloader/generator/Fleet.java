@@ -1,7 +1,6 @@
 package io.streamloader.generator;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
@@ -49,7 +48,7 @@ final class Fleet implements Workload {
     }
 
     @Override
-    public HttpRequest request(URI base, long seq, RandomGenerator random) {
+    public Request request(URI base, long seq, RandomGenerator random) {
         Vehicle v = vehicles[(int) (seq % vehicles.length)];
         return Workload.post(base, path, "application/x-www-form-urlencoded", form(v).getBytes(StandardCharsets.UTF_8))
                 .build();

@@ -1,8 +1,6 @@
 package io.streamloader.generator;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -15,14 +13,27 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code generate somedata|footdata|clickstream|fleet|images --rate R --count N --url U}: posts the original demos'
- * data to the producer API, shows a progress bar and prints a summary (sent, failed, rate, p50/p99 latency) plus one
- * {@code SUMMARY ...} line for scripts. Exit code 0 when every request got a 2xx, 2 otherwise.
+ * data to the producer API, shows a progress bar and prints a summary (sent, failed, rates, client CPU per request,
+ * latency p50/p90/p99/p99.9/max measured from each request's intended send time at a fixed rate) plus one {@code
+ * SUMMARY ...} line for scripts. Exit code 0 when every request got a 2xx, {@value #EXIT_REQUESTS_FAILED} when any
+ * did not, 2 for an invalid command line (picocli's usage error).
  */
 @Command(
         name = "generate",
         mixinStandardHelpOptions = true,
-        description = "Post demo data (somedata, footdata, clickstream, fleet, images) to the producer API.")
+        description = "Post demo data (somedata, footdata, clickstream, fleet, images) to the producer API.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Every request got a 2xx answer.",
+            "2:Invalid command line; nothing was sent.",
+            "3:Some requests failed (no answer, or not 2xx); the summary counts them per status."
+        })
 public final class GenerateCommand implements Callable<Integer> {
+
+    /** The exit code when any request got no 2xx answer: not 2, which means the input was invalid. */
+    public static final int EXIT_REQUESTS_FAILED = 3;
+
+    private static final int MAX_CONCURRENCY = 4096;
 
     /** The workloads, named after the original demos' data. */
     public enum Kind {
@@ -39,7 +50,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--rate",
             defaultValue = "0",
-            description = "requests per second; 0 = as fast as --concurrency allows (fleet: vehicles / period)")
+            description = "requests per second, each timed from when it was due (no coordinated omission);"
+                    + " 0 = as fast as --concurrency allows (fleet: vehicles / period)")
     double rate;
 
     @Option(names = "--count", defaultValue = "1000", description = "requests to send (default ${DEFAULT-VALUE})")
@@ -48,8 +60,19 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://localhost:8080", description = "API base URL")
     URI url;
 
-    @Option(names = "--concurrency", defaultValue = "32", description = "requests in flight at most")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "32",
+            description = "sending threads, each with one keep-alive connection: requests in flight at most")
     int concurrency;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description =
+                    "how long to wait for a response before counting the request failed (default ${DEFAULT-VALUE})")
+    Duration timeout;
 
     @Option(
             names = "--path",
@@ -78,39 +101,62 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--api-key", description = "sent as X-API-Key")
     String apiKey;
 
+    @Option(
+            names = "--warmup",
+            defaultValue = "0",
+            description = "requests sent first and left out of the summary (JIT and connections warm up; they still"
+                    + " reach the API)")
+    long warmup;
+
     @Option(names = "--no-progress", description = "no progress bar (for scripts)")
     boolean noProgress;
 
+    /** The last run's summary (tests read its histograms). */
+    LoadRun.Summary summary;
+
     @Override
     public Integer call() throws Exception {
-        if (count < 1 || concurrency < 1 || batch < 1 || vehicles < 1 || period <= 0) {
+        if (count < 1
+                || concurrency < 1
+                || batch < 1
+                || vehicles < 1
+                || period <= 0
+                || rate < 0
+                || warmup < 0
+                || !timeout.isPositive()) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--count, --concurrency, --batch, --vehicles and --period must be positive");
+                    new CommandLine(this),
+                    "--count, --concurrency, --batch, --vehicles, --period and --timeout must be positive, --rate and"
+                            + " --warmup not negative");
+        }
+        if (concurrency > MAX_CONCURRENCY) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--concurrency must be at most " + MAX_CONCURRENCY + " (one thread each)");
         }
         Workload workload = withApiKey(workload());
         double pace = rate > 0 ? rate : workload.naturalRate();
-        var client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        var run = new LoadRun(client, url, workload);
-        LoadRun.Summary summary;
-        if (noProgress) {
-            summary = run.run(count, pace, concurrency, s -> {});
-        } else {
-            try (ProgressBar bar = new ProgressBarBuilder()
-                    .setTaskName(kind.name())
-                    .setInitialMax(count)
-                    .setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(250)
-                    .showSpeed()
-                    .build()) {
-                summary = run.run(count, pace, concurrency, s -> bar.step());
+        try (var sender = new HttpSender(concurrency, Duration.ofSeconds(5), timeout)) {
+            var run = new LoadRun(sender, url, workload);
+            if (warmup > 0) {
+                run.run(warmup, pace, concurrency, s -> {});
+            }
+            if (noProgress) {
+                summary = run.run(count, pace, concurrency, s -> {});
+            } else {
+                try (ProgressBar bar = new ProgressBarBuilder()
+                        .setTaskName(kind.name())
+                        .setInitialMax(count)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(250)
+                        .showSpeed()
+                        .build()) {
+                    summary = run.run(count, pace, concurrency, s -> bar.step());
+                }
             }
         }
         System.out.println(kind + ": " + summary.table());
         System.out.println(summary.line());
-        return summary.failed() == 0 ? 0 : 2;
+        return summary.failed() == 0 ? 0 : EXIT_REQUESTS_FAILED;
     }
 
     Workload workload() {
@@ -137,10 +183,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         return new Workload() {
             @Override
-            public HttpRequest request(URI base, long seq, java.util.random.RandomGenerator random) {
-                return HttpRequest.newBuilder(w.request(base, seq, random), (n, v) -> true)
-                        .header("X-API-Key", apiKey)
-                        .build();
+            public Request request(URI base, long seq, java.util.random.RandomGenerator random) {
+                return w.request(base, seq, random).with("X-API-Key", apiKey);
             }
 
             @Override
@@ -153,6 +197,28 @@ public final class GenerateCommand implements Callable<Integer> {
                 return w.naturalRate();
             }
         };
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 2m}, or an ISO-8601 duration. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(value.trim());
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    default -> Duration.ofMinutes(n);
+                };
+            }
+            try {
+                return Duration.parse(value.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException(
+                        "expected a duration such as 500ms, 30s or 2m, was '" + value + "'");
+            }
+        }
     }
 
     public static void main(String[] args) {

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import javax.imageio.ImageIO;
@@ -29,7 +28,7 @@ final class Images implements Workload {
     }
 
     @Override
-    public HttpRequest request(URI base, long seq, RandomGenerator random) {
+    public Request request(URI base, long seq, RandomGenerator random) {
         String query = "?customer_id=" + customerId + "&uuid=" + new UUID(random.nextLong(), random.nextLong())
                 + "&sent_at=" + String.format(java.util.Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
         return Workload.post(base, path + query, "image/png", png(width, height, random))

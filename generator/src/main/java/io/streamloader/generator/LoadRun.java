@@ -2,103 +2,140 @@ package io.streamloader.generator;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.HdrHistogram.Histogram;
 
 /**
- * Sends {@code count} requests of a workload, paced at {@code rate} per second (0: as fast as {@code concurrency}
- * in-flight requests allow), one virtual thread per request, and measures each from send to full response.
+ * Sends {@code count} requests of a workload from {@code concurrency} platform threads, each sending its next request
+ * when it is due and waiting for the full response, like wrk2.
+ *
+ * <p>At a fixed rate, request {@code seq} is due at {@code start + seq / rate}, and its latency is measured from that
+ * <em>intended</em> send time, not from when a thread got round to sending it: a server that stalls makes every
+ * request queued behind the stall late, and those waits are part of what a client at that rate would see. Measuring
+ * from the actual send instead hides them (coordinated omission). The service time (actual send to response) is
+ * recorded too. Without a rate (0) the run is closed-loop: as fast as the threads get answers, latency = service time.
+ * Latencies go into HdrHistograms (3 significant digits, one per thread, merged at the end): constant memory however
+ * many requests.
  */
 final class LoadRun {
 
-    private final HttpClient client;
+    /** Sends one request and returns its HTTP status after reading the whole response. */
+    @FunctionalInterface
+    interface Sender {
+        int send(Workload.Request request) throws IOException;
+    }
+
+    private final Sender sender;
     private final URI base;
     private final Workload workload;
 
-    LoadRun(HttpClient client, URI base, Workload workload) {
-        this.client = client;
+    LoadRun(Sender sender, URI base, Workload workload) {
+        this.sender = sender;
         this.base = base;
         this.workload = workload;
     }
 
     /**
+     * @param rate requests per second, or 0 for as fast as {@code concurrency} allows
      * @param onDone called after each request (progress display); must be cheap and thread-safe
      */
-    Summary run(long count, double rate, int concurrency, Consumer<Long> onDone) throws InterruptedException {
-        long[] latencies = new long[Math.toIntExact(count)];
-        var statuses = new ConcurrentHashMap<Integer, LongAdder>();
-        var failed = new LongAdder();
-        var inFlight = new Semaphore(concurrency);
+    Summary run(long count, double rate, int concurrency, LongConsumer onDone) throws InterruptedException {
+        var next = new AtomicLong();
+        var workers = new ArrayList<Worker>(concurrency);
+        var threads = new ArrayList<Thread>(concurrency);
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (long seq = 0; seq < count; seq++) {
+        for (int t = 0; t < concurrency; t++) {
+            var worker = new Worker(next, count, rate, start, onDone);
+            workers.add(worker);
+            threads.add(Thread.ofPlatform().daemon().name("generate-" + t).start(worker));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = processCpuNanos() - cpuBefore;
+        var latency = new Histogram(3);
+        var service = new Histogram(3);
+        var statuses = new TreeMap<Integer, Long>();
+        long failed = 0;
+        for (Worker w : workers) {
+            latency.add(w.latency);
+            service.add(w.service);
+            w.statuses.forEach((status, n) -> statuses.merge(status, n, Long::sum));
+            failed += w.failed;
+        }
+        return new Summary(
+                count,
+                failed,
+                (count - failed) * workload.eventsPerRequest(),
+                seconds,
+                rate,
+                latency,
+                service,
+                cpu,
+                statuses);
+    }
+
+    private final class Worker implements Runnable {
+        private final AtomicLong next;
+        private final long count;
+        private final double rate;
+        private final long start;
+        private final LongConsumer onDone;
+        final Histogram latency = new Histogram(3);
+        final Histogram service = new Histogram(3);
+        final Map<Integer, Long> statuses = new TreeMap<>();
+        long failed;
+
+        Worker(AtomicLong next, long count, double rate, long start, LongConsumer onDone) {
+            this.next = next;
+            this.count = count;
+            this.rate = rate;
+            this.start = start;
+            this.onDone = onDone;
+        }
+
+        @Override
+        public void run() {
+            long seq;
+            while ((seq = next.getAndIncrement()) < count) {
+                long due = rate > 0 ? start + (long) (seq * 1e9 / rate) : 0;
                 if (rate > 0) {
-                    long due = start + (long) (seq * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
+                    for (long wait; (wait = due - System.nanoTime()) > 0; ) {
                         LockSupport.parkNanos(wait);
                     }
                 }
-                inFlight.acquire();
-                final long s = seq;
-                executor.execute(() -> {
-                    try {
-                        var request = workload.request(base, s, ThreadLocalRandom.current());
-                        long t0 = System.nanoTime();
-                        int status;
-                        try {
-                            status = client.send(request, HttpResponse.BodyHandlers.discarding())
-                                    .statusCode();
-                        } catch (IOException e) {
-                            status = 0;
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            status = 0;
-                        }
-                        latencies[(int) s] = System.nanoTime() - t0;
-                        statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
-                        if (status < 200 || status > 299) {
-                            failed.increment();
-                        }
-                    } finally {
-                        inFlight.release();
-                        onDone.accept(s);
-                    }
-                });
+                int status;
+                long sent = System.nanoTime();
+                try {
+                    status = sender.send(workload.request(base, seq, ThreadLocalRandom.current()));
+                } catch (IOException | RuntimeException e) {
+                    status = 0; // no answer: refused, reset, timed out
+                }
+                long done = System.nanoTime();
+                service.recordValue(done - sent);
+                latency.recordValue(done - (rate > 0 ? due : sent));
+                statuses.merge(status, 1L, Long::sum);
+                if (status < 200 || status > 299) {
+                    failed++;
+                }
+                onDone.accept(seq);
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Arrays.sort(latencies);
-        var byStatus = new TreeMap<Integer, Long>();
-        statuses.forEach((k, v) -> byStatus.put(k, v.sum()));
-        long failures = failed.sum();
-        return new Summary(
-                count,
-                failures,
-                (count - failures) * workload.eventsPerRequest(),
-                seconds,
-                percentile(latencies, 0.50),
-                percentile(latencies, 0.99),
-                byStatus);
     }
 
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
-        return sorted[Math.max(0, i)] / 1e6;
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /**
@@ -106,8 +143,10 @@ final class LoadRun {
      * @param failed requests without a 2xx answer (status 0: no answer)
      * @param events events in the successful requests
      * @param seconds wall time of the run
-     * @param p50Millis median latency
-     * @param p99Millis 99th percentile latency
+     * @param rate the fixed rate, or 0 for a closed-loop run
+     * @param latency nanoseconds from each request's intended send time (its actual one without a rate) to its response
+     * @param service nanoseconds from each request's actual send to its response
+     * @param cpuNanos CPU time this process spent during the run (all threads: senders, JIT, GC)
      * @param statuses requests per HTTP status
      */
     record Summary(
@@ -115,8 +154,10 @@ final class LoadRun {
             long failed,
             long events,
             double seconds,
-            double p50Millis,
-            double p99Millis,
+            double rate,
+            Histogram latency,
+            Histogram service,
+            long cpuNanos,
             Map<Integer, Long> statuses) {
 
         double requestsPerSecond() {
@@ -127,33 +168,70 @@ final class LoadRun {
             return events / seconds;
         }
 
+        double cpuMicrosPerRequest() {
+            return cpuNanos / 1e3 / Math.max(1, sent);
+        }
+
+        /** A latency percentile in milliseconds ({@code 100} is the maximum). */
+        static double millis(Histogram h, double percentile) {
+            return (percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile)) / 1e6;
+        }
+
         String table() {
-            return String.format(
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format(
                     Locale.ROOT,
-                    "sent %d, failed %d, %.1f s, %.0f requests/s, %.0f events/s, p50 %.2f ms, p99 %.2f ms, statuses %s",
+                    "sent %d, failed %d, %.1f s, %.0f requests/s, %.0f events/s, client CPU %.0f µs/request,"
+                            + " statuses %s",
                     sent,
                     failed,
                     seconds,
                     requestsPerSecond(),
                     eventsPerSecond(),
-                    p50Millis,
-                    p99Millis,
-                    statuses);
+                    cpuMicrosPerRequest(),
+                    statuses));
+            lines.add(percentiles(
+                    rate > 0
+                            ? String.format(Locale.ROOT, "latency at %.0f/s (from intended send)", rate)
+                            : "latency (closed loop)",
+                    latency));
+            if (rate > 0) {
+                lines.add(percentiles("service time (from actual send)", service));
+            }
+            return String.join("\n", lines);
         }
 
-        /** One machine-readable line for scripts and the benchmark. */
+        private static String percentiles(String name, Histogram h) {
+            return String.format(
+                    Locale.ROOT,
+                    "%s ms: p50 %.2f, p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f",
+                    name,
+                    millis(h, 50),
+                    millis(h, 90),
+                    millis(h, 99),
+                    millis(h, 99.9),
+                    millis(h, 100));
+        }
+
+        /** One machine-readable line for scripts and the benchmark; latencies (ms) from the intended send time. */
         String line() {
             return String.format(
                     Locale.ROOT,
-                    "SUMMARY sent=%d failed=%d events=%d seconds=%.3f rps=%.1f eps=%.1f p50=%.3f p99=%.3f",
+                    "SUMMARY sent=%d failed=%d events=%d seconds=%.3f rps=%.1f eps=%.1f p50=%.3f p90=%.3f p99=%.3f"
+                            + " p999=%.3f max=%.3f serviceP99=%.3f cpuMicrosPerRequest=%.1f",
                     sent,
                     failed,
                     events,
                     seconds,
                     requestsPerSecond(),
                     eventsPerSecond(),
-                    p50Millis,
-                    p99Millis);
+                    millis(latency, 50),
+                    millis(latency, 90),
+                    millis(latency, 99),
+                    millis(latency, 99.9),
+                    millis(latency, 100),
+                    millis(service, 99),
+                    cpuMicrosPerRequest());
         }
     }
 }

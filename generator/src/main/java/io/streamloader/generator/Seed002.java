@@ -3,7 +3,6 @@ package io.streamloader.generator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.random.RandomGenerator;
@@ -29,9 +28,9 @@ final class Seed002 {
     private Seed002() {}
 
     static Workload somedata(String path) {
-        return (base, seq, random) -> HttpRequest.newBuilder(base.resolve(
-                        path + "/" + VEHICLES[random.nextInt(VEHICLES.length)] + "?number=" + (1 + random.nextInt(4))))
-                .GET()
+        return (base, seq, random) -> Workload.get(
+                        base,
+                        path + "/" + VEHICLES[random.nextInt(VEHICLES.length)] + "?number=" + (1 + random.nextInt(4)))
                 .build();
     }
 

@@ -105,7 +105,7 @@ class GenerateCommandTest {
     }
 
     @Test
-    void failedRequestsAreCountedAndGiveExitCode2() throws Exception {
+    void failedRequestsAreCountedAndGiveExitCode3() throws Exception {
         withApi(
                 (url, records) -> {
                     var out = new ByteArrayOutputStream();
@@ -113,11 +113,14 @@ class GenerateCommandTest {
                     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
                     try {
                         assertThat(generate("clickstream", "--count", "4", "--path", "/topics/nope", "--url", url))
-                                .isEqualTo(2);
+                                .isEqualTo(GenerateCommand.EXIT_REQUESTS_FAILED)
+                                .isEqualTo(3);
                     } finally {
                         System.setOut(previous);
                     }
-                    assertThat(out.toString(StandardCharsets.UTF_8)).contains("SUMMARY sent=4 failed=4");
+                    assertThat(out.toString(StandardCharsets.UTF_8))
+                            .contains("SUMMARY sent=4 failed=4")
+                            .contains("statuses {404=4}");
                 },
                 records -> assertThat(records).isEmpty());
     }

@@ -207,11 +207,12 @@ class ProducerApiTest {
                 true);
         api.run((server, client) -> {
             var paths = json(client.get("/openapi.json")).get("paths");
-            String json = "/post/requestBody/content/application~1json/description";
-            assertThat(paths.get("/topics/{topic}").at(json).asText())
-                    .contains("for clickstream (api.positional-topics) also a positional array");
-            assertThat(paths.get("/clicks").at(json).asText()).contains("; also a positional array");
-            assertThat(paths.get("/events").at(json).asText()).doesNotContain("positional");
+            String json = "/post/requestBody/content/application~1json/schema";
+            assertThat(paths.get("/topics/{topic}").at(json + "/$ref").asText()).endsWith("/PositionalEvents");
+            assertThat(paths.get("/topics/{topic}").at(json + "/description").asText())
+                    .contains("positional arrays only for clickstream (api.positional-topics)");
+            assertThat(paths.get("/clicks").at(json + "/$ref").asText()).endsWith("/PositionalEvents");
+            assertThat(paths.get("/events").at(json + "/$ref").asText()).endsWith("/Events");
         });
     }
 

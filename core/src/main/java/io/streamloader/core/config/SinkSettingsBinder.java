@@ -1,6 +1,7 @@
 package io.streamloader.core.config;
 
 import io.streamloader.core.pipeline.BatchPolicy;
+import io.streamloader.core.pipeline.DeadLetterHeaders;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SupervisionPolicy;
@@ -24,9 +25,9 @@ import java.util.regex.Pattern;
  *     group-id: streamloader.search  # default streamloader.&lt;name&gt;
  *     workers: 1                     # consumer threads, 1..256
  *     batch: { max-records: 1000, max-bytes: 8MiB, max-linger: 200ms }   # max-records: default the sink's
- *     retry: { initial-backoff: 100ms, max-backoff: 30s, multiplier: 2.0, jitter: 0.2, give-up-after: 0s,
- *            event-give-up-after: 5m }
- *     dead-letter: { topic: "{topic}.dlq" }
+ *     retry: { initial-backoff: 100ms, max-backoff: 30s, multiplier: 2.0, jitter: 0.2, give-up-after: forever,
+ *            event-give-up-after: 5m }   # a bound is forever or a positive duration; 0 is refused as ambiguous
+ *     dead-letter: { topic: "{topic}.dlq", headers: both }   # headers: streamloader | connect | both
  *     on-failure: restart            # restart | stop | exit (the process, exit code 1)
  *     restart: { initial-backoff: 1s, max-backoff: 1m }
  *     config: { urls: http://localhost:9200 }   # the sink's own keys, flattened, passed to its factory
@@ -35,6 +36,9 @@ import java.util.regex.Pattern;
 final class SinkSettingsBinder {
 
     static final int MAX_WORKERS = 256;
+    /** The retry bound that never gives up (the default of {@code retry.give-up-after}). */
+    static final String FOREVER = "forever";
+
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]+");
 
     private SinkSettingsBinder() {}
@@ -68,7 +72,9 @@ final class SinkSettingsBinder {
         int workers = node.integer("workers", 1, 1, MAX_WORKERS);
         BatchPolicy batch = batch(node.section("batch"));
         RetryPolicy retry = retry(node.section("retry"));
-        String deadLetter = deadLetterTopic(node.section("dead-letter"));
+        ConfigNode deadLetterNode = node.section("dead-letter");
+        String deadLetter = deadLetterTopic(deadLetterNode);
+        DeadLetterHeaders headers = deadLetterHeaders(deadLetterNode);
         SupervisionPolicy supervision = supervision(node);
         var sinkConfig = node.flatStringMap("config");
         if (node.problems().size() > problemsBefore) {
@@ -76,7 +82,7 @@ final class SinkSettingsBinder {
         }
         try {
             return Optional.of(new RunnerSettings(
-                    name, type, topics, groupId, workers, batch, retry, deadLetter, sinkConfig, supervision));
+                    name, type, topics, groupId, workers, batch, retry, deadLetter, sinkConfig, supervision, headers));
         } catch (IllegalArgumentException e) {
             node.problem(e.getMessage());
             return Optional.empty();
@@ -102,9 +108,49 @@ final class SinkSettingsBinder {
         Duration max = backoff.max();
         double multiplier = node.doubleValue("multiplier", d.multiplier(), 1.0, 100.0);
         double jitter = node.doubleValue("jitter", d.jitter(), 0.0, 1.0);
-        Duration giveUp = node.duration("give-up-after", d.giveUpAfter());
-        Duration eventGiveUp = node.duration("event-give-up-after", d.eventGiveUpAfter());
+        Duration giveUp = bound(node, "give-up-after", d.giveUpAfter());
+        Duration eventGiveUp = bound(node, "event-give-up-after", d.eventGiveUpAfter());
         return new RetryPolicy(initial, max, multiplier, jitter, giveUp, eventGiveUp);
+    }
+
+    /**
+     * A retry bound: {@code forever} ({@link Duration#ZERO} in {@link RetryPolicy}) or a positive duration. {@code 0}
+     * is refused: Kafka Connect's {@code errors.retry.timeout: 0} means "never retry", streamloader's {@code 0s} meant
+     * "retry for ever", and a config carried from one to the other must not silently mean the opposite.
+     */
+    private static Duration bound(ConfigNode node, String key, Duration defaultValue) {
+        Optional<String> raw = node.optionalString(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        String text = raw.get().strip();
+        if (text.equalsIgnoreCase(FOREVER)) {
+            return Duration.ZERO;
+        }
+        Duration value;
+        try {
+            value = text.matches("0+") ? Duration.ZERO : Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            node.problem(key, e.getMessage().replaceFirst("^expected ", "expected " + FOREVER + " or "));
+            return defaultValue;
+        }
+        if (value.isZero()) {
+            node.problem(
+                    key,
+                    "0 is ambiguous (Kafka Connect's errors.retry.timeout 0 means never retry; here it meant retry for"
+                            + " ever): write forever, or a positive duration such as 1ms to dead-letter at the first"
+                            + " retryable failure, was " + Durations.quoted(raw.get()));
+            return defaultValue;
+        }
+        return value;
+    }
+
+    private static DeadLetterHeaders deadLetterHeaders(ConfigNode node) {
+        String value = node.string("headers", DeadLetterHeaders.BOTH.configName());
+        return DeadLetterHeaders.of(value).orElseGet(() -> {
+            node.problem("headers", "must be one of streamloader, connect, both, was " + Durations.quoted(value));
+            return DeadLetterHeaders.BOTH;
+        });
     }
 
     private static SupervisionPolicy supervision(ConfigNode node) {

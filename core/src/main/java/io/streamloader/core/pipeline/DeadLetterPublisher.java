@@ -24,8 +24,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Sends events a sink rejected permanently to the dead-letter topic: original key, value and headers, plus the
- * {@code sl.error.*} and {@code sl.source.*} headers saying which sink refused it, why, and where it came from, and the
- * same facts under Kafka Connect's {@code __connect.errors.*} names, so Connect tooling reads our letters.
+ * {@code sl.error.*} and {@code sl.source.*} headers saying which sink refused it, why, and where it came from, and/or
+ * the same facts under Kafka Connect's {@code __connect.errors.*} names with Connect's meanings, so Connect tooling
+ * reads our letters ({@link RunnerSettings#deadLetterHeaders()}). Connect's headers written: {@code topic}, {@code
+ * partition}, {@code offset} (the source record), {@code connector.name} (the sink's name), {@code stage} ({@code
+ * TASK_PUT}: the sink's write, Connect's {@code SinkTask.put}), {@code exception.class.name} and {@code
+ * exception.message}; not {@code task.id}, {@code class.name} or {@code exception.stacktrace}, which have no
+ * counterpart here. A source record's own headers of either family are always dropped: a producer must not forge them.
  *
  * <p>A letter always has room: one that would not fit the dead-letter topic's {@code max.message.bytes} (computed
  * before sending, or refused with {@link RecordTooLargeException}) is sent {@linkplain LetterTruncation truncated}
@@ -45,6 +50,10 @@ final class DeadLetterPublisher {
     static final String CONNECT_OFFSET = "__connect.errors.offset";
     static final String CONNECT_EXCEPTION = "__connect.errors.exception.class.name";
     static final String CONNECT_MESSAGE = "__connect.errors.exception.message";
+    static final String CONNECT_CONNECTOR = "__connect.errors.connector.name";
+    static final String CONNECT_STAGE = "__connect.errors.stage";
+    /** Connect's stage for a failure in {@code SinkTask.put}: ours are the sink's write. */
+    static final String STAGE_TASK_PUT = "TASK_PUT";
     /** A hostile sink or event can make an exception message of any size; the letter carries at most this much. */
     static final int MAX_REASON_CHARS = 8 * 1024;
     /** How often a letter refused as too large is cut again (to half its size) before the send counts as failed. */
@@ -152,18 +161,25 @@ final class DeadLetterPublisher {
         String errorClass = cap(String.valueOf(letter.errorClass()));
         String partition = Integer.toString(source.partition());
         String offset = Long.toString(source.offset());
-        put(headers, ERROR_SINK, settings.name());
-        put(headers, ERROR_REASON, reason);
-        put(headers, ERROR_CLASS, errorClass);
-        put(headers, ERROR_TIME, Instant.now().toString());
-        put(headers, SOURCE_TOPIC, source.topic());
-        put(headers, SOURCE_PARTITION, partition);
-        put(headers, SOURCE_OFFSET, offset);
-        put(headers, CONNECT_TOPIC, source.topic());
-        put(headers, CONNECT_PARTITION, partition);
-        put(headers, CONNECT_OFFSET, offset);
-        put(headers, CONNECT_EXCEPTION, errorClass);
-        put(headers, CONNECT_MESSAGE, reason);
+        DeadLetterHeaders family = settings.deadLetterHeaders();
+        if (family.streamloader()) {
+            put(headers, ERROR_SINK, settings.name());
+            put(headers, ERROR_REASON, reason);
+            put(headers, ERROR_CLASS, errorClass);
+            put(headers, ERROR_TIME, Instant.now().toString());
+            put(headers, SOURCE_TOPIC, source.topic());
+            put(headers, SOURCE_PARTITION, partition);
+            put(headers, SOURCE_OFFSET, offset);
+        }
+        if (family.connect()) {
+            put(headers, CONNECT_TOPIC, source.topic());
+            put(headers, CONNECT_PARTITION, partition);
+            put(headers, CONNECT_OFFSET, offset);
+            put(headers, CONNECT_CONNECTOR, settings.name());
+            put(headers, CONNECT_STAGE, STAGE_TASK_PUT);
+            put(headers, CONNECT_EXCEPTION, errorClass);
+            put(headers, CONNECT_MESSAGE, reason);
+        }
         return new ProducerRecord<>(
                 settings.deadLetterTopicFor(source.topic()), null, bytes(source.key()), bytes(source.value()), headers);
     }

@@ -3,6 +3,7 @@ package io.streamloader.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.core.pipeline.BatchPolicy;
+import io.streamloader.core.pipeline.DeadLetterHeaders;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SupervisionPolicy;
@@ -42,7 +43,41 @@ class SinkSettingsBinderTest {
                         RetryPolicy.DEFAULT,
                         "{topic}.dlq",
                         Map.of()));
+        assertThat(bind("sinks: {search: {type: elasticsearch, topics: [events]}}")
+                        .orElseThrow()
+                        .deadLetterHeaders())
+                .isEqualTo(DeadLetterHeaders.BOTH);
+        assertThat(RetryPolicy.DEFAULT.giveUpAfter()).isZero(); // retries an outage for ever
         assertThat(problems.list()).isEmpty();
+    }
+
+    @Test
+    void foreverIsTheUnboundedRetryAndZeroIsRefusedAsAmbiguous() {
+        var forever = bind("""
+                sinks:
+                  search:
+                    type: elasticsearch
+                    topics: [events]
+                    retry: {give-up-after: forever, event-give-up-after: FOREVER}
+                """);
+        assertThat(forever.orElseThrow().retry().giveUpAfter()).isZero();
+        assertThat(forever.orElseThrow().retry().eventGiveUpAfter()).isZero();
+        assertThat(problems.list()).isEmpty();
+
+        assertThat(bind("""
+                        sinks:
+                          search:
+                            type: elasticsearch
+                            topics: [events]
+                            retry: {give-up-after: 0s, event-give-up-after: 0}
+                        """)).isEmpty();
+        String ambiguous = "0 is ambiguous (Kafka Connect's errors.retry.timeout 0 means never retry; here it meant"
+                + " retry for ever): write forever, or a positive duration such as 1ms to dead-letter at the first"
+                + " retryable failure, was ";
+        assertThat(problems.list())
+                .containsExactly(
+                        "sinks.search.retry.give-up-after: " + ambiguous + "\"0s\"",
+                        "sinks.search.retry.event-give-up-after: " + ambiguous + "\"0\"");
     }
 
     @Test
@@ -62,7 +97,7 @@ class SinkSettingsBinderTest {
                       jitter: 0.5
                       give-up-after: 1h
                       event-give-up-after: 10m
-                    dead-letter: {topic: "dlq.{topic}"}
+                    dead-letter: {topic: "dlq.{topic}", headers: connect}
                     on-failure: exit
                     restart: {initial-backoff: 5s, max-backoff: 10m}
                     config: {urls: "http://es:9200", auth: {username: elastic}}
@@ -84,7 +119,8 @@ class SinkSettingsBinderTest {
                                 Duration.ofMinutes(10)),
                         "dlq.{topic}",
                         Map.of("urls", "http://es:9200", "auth.username", "elastic"),
-                        new SupervisionPolicy(OnFailure.EXIT, Duration.ofSeconds(5), Duration.ofMinutes(10))));
+                        new SupervisionPolicy(OnFailure.EXIT, Duration.ofSeconds(5), Duration.ofMinutes(10)),
+                        DeadLetterHeaders.CONNECT));
         assertThat(problems.list()).isEmpty();
     }
 
@@ -97,7 +133,7 @@ class SinkSettingsBinderTest {
                     workers: 0
                     batch: {max-records: 0, max-bytes: 0, max-linger: 5}
                     retry: {initial-backoff: 0s, max-backoff: 50ms, multiplier: 0.5, jitter: 2, event-give-up-after: soon}
-                    dead-letter: {topic: "bad topic"}
+                    dead-letter: {topic: "bad topic", headers: kafka}
                     on-failure: reboot
                     restart: {initial-backoff: 0s, max-backoff: 10ms}
                 """);
@@ -115,9 +151,11 @@ class SinkSettingsBinderTest {
                         "sinks.search.retry.max-backoff: must not be below initial-backoff (100ms), was 50ms",
                         "sinks.search.retry.multiplier: must be at least 1.0, was 0.5",
                         "sinks.search.retry.jitter: must be at most 1.0, was 2.0",
-                        "sinks.search.retry.event-give-up-after: expected " + Durations.FORMS + ", was \"soon\"",
+                        "sinks.search.retry.event-give-up-after: expected forever or " + Durations.FORMS
+                                + ", was \"soon\"",
                         "sinks.search.dead-letter.topic: is not a legal Kafka topic name pattern: use a-z, A-Z, 0-9,"
                                 + " '.', '_', '-' and {topic}, was \"bad topic\"",
+                        "sinks.search.dead-letter.headers: must be one of streamloader, connect, both, was \"kafka\"",
                         "sinks.search.on-failure: must be one of restart, stop, exit, was \"reboot\"",
                         "sinks.search.restart.initial-backoff: must be positive, was 0s",
                         "sinks.search.restart.max-backoff: must not be below initial-backoff (1s), was 10ms");

@@ -28,6 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A 3 MiB event that its source topic allows and the sink refuses for good, against a real broker through the real
@@ -127,6 +129,73 @@ class DeadLetterIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> runner.health().state() == RunnerHealth.State.RUNNING);
     }
 
+    /**
+     * Each {@code dead-letter.headers} value, read back from a real broker: streamloader's headers, Kafka Connect's
+     * (names and meanings as Connect's dead-letter reporter writes them), or both; the source record's own headers
+     * kept, its forged error headers of either family dropped.
+     */
+    @ParameterizedTest
+    @EnumSource(DeadLetterHeaders.class)
+    void theConfiguredHeaderFamiliesAreWritten(DeadLetterHeaders family) {
+        String topic = "headers-" + family.configName() + "-" + System.nanoTime();
+        kafka.createTopic(topic, 1);
+        kafka.createTopic(topic + ".dlq", 1);
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 20; i++) {
+                var record = new ProducerRecord<byte[], byte[]>(
+                        topic, null, (i == 7 ? "poison" : "{}").getBytes(StandardCharsets.UTF_8));
+                record.headers().add(Event.ID_HEADER, ("e-" + i).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("__connect.errors.topic", "forged".getBytes(StandardCharsets.UTF_8));
+                record.headers().add("sl.error.reason", "forged".getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+        }
+        RunnerSettings settings = settings("fam-" + family.configName(), topic).withDeadLetterHeaders(family);
+        TestingRecordingSink sink = new TestingRecordingSink((s, batch) -> {
+            s.store(batch.stream()
+                    .filter(e -> !e.valueAsString().equals("poison"))
+                    .toList());
+            return WriteResult.failed(batch.stream()
+                    .filter(e -> e.valueAsString().equals("poison"))
+                    .map(e -> EventFailure.permanent(e, "unconvertible value", "bad_value"))
+                    .toList());
+        });
+        SinkRunner runner = new SinkRunner(settings, sink, testing.clientProperties(), new SimpleMeterRegistry());
+        runners.add(runner);
+        runner.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> testing.committedTotal(settings.groupId(), topic) == 20);
+
+        List<ConsumerRecord<byte[], byte[]>> letters = testing.readAll(topic + ".dlq", 1);
+        assertThat(letters).hasSize(1);
+        ConsumerRecord<byte[], byte[]> letter = letters.getFirst();
+        assertThat(header(letter, Event.ID_HEADER)).isEqualTo("e-7");
+        assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("poison");
+        Map<String, String> ours = Map.of(
+                "sl.error.sink", settings.name(),
+                "sl.error.reason", "unconvertible value",
+                "sl.error.class", "bad_value",
+                "sl.source.topic", topic,
+                "sl.source.partition", "0",
+                "sl.source.offset", "7");
+        Map<String, String> connect = Map.of(
+                "__connect.errors.topic", topic,
+                "__connect.errors.partition", "0",
+                "__connect.errors.offset", "7",
+                "__connect.errors.connector.name", settings.name(),
+                "__connect.errors.stage", "TASK_PUT",
+                "__connect.errors.exception.class.name", "bad_value",
+                "__connect.errors.exception.message", "unconvertible value");
+        boolean withOurs = family != DeadLetterHeaders.CONNECT;
+        boolean withConnect = family != DeadLetterHeaders.STREAMLOADER;
+        ours.forEach((key, value) ->
+                assertThat(headers(letter, key)).as(key).isEqualTo(withOurs ? List.of(value) : List.of()));
+        connect.forEach((key, value) ->
+                assertThat(headers(letter, key)).as(key).isEqualTo(withConnect ? List.of(value) : List.of()));
+        assertThat(headers(letter, "sl.error.time")).hasSize(withOurs ? 1 : 0);
+    }
+
     private RunnerSettings settings(String name, String topic) {
         return new RunnerSettings(
                 name,
@@ -203,6 +272,12 @@ class DeadLetterIT {
             }
         }
         return big;
+    }
+
+    private static List<String> headers(ConsumerRecord<byte[], byte[]> record, String key) {
+        var values = new ArrayList<String>();
+        record.headers().headers(key).forEach(h -> values.add(new String(h.value(), StandardCharsets.UTF_8)));
+        return values;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String key) {

@@ -176,7 +176,55 @@ class DeadLetterPublisherTest {
         assertThat(header(letter, "__connect.errors.offset")).isEqualTo("41");
         assertThat(header(letter, "__connect.errors.exception.class.name")).isEqualTo("C");
         assertThat(header(letter, "__connect.errors.exception.message")).isEqualTo("r");
+        assertThat(header(letter, "__connect.errors.connector.name")).isEqualTo("images");
+        assertThat(header(letter, "__connect.errors.stage")).isEqualTo("TASK_PUT");
         assertThat(letter.key()).isNull();
+    }
+
+    @Test
+    void eachHeaderOptionWritesItsFamiliesOnlyAndDropsForgedOnesOfBoth() {
+        for (DeadLetterHeaders family : DeadLetterHeaders.values()) {
+            dlq.clear();
+            RecordHeaders headers = originalHeaders();
+            headers.add("__connect.errors.offset", bytes("forged"));
+            headers.add("sl.source.offset", bytes("forged"));
+            new DeadLetterPublisher(
+                            () -> dlq, settings.withDeadLetterHeaders(family), Duration.ofSeconds(5), topic -> LIMIT)
+                    .publish(List.of(new DeadLetter(source(null, bytes("{}"), headers), "r", "C")));
+
+            ProducerRecord<byte[], byte[]> letter = dlq.history().getFirst();
+            var names = new java.util.ArrayList<String>();
+            letter.headers().forEach(h -> names.add(h.key()));
+            var ours = names.stream().filter(n -> n.startsWith("sl.")).toList();
+            var connect = names.stream().filter(n -> n.startsWith("__connect.")).toList();
+            assertThat(ours)
+                    .as(family.configName())
+                    .containsExactlyInAnyOrderElementsOf(
+                            family == DeadLetterHeaders.CONNECT
+                                    ? List.of()
+                                    : List.of(
+                                            "sl.error.sink",
+                                            "sl.error.reason",
+                                            "sl.error.class",
+                                            "sl.error.time",
+                                            "sl.source.topic",
+                                            "sl.source.partition",
+                                            "sl.source.offset"));
+            assertThat(connect)
+                    .as(family.configName())
+                    .containsExactlyInAnyOrderElementsOf(
+                            family == DeadLetterHeaders.STREAMLOADER
+                                    ? List.of()
+                                    : List.of(
+                                            "__connect.errors.topic",
+                                            "__connect.errors.partition",
+                                            "__connect.errors.offset",
+                                            "__connect.errors.connector.name",
+                                            "__connect.errors.stage",
+                                            "__connect.errors.exception.class.name",
+                                            "__connect.errors.exception.message"));
+            assertThat(names).contains("sl-event-id", "content-type");
+        }
     }
 
     @Test
