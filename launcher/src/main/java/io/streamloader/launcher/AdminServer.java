@@ -11,6 +11,11 @@ import io.streamloader.api.Tls;
 import io.streamloader.core.config.AdminSettings;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.launcher.console.ConsoleAssets;
+import io.streamloader.launcher.console.DeadLetterStore;
+import io.streamloader.launcher.console.Overview;
+import io.streamloader.launcher.console.ReplayLedger;
+import io.streamloader.launcher.console.Replayer;
 import io.streamloader.rollup.ClickRollupProcessor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,13 +23,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * {@code /health/live}, {@code /health/ready} and {@code /metrics} of a {@code streamloader run} process. Ready means
+ * {@code /health/live}, {@code /health/ready}, {@code /metrics} and the operations console ({@code /}, {@link
+ * ConsoleRoutes}: overview, dead letters and their replay) of a {@code streamloader run} process. Ready means
  * Kafka answers, every sink runner is {@code RUNNING} and its store answers a health check (all asked at the same
  * time, so that the answer comes within one store timeout, 3 s); the body lists each runner's state, its store's and
  * why, as JSON.
@@ -37,17 +43,24 @@ import java.util.function.Supplier;
  */
 final class AdminServer implements AutoCloseable {
     private static final java.time.Duration STORE_CHECK_TIMEOUT = java.time.Duration.ofSeconds(3);
-    private final HttpServer server;
-    private final AdminSettings settings;
+    /** How long one dead-letter listing or replay scan may read. */
+    static final java.time.Duration DEAD_LETTER_READ_TIMEOUT = java.time.Duration.ofSeconds(10);
 
+    private final HttpServer server;
+    private final AdminAuth auth;
+
+    /**
+     * @param kafka client properties for reading dead-letter topics and replaying letters
+     */
     AdminServer(
             AdminSettings settings,
             PrometheusMeterRegistry registry,
             List<SinkRunner> runners,
             List<ClickRollupProcessor> processors,
-            Supplier<String> kafkaProblem)
+            Supplier<String> kafkaProblem,
+            Map<String, Object> kafka)
             throws IOException {
-        this.settings = settings;
+        this.auth = new AdminAuth(settings);
         var address = new InetSocketAddress(settings.host(), settings.port());
         if (settings.tls().isPresent()) {
             Tls tls = Tls.load(settings.tls().get());
@@ -73,14 +86,32 @@ final class AdminServer implements AutoCloseable {
         server.createContext("/health/live", ex -> send(ex, 200, "application/json", "{\"status\":\"UP\"}"));
         server.createContext("/health/ready", ex -> {
             Readiness r = readiness.get();
-            String body = mayRead(ex) ? r.body() : "{\"status\":\"" + (r.ready() ? "UP" : "DOWN") + "\"}";
+            String body = auth.mayRead(ex) ? r.body() : "{\"status\":\"" + (r.ready() ? "UP" : "DOWN") + "\"}";
             send(ex, r.ready() ? 200 : 503, "application/json", body);
         });
         server.createContext("/metrics", ex -> {
-            if (authorizeRead(ex)) {
+            if (auth.authorize(ex, AdminSettings.Scope.READ)) {
                 send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
             }
         });
+        var overview = new Overview(
+                registry,
+                runners.stream()
+                        .map(r -> new Overview.SinkView(r.name(), r::health))
+                        .toList(),
+                processors.stream()
+                        .map(p -> new Overview.ProcessorView(p.name(), p::health))
+                        .toList(),
+                () -> readiness.get().body());
+        var letters = new DeadLetterStore(kafka, DEAD_LETTER_READ_TIMEOUT);
+        new ConsoleRoutes(
+                        auth,
+                        runners.stream().map(SinkRunner::settings).toList(),
+                        overview,
+                        letters,
+                        new Replayer(letters, kafka, new ReplayLedger()),
+                        ConsoleAssets.load())
+                .register(server);
     }
 
     /** A readiness answer: the status and the detailed body. */
@@ -91,58 +122,13 @@ final class AdminServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    /** Whether the caller may see details: no keys configured, a loopback caller, or a key with scope read. */
-    private boolean mayRead(HttpExchange ex) {
-        return !settings.authenticationEnabled()
-                || ex.getRemoteAddress().getAddress().isLoopbackAddress()
-                || key(ex).filter(k -> k.scopes().contains(AdminSettings.Scope.READ))
-                        .isPresent();
-    }
-
-    /** Sends 401 or 403 and returns false unless the caller may read. */
-    private boolean authorizeRead(HttpExchange ex) throws IOException {
-        if (!settings.authenticationEnabled()) {
-            return true;
-        }
-        Optional<AdminSettings.Key> key = key(ex);
-        if (key.isEmpty()) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            problem(ex, 401, "Unauthorized", "missing or invalid admin key: send X-API-Key or Authorization: Bearer");
-            return false;
-        }
-        if (!key.get().scopes().contains(AdminSettings.Scope.READ)) {
-            problem(ex, 403, "Forbidden", "admin key '" + key.get().name() + "' lacks scope read");
-            return false;
-        }
-        return true;
-    }
-
-    /** The admin key the request carries, compared in constant time with every configured one. */
-    private Optional<AdminSettings.Key> key(HttpExchange ex) {
-        String presented = ex.getRequestHeaders().getFirst("X-API-Key");
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (presented == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            presented = auth.substring(7);
-        }
-        if (presented == null || presented.isBlank()) {
-            return Optional.empty();
-        }
-        AdminSettings.Key found = null;
-        for (AdminSettings.Key k : settings.keys()) {
-            if (k.secret().matches(presented.strip()) && found == null) {
-                found = k;
-            }
-        }
-        return Optional.ofNullable(found);
-    }
-
-    private static void problem(HttpExchange ex, int status, String title, String detail) throws IOException {
+    static void problem(HttpExchange ex, int status, String title, String detail, String field) throws IOException {
         send(
                 ex,
                 status,
                 "application/problem+json",
                 "{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + status + ",\"detail\":"
-                        + quote(detail) + ",\"field\":\"X-API-Key\"}");
+                        + quote(detail) + ",\"field\":" + quote(field) + "}");
     }
 
     void start() {
@@ -216,7 +202,7 @@ final class AdminServer implements AutoCloseable {
         return running.stream().map(CompletableFuture::join).toList();
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -229,7 +215,7 @@ final class AdminServer implements AutoCloseable {
         return out.append('"').toString();
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+    static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, bytes.length);

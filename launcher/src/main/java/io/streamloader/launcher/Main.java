@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             TopicsCommand.class,
             PluginsCommand.class,
-            GenerateCommand.class
+            GenerateCommand.class,
+            io.streamloader.launcher.console.DlqCommand.class
         })
 public final class Main {
 

@@ -55,16 +55,23 @@ final class Platform implements AutoCloseable {
                 closeables.add(processor);
                 log.info("stream processor {} started: {}", processor.name(), processor.config());
             }
-            if (startup.api().isPresent()) {
-                startApi(startup.api().get());
-            }
             if (startup.config().admin().enabled()) {
                 KafkaProbe kafka = new KafkaProbe(startup.config().kafka().clientProperties());
                 closeables.add(kafka);
-                admin = new AdminServer(startup.config().admin(), registry, runners, startup.processors(), kafka);
+                admin = new AdminServer(
+                        startup.config().admin(),
+                        registry,
+                        runners,
+                        startup.processors(),
+                        kafka,
+                        startup.config().kafka().clientProperties());
                 admin.start();
                 closeables.add(admin);
                 logAdminBinding(startup.config().admin(), admin.port());
+            }
+            // after the admin endpoint: the API's welcome page links to the console on its bound port
+            if (startup.api().isPresent()) {
+                startApi(startup.api().get());
             }
             return this;
         } catch (IOException e) {
@@ -82,7 +89,7 @@ final class Platform implements AutoCloseable {
     /** The producer API shares the registry, so its /metrics also shows the pipeline's meters. */
     private void startApi(ApiConfig config) {
         Javalin app = ProducerApi.connect(config, startup.config().kafka().clientProperties(), registry)
-                .create();
+                .create(consoleUrl());
         app.start();
         api = app;
         closeables.add(app::stop);
@@ -91,6 +98,20 @@ final class Platform implements AutoCloseable {
                 config.security().tls().isPresent() ? "https" : "http",
                 config.host(),
                 app.port());
+    }
+
+    /** The console's address for the API's welcome page; {@code {host}} stands for a wildcard admin host. */
+    private java.util.Optional<String> consoleUrl() {
+        if (admin == null) {
+            return java.util.Optional.empty();
+        }
+        AdminSettings settings = startup.config().admin();
+        String host = settings.host();
+        host = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")
+                ? "{host}"
+                : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return java.util.Optional.of(
+                (settings.tls().isPresent() ? "https" : "http") + "://" + host + ":" + admin.port() + "/");
     }
 
     /** Says who can reach the admin endpoint: loopback only, key holders, or (as a warning) anyone. */

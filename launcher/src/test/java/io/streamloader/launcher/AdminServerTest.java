@@ -211,7 +211,12 @@ class AdminServerTest {
 
     private static AdminServer server(AdminSettings settings, Supplier<String> kafka) throws Exception {
         return new AdminServer(
-                settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), List.of(), kafka);
+                settings,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                List.of(),
+                List.of(),
+                kafka,
+                java.util.Map.of("bootstrap.servers", "127.0.0.1:9"));
     }
 
     private HttpResponse<String> get(AdminServer admin, String path, Optional<String> key) throws Exception {

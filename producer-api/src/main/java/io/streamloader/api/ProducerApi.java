@@ -119,6 +119,15 @@ public final class ProducerApi {
 
     /** The configured, unstarted app. Start it with {@code start()}; it listens on {@code api.host:api.port}. */
     public Javalin create() {
+        return create(Optional.empty());
+    }
+
+    /**
+     * As {@link #create()}, with a {@code GET /} welcome page that links to the operations console at {@code
+     * consoleUrl} ({@code {host}} in it is replaced by the host name the client used, for a console bound to every
+     * interface).
+     */
+    public Javalin create(Optional<String> consoleUrl) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
@@ -151,6 +160,7 @@ public final class ProducerApi {
             if (config.routes().containsKey("/events")) {
                 cfg.routes.get("/events", this::counters);
             }
+            consoleUrl.ifPresent(url -> cfg.routes.get("/", ctx -> Welcome.page(ctx, url)));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             cfg.routes.get("/health/ready", this::ready);
             cfg.routes.get("/metrics", this::scrape);

@@ -1,0 +1,284 @@
+// streamloader console: plain DOM, no innerHTML with data; every value goes in through textContent.
+(function () {
+  'use strict';
+  var KEY = 'sl-admin-key';
+  var POINTS = 300; // five minutes at one sample a second
+  var keyInput = document.getElementById('key');
+  var statusLine = document.getElementById('status');
+  var chart = null;
+  var chartSeries = [];
+  var chartData = [[]];
+  var lastOverview = null;
+
+  keyInput.value = sessionStorage.getItem(KEY) || '';
+  keyInput.addEventListener('change', function () {
+    sessionStorage.setItem(KEY, keyInput.value);
+  });
+
+  function headers(extra) {
+    var h = extra || {};
+    if (keyInput.value) {
+      h['X-API-Key'] = keyInput.value;
+    }
+    return h;
+  }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) {
+      e.textContent = String(text);
+    }
+    if (cls) {
+      e.className = cls;
+    }
+    return e;
+  }
+
+  function row(tbody, cells) {
+    var tr = document.createElement('tr');
+    cells.forEach(function (c) {
+      tr.appendChild(c instanceof Node ? wrap(c) : el('td', c, typeof c === 'number' ? 'num' : null));
+    });
+    tbody.appendChild(tr);
+    return tr;
+  }
+
+  function wrap(node) {
+    var td = document.createElement('td');
+    td.appendChild(node);
+    return td;
+  }
+
+  function clear(tbody) {
+    while (tbody.firstChild) {
+      tbody.removeChild(tbody.firstChild);
+    }
+  }
+
+  function status(text, isError) {
+    statusLine.textContent = text;
+    statusLine.className = isError ? 'status error' : 'status';
+  }
+
+  function problem(response) {
+    return response.text().then(function (body) {
+      var detail = body;
+      try {
+        detail = JSON.parse(body).detail || body;
+      } catch (e) { /* not JSON */ }
+      throw new Error(response.status + ': ' + detail);
+    });
+  }
+
+  function getJson(url) {
+    return fetch(url, { headers: headers(), cache: 'no-store' }).then(function (r) {
+      return r.ok ? r.json() : problem(r);
+    });
+  }
+
+  // ---- overview ----
+  function state(text) {
+    return el('span', text, 'state-' + text);
+  }
+
+  function renderOverview(o) {
+    lastOverview = o;
+    status('status ' + o.status + ' · Kafka ' + o.kafka + ' · updated ' + new Date(o.time).toLocaleTimeString(),
+      o.status !== 'UP');
+    var api = document.querySelector('#api tbody');
+    clear(api);
+    Object.keys(o.api).sort().forEach(function (t) {
+      row(api, [t, o.api[t].perSecond, o.api[t].total]);
+    });
+    var sinks = document.querySelector('#sinks tbody');
+    var lag = document.querySelector('#lag tbody');
+    clear(sinks);
+    clear(lag);
+    Object.keys(o.sinks).sort().forEach(function (name) {
+      var s = o.sinks[name];
+      row(sinks, [name, state(s.state), s.detail, s.store, s.written.perSecond, s.retried.perSecond,
+        s.deadLettered.perSecond, s.written.total, s.deadLettered.total, s.restarts]);
+      s.lag.forEach(function (l) {
+        row(lag, [name, l.topic, l.partition, l.lag]);
+      });
+    });
+    var processors = document.querySelector('#processors tbody');
+    clear(processors);
+    Object.keys(o.processors).sort().forEach(function (name) {
+      var p = o.processors[name];
+      row(processors, [name, state(p.state), p.detail]);
+    });
+    plot(o);
+    fillSinks(Object.keys(o.sinks).sort());
+  }
+
+  function plot(o) {
+    var names = ['api accepted'];
+    var values = [Object.keys(o.api).reduce(function (sum, t) { return sum + o.api[t].perSecond; }, 0)];
+    Object.keys(o.sinks).sort().forEach(function (name) {
+      names.push(name + ' written');
+      values.push(o.sinks[name].written.perSecond);
+      names.push(name + ' dead-lettered');
+      values.push(o.sinks[name].deadLettered.perSecond);
+    });
+    if (typeof uPlot === 'undefined') {
+      return;
+    }
+    if (chart === null || names.join('|') !== chartSeries.join('|')) {
+      if (chart !== null) {
+        chart.destroy();
+      }
+      chartSeries = names;
+      chartData = [[]].concat(names.map(function () { return []; }));
+      var palette = ['#2b6cb0', '#2f855a', '#c05621', '#6b46c1', '#b83280', '#2c7a7b', '#975a16', '#4a5568'];
+      chart = new uPlot({
+        width: Math.min(1100, document.body.clientWidth - 40),
+        height: 260,
+        series: [{}].concat(names.map(function (n, i) {
+          return { label: n, stroke: palette[i % palette.length], width: 1.5 };
+        })),
+        axes: [{}, { label: 'events/s' }]
+      }, chartData, document.getElementById('chart'));
+    }
+    chartData[0].push(o.time / 1000);
+    values.forEach(function (v, i) { chartData[i + 1].push(v); });
+    if (chartData[0].length > POINTS) {
+      chartData.forEach(function (series) { series.shift(); });
+    }
+    chart.setData(chartData);
+  }
+
+  function pollOverview() {
+    if (!document.getElementById('overview').hidden || lastOverview === null) {
+      getJson('/console/api/overview').then(renderOverview).catch(function (e) {
+        status('overview: ' + e.message, true);
+      });
+    }
+  }
+
+  // ---- dead letters ----
+  var sinkSelect = document.getElementById('dlq-sink');
+
+  function fillSinks(names) {
+    if (sinkSelect.options.length === names.length) {
+      return;
+    }
+    var chosen = sinkSelect.value;
+    while (sinkSelect.firstChild) {
+      sinkSelect.removeChild(sinkSelect.firstChild);
+    }
+    names.forEach(function (n) {
+      var option = el('option', n);
+      option.value = n;
+      sinkSelect.appendChild(option);
+    });
+    if (chosen) {
+      sinkSelect.value = chosen;
+    }
+  }
+
+  function preview(p) {
+    if (p.kind === 'null') {
+      return el('em', '(null)');
+    }
+    if (p.kind === 'binary') {
+      return el('span', '(' + p.size + ' bytes, ' + p.type + ')');
+    }
+    var text = p.text + (p.truncated ? ' … (' + p.size + ' bytes)' : '');
+    return el('pre', text, 'preview');
+  }
+
+  function headerList(headers) {
+    var details = el('details');
+    details.appendChild(el('summary', 'headers'));
+    var list = el('pre', null, 'preview');
+    list.textContent = Object.keys(headers).sort().map(function (k) {
+      var h = headers[k];
+      return k + ': ' + (h.kind === 'text' ? h.text : '(' + h.size + ' bytes ' + h.kind + ')');
+    }).join('\n');
+    details.appendChild(list);
+    return details;
+  }
+
+  function button(text, action) {
+    var b = el('button', text);
+    b.type = 'button';
+    b.addEventListener('click', action);
+    return b;
+  }
+
+  function loadLetters() {
+    var sink = sinkSelect.value;
+    if (!sink) {
+      return;
+    }
+    var limit = document.getElementById('dlq-limit').value || '50';
+    getJson('/console/api/dead-letters?sink=' + encodeURIComponent(sink) + '&limit=' + encodeURIComponent(limit))
+      .then(function (d) {
+        document.getElementById('dlq-summary').textContent = d.total + ' letter(s) in ' + d.topics.join(', ')
+          + (d.missing.length ? ' (missing: ' + d.missing.join(', ') + ')' : '')
+          + '; counts over the newest ' + d.scanned + (d.complete ? '' : ' (time ran out)');
+        var counts = document.querySelector('#dlq-counts tbody');
+        clear(counts);
+        Object.keys(d.counts).forEach(function (reason) {
+          row(counts, [reason || '(none)', d.counts[reason], button('replay all', function () {
+            replay({ sink: sink, reason: reason });
+          })]);
+        });
+        var letters = document.querySelector('#dlq-letters tbody');
+        clear(letters);
+        d.letters.forEach(function (l) {
+          var valueCell = document.createElement('div');
+          valueCell.appendChild(preview(l.value));
+          valueCell.appendChild(headerList(l.headers));
+          row(letters, [l.topic + '/' + l.partition + '/' + l.offset, new Date(l.timestamp).toISOString(),
+            l.sourceTopic + '/' + l.sourcePartition + '@' + l.sourceOffset, l.reason, valueCell,
+            button('replay', function () {
+              replay({ sink: sink, topic: l.topic, partition: l.partition, from: l.offset, to: l.offset });
+            })]);
+        });
+        status('dead letters of ' + sink + ' loaded at ' + new Date().toLocaleTimeString(), false);
+      })
+      .catch(function (e) { status('dead letters: ' + e.message, true); });
+  }
+
+  function replay(selection) {
+    selection.dryRun = document.getElementById('dlq-dry').checked;
+    var result = document.getElementById('dlq-result');
+    result.textContent = 'replaying…';
+    fetch('/console/api/dead-letters/replay', {
+      method: 'POST',
+      headers: headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(selection)
+    }).then(function (r) {
+      return r.ok ? r.json() : problem(r);
+    }).then(function (report) {
+      result.textContent = JSON.stringify(report, null, 2);
+      loadLetters();
+    }).catch(function (e) {
+      result.textContent = 'replay refused: ' + e.message;
+    });
+  }
+
+  document.getElementById('dlq-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    loadLetters();
+  });
+
+  // ---- pages ----
+  function show() {
+    var page = location.hash === '#dead-letters' ? 'dead-letters' : 'overview';
+    ['overview', 'dead-letters'].forEach(function (p) {
+      document.getElementById(p).hidden = p !== page;
+      document.getElementById('nav-' + p).className = p === page ? 'active' : '';
+    });
+    if (page === 'dead-letters') {
+      loadLetters();
+    }
+  }
+
+  window.addEventListener('hashchange', show);
+  show();
+  pollOverview();
+  setInterval(pollOverview, 1000);
+}());
