@@ -45,7 +45,7 @@ final class Platform implements AutoCloseable {
                 SinkRunner runner = new SinkRunner(
                         sink,
                         startup.factories().get(sink.name()),
-                        startup.config().kafka().clientProperties(),
+                        startup.config().kafka().sinkClientProperties(),
                         registry);
                 runners.add(runner);
                 runner.start();

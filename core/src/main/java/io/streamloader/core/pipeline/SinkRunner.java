@@ -511,6 +511,7 @@ public final class SinkRunner implements AutoCloseable {
         // never store what a transactional producer (e.g. the exactly-once rollup) aborted
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putAll(kafkaProperties);
+        io.streamloader.core.config.GroupProtocol.applyTo(props, kafkaProperties); // KIP-848 refuses classic-only keys
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sl-" + settings.name() + "-" + worker);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -22,6 +22,7 @@ class KafkaSettingsTest {
         assertThat(bind("")).isEqualTo(KafkaSettings.DEFAULT);
         assertThat(KafkaSettings.DEFAULT.bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(KafkaSettings.DEFAULT.client()).isEmpty();
+        assertThat(KafkaSettings.DEFAULT.groupProtocol()).isEqualTo(GroupProtocol.DEFAULT);
         assertThat(problems.list()).isEmpty();
     }
 
@@ -30,6 +31,7 @@ class KafkaSettingsTest {
         KafkaSettings settings = bind("""
                 kafka:
                   bootstrap-servers: k1:9092,k2:9092
+                  group-protocol: consumer
                   client:
                     security.protocol: SASL_SSL
                     sasl: {mechanism: PLAIN}
@@ -38,7 +40,9 @@ class KafkaSettingsTest {
         assertThat(settings)
                 .isEqualTo(new KafkaSettings(
                         "k1:9092,k2:9092",
-                        Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "linger.ms", "5")));
+                        Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "linger.ms", "5"),
+                        GroupProtocol.CONSUMER));
+        assertThat(settings.sinkClientProperties()).containsEntry("group.protocol", "consumer");
         assertThat(settings.clientProperties())
                 .containsEntry("bootstrap.servers", "k1:9092,k2:9092")
                 .containsEntry("linger.ms", "5")
@@ -55,6 +59,15 @@ class KafkaSettingsTest {
                         "kafka.client.bootstrap.servers: set kafka.bootstrap-servers instead");
         assertThatThrownBy(() -> new KafkaSettings("k:9092", Map.of("bootstrap.servers", "x")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anUnknownGroupProtocolOrOneAmongClientPropertiesIsAProblem() {
+        bind("kafka: {group-protocol: streams, client: {group.protocol: consumer}}");
+        assertThat(problems.list())
+                .containsExactly(
+                        "kafka.group-protocol: must be classic or consumer, got 'streams'",
+                        "kafka.client.group.protocol: set kafka.group-protocol instead");
     }
 
     @Test

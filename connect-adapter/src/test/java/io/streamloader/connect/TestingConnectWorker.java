@@ -1,0 +1,194 @@
+package io.streamloader.connect;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Kafka Connect standalone worker in a child JVM, with the jars of {@code src/test/connect-worker/pom.xml}
+ * (resolved into {@code target/connect-worker} on first use) and this module's packaged plugin directory on its
+ * {@code plugin.path}. Its log goes to {@code target/connect-<name>.log}. Connectors are managed through its REST API.
+ */
+final class TestingConnectWorker implements AutoCloseable {
+    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path WORKER_JARS = MODULE.resolve("target/connect-worker");
+    /** What {@code package} builds: target/plugin/streamloader-connect/. */
+    static final Path PLUGIN_PATH = MODULE.resolve("target/plugin");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Process process;
+    private final Path log;
+    private final URI rest;
+
+    private TestingConnectWorker(Process process, Path log, URI rest) {
+        this.process = process;
+        this.log = log;
+        this.rest = rest;
+    }
+
+    static TestingConnectWorker start(String name, String bootstrap) throws IOException, InterruptedException {
+        resolveJars();
+        if (!Files.isDirectory(PLUGIN_PATH.resolve("streamloader-connect"))) {
+            throw new IllegalStateException(PLUGIN_PATH + "/streamloader-connect is missing: run the package phase");
+        }
+        Path dir = Files.createDirectories(MODULE.resolve("target/connect/" + name));
+        int port = freePort();
+        Properties w = new Properties();
+        w.setProperty("bootstrap.servers", bootstrap);
+        String bytes = "org.apache.kafka.connect.converters.ByteArrayConverter";
+        w.setProperty("key.converter", bytes);
+        w.setProperty("value.converter", bytes);
+        w.setProperty("header.converter", bytes);
+        w.setProperty("offset.storage.file.filename", dir.resolve("offsets").toString());
+        w.setProperty("offset.flush.interval.ms", "500");
+        w.setProperty("plugin.path", PLUGIN_PATH.toString());
+        // found through the connector's META-INF/services entry, as Connect recommends (no reflective scan)
+        w.setProperty("plugin.discovery", "service_load");
+        w.setProperty("listeners", "http://127.0.0.1:" + port);
+        Path workerFile = dir.resolve("worker.properties");
+        try (var out = Files.newBufferedWriter(workerFile)) {
+            w.store(out, "ConnectAdapterIT worker " + name);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx384m");
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        command.add("-cp");
+        command.add(WORKER_JARS + "/*");
+        command.add("org.apache.kafka.connect.cli.ConnectStandalone");
+        command.add(workerFile.toString());
+        Path log = MODULE.resolve("target/connect-" + name + ".log");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        TestingConnectWorker worker = new TestingConnectWorker(process, log, URI.create("http://127.0.0.1:" + port));
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(worker::ready);
+        } catch (RuntimeException e) {
+            worker.close();
+            throw new IllegalStateException("worker did not start; log " + log + "\n" + worker.tail(), e);
+        }
+        return worker;
+    }
+
+    /** Resolves the worker jars with Maven unless they are there: offline first, then from Central. */
+    private static synchronized void resolveJars() throws IOException, InterruptedException {
+        if (Files.isDirectory(WORKER_JARS)) {
+            return;
+        }
+        for (String offline : List.of("-o", "-B")) {
+            Process mvn = new ProcessBuilder(
+                            MODULE.resolve("../mvnw").normalize().toString(),
+                            "-B",
+                            "-q",
+                            offline,
+                            "-f",
+                            MODULE.resolve("src/test/connect-worker/pom.xml").toString(),
+                            "package")
+                    .inheritIO()
+                    .start();
+            if (mvn.waitFor() == 0) {
+                return;
+            }
+        }
+        throw new IllegalStateException("could not resolve src/test/connect-worker/pom.xml");
+    }
+
+    private boolean ready() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("worker exited with " + process.exitValue() + "\n" + tail());
+        }
+        try {
+            return request("GET", "/connector-plugins", null).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    HttpResponse<String> request(String method, String path, Object body) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(rest.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json");
+        b.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    JsonNode json(String method, String path, Object body) throws IOException {
+        HttpResponse<String> response = request(method, path, body);
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(
+                    method + " " + path + " -> " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Creates a connector; its config must include {@code connector.class}. */
+    JsonNode createConnector(String name, Map<String, String> config) throws IOException {
+        return json("POST", "/connectors", Map.of("name", name, "config", config));
+    }
+
+    /** Connect's validate API for the adapter's connector class. */
+    JsonNode validate(Map<String, String> config) throws IOException {
+        return json(
+                "PUT",
+                "/connector-plugins/" + StreamloaderSinkConnector.class.getSimpleName() + "/config/validate",
+                config);
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
