@@ -42,6 +42,7 @@ public final class Main {
             scope = ScopeType.INHERIT,
             paramLabel = "LEVEL",
             converter = LevelConverter.class,
+            completionCandidates = LevelNames.class,
             description = "trace, debug, info, warn, error or off (env STREAMLOADER_LOG_LEVEL). Default: info for run"
                     + " and dev, warn for commands that print a result. Logs always go to stderr.")
     Level logLevel;
@@ -51,6 +52,7 @@ public final class Main {
             scope = ScopeType.INHERIT,
             paramLabel = "FORMAT",
             converter = FormatConverter.class,
+            completionCandidates = FormatNames.class,
             description = "text (default) or json, one object per line (env STREAMLOADER_LOG_FORMAT).")
     Logging.Format logFormat;
 
@@ -109,6 +111,23 @@ public final class Main {
         @Override
         public Logging.Format convert(String value) {
             return Logging.format(value);
+        }
+    }
+
+    /** For shell completion. */
+    static final class LevelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.List.of("trace", "debug", "info", "warn", "error", "off")
+                    .iterator();
+        }
+    }
+
+    /** For shell completion. */
+    static final class FormatNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.List.of("text", "json").iterator();
         }
     }
 

@@ -39,5 +39,7 @@ class CompletionCommandTest {
         assertThat(complete(script, "plugins", "")).contains("list", "verify");
         assertThat(complete(script, "config", "check", "--log-l")).containsExactly("--log-level");
         assertThat(complete(script, "run", "--env")).containsExactly("--env-file");
+        assertThat(complete(script, "plugins", "list", "--log-level", "")).contains("debug", "warn", "off");
+        assertThat(complete(script, "dev", "--log-format", "j")).containsExactly("json");
     }
 }
