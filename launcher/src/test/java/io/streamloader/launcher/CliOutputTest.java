@@ -96,6 +96,14 @@ class CliOutputTest {
     }
 
     @Test
+    void configSchemaPrintsOnlyTheSchema() throws Exception {
+        Result result = run("config", "schema", "--log-level", "debug");
+        assertThat(result.code()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.join("\n", result.out())))
+                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree(ConfigCommand.schema()));
+    }
+
+    @Test
     void versionPrintsOneLine() throws Exception {
         Result result = run("--version");
         assertThat(result.code()).isZero();
