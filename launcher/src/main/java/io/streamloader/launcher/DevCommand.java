@@ -226,23 +226,34 @@ final class DevCommand implements Callable<Integer> {
         }
         out.println();
         out.println("Try:");
-        out.println("  curl -s '" + api + "/somedata/truck?number=3'");
-        out.println(
-                "  curl -s -H 'Content-Type: application/json' " + api
-                        + "/footdata -d '[{\"id\":1,\"home\":\"Lyon\",\"away\":\"Nice\"},{\"id\":2,\"home\":\"Lens\",\"away\":\"Brest\"}]'");
-        out.println("  curl -s " + api
-                + "/events -d 'timestamp=1714557600.5&make=Volvo&model=FH16&vin=YV2A4C2A5RA123456"
-                + "&position_x=1.5&position_y=2.5&position_z=0&speed=85.6'");
-        out.println("  curl -s -H 'Content-Type: image/png' --data-binary @picture.png '" + api
-                + "/topics/images?customer_id=42&uuid=$(cat /proc/sys/kernel/random/uuid)'");
-        out.println("  ./streamloader generate clickstream --url " + api + "/topics/clickstream --count 1000");
-        if (!noElasticsearch) {
-            out.println("  curl -s 'http://localhost:" + elasticsearchPort
-                    + "/click_events/_search?size=3&sort=clicks:desc'   # the rollup: one document per (url, country)");
-        }
+        tryCommands(api, noElasticsearch ? 0 : elasticsearchPort).forEach(line -> out.println("  " + line));
         out.println();
         out.flush();
         log.info("dev mode ready: API port {}, admin port {}", platform.apiPort(), platform.adminPort());
+    }
+
+    /**
+     * The shell commands the banner suggests, one per flow, ready to paste into bash or zsh: the image's uuid comes
+     * from a command substitution, so that part of its URL is in double quotes.
+     *
+     * @param elasticsearchPort 0 when Elasticsearch is off
+     */
+    static List<String> tryCommands(String api, int elasticsearchPort) {
+        List<String> lines = new ArrayList<>(List.of(
+                "curl -s '" + api + "/somedata/truck?number=3'",
+                "curl -s -H 'Content-Type: application/json' " + api
+                        + "/footdata -d '[{\"id\":1,\"home\":\"Lyon\",\"away\":\"Nice\"},"
+                        + "{\"id\":2,\"home\":\"Lens\",\"away\":\"Brest\"}]'",
+                "curl -s " + api + "/events -d 'timestamp=1714557600.5&make=Volvo&model=FH16&vin=YV2A4C2A5RA123456"
+                        + "&position_x=1.5&position_y=2.5&position_z=0&speed=85.6'",
+                "curl -s -H 'Content-Type: image/png' --data-binary @picture.png \"" + api
+                        + "/topics/images?customer_id=42&uuid=$(cat /proc/sys/kernel/random/uuid)\"",
+                "./streamloader generate clickstream --url " + api + "/topics/clickstream --count 1000"));
+        if (elasticsearchPort > 0) {
+            lines.add("curl -s 'http://localhost:" + elasticsearchPort
+                    + "/click_events/_search?size=3&sort=clicks:desc'   # the rollup: one document per (url, country)");
+        }
+        return lines;
     }
 
     private static boolean isFree(int port) {

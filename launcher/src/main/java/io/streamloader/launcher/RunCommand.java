@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,6 +31,9 @@ final class RunCommand implements Callable<Integer> {
             description = "The streamloader.yaml to run.")
     Path config;
 
+    @Mixin
+    EnvironmentOptions environment;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -37,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Startup startup;
         try {
-            startup = Startup.validate(config, System.getenv());
+            startup = Startup.validate(config, environment.environment());
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return ExitCodes.INVALID;

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -64,6 +65,9 @@ final class TopicsCommand {
                 description = "How long to wait for the brokers (default ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
+        @Mixin
+        EnvironmentOptions environment;
+
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,7 +75,7 @@ final class TopicsCommand {
         public Integer call() throws InterruptedException {
             StreamloaderConfig file;
             try {
-                file = ConfigLoader.load(config, System.getenv());
+                file = ConfigLoader.load(config, environment.environment());
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return ExitCodes.INVALID;

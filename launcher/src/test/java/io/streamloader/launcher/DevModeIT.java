@@ -103,6 +103,13 @@ class DevModeIT {
                 .as("stopped within 30 s of Ctrl-C")
                 .isTrue();
         assertThat(process.descendants().filter(ProcessHandle::isAlive).count()).isZero();
+        // Hibernate logs through java.util.logging (jboss-logging sees no logback from the plugin's classloader):
+        // bridged, its lines share the one text format instead of JUL's two-line "Dec 05, 2026 9:44:09 AM ..." layout
+        List<String> lines = Files.readString(dir.resolve("dev.log")).lines().toList();
+        assertThat(lines).noneMatch(l -> l.matches("[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M .*"));
+        assertThat(lines)
+                .anyMatch(l -> l.matches(
+                        "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.+] org\\.hibernate\\.orm\\.core .*- HHH\\d+: .*"));
         for (int port : List.of(kafka, postgres, s3, mongo, api, admin)) {
             try (ServerSocket released = new ServerSocket(port)) {
                 assertThat(released.getLocalPort()).isEqualTo(port);
