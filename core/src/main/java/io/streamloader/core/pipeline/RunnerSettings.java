@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param deadLetterTopic dead-letter topic pattern; {@code {topic}} is replaced by the source topic
  * @param sinkConfig the sink's own settings, dotted keys, passed to the factory untouched
  * @param supervision what happens once the runner failed: restart with backoff (default), stop, or exit the process
+ * @param filter which events the sink takes ({@code sinks.<name>.filter}); the others are committed unwritten
  */
 public record RunnerSettings(
         String name,
@@ -28,7 +29,8 @@ public record RunnerSettings(
         RetryPolicy retry,
         String deadLetterTopic,
         Map<String, String> sinkConfig,
-        SupervisionPolicy supervision) {
+        SupervisionPolicy supervision,
+        EventFilter filter) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "{topic}.dlq";
 
@@ -48,6 +50,33 @@ public record RunnerSettings(
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         sinkConfig = Map.copyOf(sinkConfig);
         Objects.requireNonNull(supervision, "supervision");
+        Objects.requireNonNull(filter, "filter");
+    }
+
+    /** Settings that take every event ({@link EventFilter#ALL}). */
+    public RunnerSettings(
+            String name,
+            String type,
+            List<String> topics,
+            String groupId,
+            int workers,
+            BatchPolicy batch,
+            RetryPolicy retry,
+            String deadLetterTopic,
+            Map<String, String> sinkConfig,
+            SupervisionPolicy supervision) {
+        this(
+                name,
+                type,
+                topics,
+                groupId,
+                workers,
+                batch,
+                retry,
+                deadLetterTopic,
+                sinkConfig,
+                supervision,
+                EventFilter.ALL);
     }
 
     /** Settings with the default supervision ({@link SupervisionPolicy#DEFAULT}: restart with backoff). */
@@ -81,19 +110,25 @@ public record RunnerSettings(
                 + ", workers=" + workers + ", batch=" + batch + ", retry=" + retry + ", deadLetterTopic="
                 + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet())
                 + ", supervision="
-                + supervision + "]";
+                + supervision + ", filter=" + filter + "]";
     }
 
     /** These settings with another batch policy. */
     public RunnerSettings withBatch(BatchPolicy batch) {
         return new RunnerSettings(
-                name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig, supervision);
+                name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig, supervision, filter);
     }
 
     /** These settings with another supervision policy. */
     public RunnerSettings withSupervision(SupervisionPolicy supervision) {
         return new RunnerSettings(
-                name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig, supervision);
+                name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig, supervision, filter);
+    }
+
+    /** These settings with another filter. */
+    public RunnerSettings withFilter(EventFilter filter) {
+        return new RunnerSettings(
+                name, type, topics, groupId, workers, batch, retry, deadLetterTopic, sinkConfig, supervision, filter);
     }
 
     /** The group id used when the config names none. */
