@@ -78,6 +78,7 @@ public final class Clickstream implements Workload {
     private final String path;
     private final int batch;
     private final int eventBytes;
+    private final boolean positional;
     private final LocalDateTime monthStart;
 
     /**
@@ -87,6 +88,15 @@ public final class Clickstream implements Workload {
      * @param seed for the fixed pools
      */
     public Clickstream(String path, int batch, int eventBytes, long seed) {
+        this(path, batch, eventBytes, seed, false);
+    }
+
+    /**
+     * @param positional post each click as the original's positional JSON array {@code [user_id, timestamp, url,
+     *     country, city, browser, os, device]} (needs {@code api.positional-topics}) instead of an object
+     */
+    public Clickstream(String path, int batch, int eventBytes, long seed, boolean positional) {
+        this.positional = positional;
         this.path = path;
         this.batch = batch;
         this.eventBytes = eventBytes;
@@ -104,11 +114,11 @@ public final class Clickstream implements Workload {
         byte[] body;
         try {
             if (batch == 1) {
-                body = JSON.writeValueAsBytes(event(random));
+                body = JSON.writeValueAsBytes(positional ? positional(event(random)) : event(random));
             } else {
                 ArrayNode array = JSON.createArrayNode();
                 for (int i = 0; i < batch; i++) {
-                    array.add(event(random));
+                    array.add(positional ? positional(event(random)) : event(random));
                 }
                 body = JSON.writeValueAsBytes(array);
             }
@@ -143,6 +153,27 @@ public final class Clickstream implements Workload {
             }
         }
         return e;
+    }
+
+    /** The original producer's shape: the eight values in column order, no field names. */
+    static ArrayNode positional(ObjectNode event) {
+        ArrayNode array = JSON.createArrayNode();
+        for (String field : FIELDS) {
+            array.add(event.get(field).asText());
+        }
+        return array;
+    }
+
+    /** The original's column order. */
+    static final java.util.List<String> FIELDS =
+            java.util.List.of("user_id", "timestamp", "url", "country", "city", "browser", "os", "device");
+
+    /** The original producer sent one click every 0.1 s. */
+    static final double RATE = 10;
+
+    @Override
+    public double naturalRate() {
+        return RATE / batch;
     }
 
     @Override

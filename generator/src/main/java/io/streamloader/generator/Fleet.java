@@ -17,7 +17,8 @@ final class Fleet implements Workload {
         "Maverick", "Escape", "F-150", "Explorer", "Mustang", "Bronco", "Edge", "Expedition"
     };
     private static final String VIN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    private static final double[] MAX_VELOCITY = {2, 4, 100};
+    /** The original's VEHICLE_VELOCITY_X/Y/Z (m/s): each vehicle draws rand[0,1) times these, once. */
+    static final double[] MAX_VELOCITY = {2, 4, 100};
 
     private final String path;
     private final Vehicle[] vehicles;
@@ -26,6 +27,18 @@ final class Fleet implements Workload {
     record Vehicle(String vin, String make, String model, double vx, double vy, double vz, long startNanos) {}
 
     Fleet(String path, int count, double periodSeconds, long seed) {
+        this(path, count, periodSeconds, seed, "Ford", null, MAX_VELOCITY);
+    }
+
+    /**
+     * @param make every vehicle's make (the original's VEHICLE_MAKE, default Ford)
+     * @param model every vehicle's model (VEHICLE_MODEL); null: a random Ford model per vehicle
+     * @param maxVelocity per-axis maximum velocity in m/s (VEHICLE_VELOCITY_X/Y/Z)
+     */
+    Fleet(String path, int count, double periodSeconds, long seed, String make, String model, double[] maxVelocity) {
+        if (maxVelocity.length != 3) {
+            throw new IllegalArgumentException("velocity needs x, y and z");
+        }
         this.path = path;
         this.periodSeconds = periodSeconds;
         var random = new Random(seed);
@@ -38,11 +51,11 @@ final class Fleet implements Workload {
             }
             vehicles[i] = new Vehicle(
                     vin.toString(),
-                    "Ford",
-                    MODELS[random.nextInt(MODELS.length)],
-                    random.nextDouble() * MAX_VELOCITY[0],
-                    random.nextDouble() * MAX_VELOCITY[1],
-                    random.nextDouble() * MAX_VELOCITY[2],
+                    make,
+                    model != null ? model : MODELS[random.nextInt(MODELS.length)],
+                    random.nextDouble() * maxVelocity[0],
+                    random.nextDouble() * maxVelocity[1],
+                    random.nextDouble() * maxVelocity[2],
                     now);
         }
     }
@@ -61,13 +74,18 @@ final class Fleet implements Workload {
                 Locale.ROOT,
                 "timestamp=%.6f&make=%s&model=%s&position_x=%.3f&position_y=%.3f&position_z=%.3f&speed=%.3f&vin=%s",
                 System.currentTimeMillis() / 1000.0,
-                v.make(),
-                v.model(),
+                java.net.URLEncoder.encode(v.make(), StandardCharsets.UTF_8),
+                java.net.URLEncoder.encode(v.model(), StandardCharsets.UTF_8),
                 v.vx() * t,
                 v.vy() * t,
                 v.vz() * t,
                 speed,
                 v.vin());
+    }
+
+    /** Vehicle {@code i}, for tests. */
+    Vehicle vehicle(int i) {
+        return vehicles[i];
     }
 
     @Override

@@ -92,8 +92,31 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--period", defaultValue = "3", description = "fleet: seconds between a vehicle's reports")
     double period;
 
-    @Option(names = "--image-size", defaultValue = "64x64", description = "images: WIDTHxHEIGHT of the random PNG")
+    @Option(
+            names = "--image-size",
+            defaultValue = "1920x1080",
+            description = "images: WIDTHxHEIGHT of the random PNG (the original's full HD; 3 per second by default)")
     String imageSize;
+
+    @Option(names = "--make", defaultValue = "Ford", description = "fleet: every vehicle's make (VEHICLE_MAKE)")
+    String make;
+
+    @Option(
+            names = "--model",
+            description = "fleet: every vehicle's model (VEHICLE_MODEL); default a random Ford model")
+    String model;
+
+    @Option(
+            names = "--velocity",
+            defaultValue = "2,4,100",
+            description = "fleet: maximum velocity per axis X,Y,Z in m/s (VEHICLE_VELOCITY_X/Y/Z)")
+    String velocity;
+
+    @Option(
+            names = "--click-shape",
+            defaultValue = "positional",
+            description = "clickstream: positional (the original's JSON arrays, 10 per second by default) or object")
+    String clickShape;
 
     @Option(names = "--customer-id", defaultValue = "1", description = "images: customer_id")
     int customerId;
@@ -163,9 +186,27 @@ public final class GenerateCommand implements Callable<Integer> {
         return switch (kind) {
             case somedata -> Seed002.somedata(path == null ? "/somedata" : path);
             case footdata -> Seed002.footdata(path == null ? "/footdata" : path);
-            case clickstream ->
-                new Clickstream(path == null ? "/topics/clickstream" : path, batch, eventBytes, System.nanoTime());
-            case fleet -> new Fleet(path == null ? "/events" : path, vehicles, period, System.nanoTime());
+            case clickstream -> {
+                if (!clickShape.equals("positional") && !clickShape.equals("object")) {
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(this), "--click-shape must be positional or object, was " + clickShape);
+                }
+                yield new Clickstream(
+                        path == null ? "/topics/clickstream" : path,
+                        batch,
+                        eventBytes,
+                        System.nanoTime(),
+                        clickShape.equals("positional"));
+            }
+            case fleet ->
+                new Fleet(
+                        path == null ? "/events" : path,
+                        vehicles,
+                        period,
+                        System.nanoTime(),
+                        make,
+                        model,
+                        velocities());
             case images -> {
                 String[] wh = imageSize.toLowerCase(java.util.Locale.ROOT).split("x");
                 yield new Images(
@@ -175,6 +216,26 @@ public final class GenerateCommand implements Callable<Integer> {
                         customerId);
             }
         };
+    }
+
+    private double[] velocities() {
+        String[] parts = velocity.split(",");
+        try {
+            double[] v = new double[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                v[i] = Double.parseDouble(parts[i].strip());
+                if (!(v[i] >= 0) || Double.isInfinite(v[i])) {
+                    throw new NumberFormatException();
+                }
+            }
+            if (v.length == 3) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(
+                new CommandLine(this), "--velocity must be three non-negative numbers X,Y,Z, was " + velocity);
     }
 
     private Workload withApiKey(Workload w) {

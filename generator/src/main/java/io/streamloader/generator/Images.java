@@ -11,9 +11,16 @@ import javax.imageio.ImageIO;
 
 /**
  * Seed 003's images: random-noise PNGs posted as {@code image/png} with customer_id, uuid and sent_at (POSIX seconds)
- * as query parameters, which the API keeps as metadata headers.
+ * as query parameters, which the API keeps as metadata headers. As the original: 1920×1080 by default (about 6 MB of
+ * noise each), 3 per second ({@link #RATE}) unless {@code --rate} says otherwise.
  */
 final class Images implements Workload {
+
+    /** The original's BATCH_SIZE of 3 images per one-second tick. */
+    static final double RATE = 3;
+
+    static final int DEFAULT_WIDTH = 1920;
+    static final int DEFAULT_HEIGHT = 1080;
 
     private final String path;
     private final int width;
@@ -33,6 +40,11 @@ final class Images implements Workload {
                 + "&sent_at=" + String.format(java.util.Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
         return Workload.post(base, path + query, "image/png", png(width, height, random))
                 .build();
+    }
+
+    @Override
+    public double naturalRate() {
+        return RATE;
     }
 
     static byte[] png(int width, int height, RandomGenerator random) {

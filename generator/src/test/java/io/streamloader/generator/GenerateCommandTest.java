@@ -29,7 +29,16 @@ class GenerateCommandTest {
     void clickstreamPostsObjectsWithTheEightFieldsAndBatches() throws Exception {
         withApi(
                 (url, records) -> {
-                    assertThat(generate("clickstream", "--count", "10", "--url", url, "--batch", "5"))
+                    assertThat(generate(
+                                    "clickstream",
+                                    "--count",
+                                    "10",
+                                    "--url",
+                                    url,
+                                    "--batch",
+                                    "5",
+                                    "--click-shape",
+                                    "object"))
                             .isZero();
                     assertThat(records.get()).hasSize(50);
                 },

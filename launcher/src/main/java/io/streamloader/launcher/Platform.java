@@ -7,8 +7,12 @@ import io.streamloader.api.ApiConfig;
 import io.streamloader.api.ProducerApi;
 import io.streamloader.core.config.AdminSettings;
 import io.streamloader.core.config.BindAddress;
+import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.launcher.sources.HttpPollSource;
+import io.streamloader.launcher.sources.HttpPollSourceConfig;
+import io.streamloader.launcher.sources.KafkaPublisher;
 import io.streamloader.rollup.ClickRollupProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +58,13 @@ final class Platform implements AutoCloseable {
                 processor.start();
                 closeables.add(processor);
                 log.info("stream processor {} started: {}", processor.name(), processor.config());
+            }
+            for (HttpPollSourceConfig source :
+                    HttpPollSourceConfig.fromConfig(startup.config(), new ConfigProblems())) { // validated by Startup
+                HttpPollSource poller = new HttpPollSource(
+                        source, new KafkaPublisher(startup.config().kafka().clientProperties()));
+                closeables.add(poller);
+                poller.start();
             }
             if (startup.config().admin().enabled()) {
                 KafkaProbe kafka = new KafkaProbe(startup.config().kafka().clientProperties());

@@ -10,6 +10,7 @@ import io.streamloader.core.config.StreamloaderConfig;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
 import io.streamloader.core.plugin.PluginRegistry;
+import io.streamloader.launcher.sources.HttpPollSourceConfig;
 import io.streamloader.rollup.ClickRollup;
 import io.streamloader.rollup.ClickRollupProcessor;
 import io.streamloader.spi.SinkConfigException;
@@ -77,6 +78,9 @@ record Startup(
         ConfigProblems processorProblems = new ConfigProblems();
         List<ClickRollupProcessor> processors = ClickRollup.fromConfig(config, processorProblems);
         problems.addAll(processorProblems.list());
+        ConfigProblems sourceProblems = new ConfigProblems();
+        HttpPollSourceConfig.fromConfig(config, sourceProblems); // started by Platform
+        problems.addAll(sourceProblems.list());
         Optional<ApiConfig> api = api(config, processors, problems);
         if (config.sinks().isEmpty() && api.isEmpty() && processors.isEmpty()) {
             problems.add("sinks: nothing to run; configure at least one sink (or the api section)");

@@ -38,7 +38,7 @@ class ComposeFileTest {
     private static final Path DIR =
             Path.of(System.getProperty("basedir", ".")).resolve("../compose").normalize();
     /** Compose's own interpolation: {@code ${VAR}}, {@code ${VAR:-default}}; {@code $$} is a literal {@code $}. */
-    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("(?<!\\$)\\$\\{(\\w+)(?::?-([^}]*))?}");
+    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("(?<!\\$)\\$\\{(\\w+)(?::?([-?])([^}]*))?}");
     /** host:port in a bootstrap list or a URL ({@code //host:port}, {@code user@host:port}). */
     private static final Pattern HOST_PORT = Pattern.compile("(?:^|[/@,])([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{2,5})\\b");
 
@@ -63,7 +63,7 @@ class ComposeFileTest {
                         "elasticsearch",
                         "mongo",
                         "postgres",
-                        "minio",
+                        "s3",
                         "kafka-ui",
                         "streamloader");
         services.forEach((name, service) -> {
@@ -98,7 +98,7 @@ class ComposeFileTest {
                 .containsEntry("elasticsearch", "service_healthy")
                 .containsEntry("mongo", "service_healthy")
                 .containsEntry("postgres", "service_healthy")
-                .containsEntry("minio", "service_healthy");
+                .containsEntry("s3", "service_healthy");
     }
 
     @Test
@@ -167,8 +167,17 @@ class ComposeFileTest {
 
         assertThat(config.sinks())
                 .extracting(RunnerSettings::name, RunnerSettings::type)
-                .containsExactly(
-                        tuple("search", "elasticsearch"), tuple("docs", "mongo"), tuple("archive", "postgres-minio"));
+                .containsExactlyInAnyOrder(
+                        tuple("docs", "mongo"),
+                        tuple("search", "elasticsearch"),
+                        tuple("clicks", "elasticsearch"),
+                        tuple("rollups", "elasticsearch"),
+                        tuple("images", "postgres-minio"),
+                        tuple("fleet", "postgres-minio"));
+        assertThat(config.topics())
+                .filteredOn(t -> t.name().equals("images"))
+                .singleElement()
+                .satisfies(t -> assertThat(t.config()).containsEntry("max.message.bytes", "10485760"));
         ApiConfig api = ApiConfig.from(config); // the api: section binds (producer-api's own validation)
         assertThat(api.port()).isEqualTo(8080);
         assertThat(config.admin().enabled()).isTrue();
@@ -210,7 +219,7 @@ class ComposeFileTest {
                         "elasticsearch:9200",
                         "mongo:27017",
                         "postgres:5432",
-                        "minio:9000");
+                        "s3:9000");
     }
 
     @Test
@@ -270,13 +279,66 @@ class ComposeFileTest {
         return out;
     }
 
+    /**
+     * Compose's interpolation: {@code ${VAR:-default}} gives the default; {@code ${VAR:?message}} (required, no default)
+     * takes the value of {@code compose/.env.example}, which must name it.
+     */
     private static String resolve(String value) {
         Matcher m = COMPOSE_VARIABLE.matcher(value);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(2) == null ? "" : m.group(2)));
+            String resolved;
+            if ("?".equals(m.group(2))) {
+                assertThat(ENV_EXAMPLE)
+                        .as(".env.example names required %s", m.group(1))
+                        .containsKey(m.group(1));
+                resolved = ENV_EXAMPLE.get(m.group(1));
+            } else {
+                resolved = m.group(3) == null ? "" : m.group(3);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(resolved));
         }
         return m.appendTail(sb).toString();
+    }
+
+    /** compose/.env.example: KEY=value lines, # comments. */
+    private static final Map<String, String> ENV_EXAMPLE = envExample();
+
+    private static Map<String, String> envExample() {
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(DIR.resolve(".env.example"))) {
+                int eq = line.indexOf('=');
+                if (!line.isBlank() && !line.startsWith("#") && eq > 0) {
+                    out.put(
+                            line.substring(0, eq).strip(),
+                            line.substring(eq + 1).strip());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theApiAndAdminEndpointRequireKeysAndImagesArePinned() throws IOException {
+        StreamloaderConfig config = config();
+        ApiConfig api = ApiConfig.from(config);
+        assertThat(Files.readString(DIR.resolve("streamloader.yaml"))).doesNotContain("allow-unauthenticated");
+        assertThat(api.security().keys()).as("api.keys").isNotEmpty();
+        assertThat(config.admin().authenticationEnabled()).as("admin.keys").isTrue();
+        services.forEach((name, service) -> {
+            String image = String.valueOf(service.get("image"));
+            assertThat(image).as("image of %s is pinned", name).contains(":").doesNotEndWith(":latest");
+            assertThat(image)
+                    .as("%s: MinIO's Docker Hub images are no longer published", name)
+                    .doesNotStartWith("minio/");
+        });
+        assertThat(String.valueOf(services.get("s3").get("image"))).startsWith("andrewgaul/s3proxy:");
+        assertThat(environment(services.get("s3")))
+                .containsEntry("S3PROXY_IDENTITY", "streamloader")
+                .containsEntry("S3PROXY_ENDPOINT", "http://0.0.0.0:9000");
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.streamloader.core.config;
 
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.DeadLetterHeaders;
+import io.streamloader.core.pipeline.EventFilter;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SupervisionPolicy;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
  *     dead-letter: { topic: "{topic}.dlq", headers: both }   # headers: streamloader | connect | both
  *     on-failure: restart            # restart | stop | exit (the process, exit code 1)
  *     restart: { initial-backoff: 1s, max-backoff: 1m }
+ *     filter: { json-pointer: /vin, exists: true, action: keep }   # which events the sink takes; default all
  *     config: { urls: http://localhost:9200 }   # the sink's own keys, flattened, passed to its factory
  * </pre>
  */
@@ -76,13 +78,25 @@ final class SinkSettingsBinder {
         String deadLetter = deadLetterTopic(deadLetterNode);
         DeadLetterHeaders headers = deadLetterHeaders(deadLetterNode);
         SupervisionPolicy supervision = supervision(node);
+        EventFilter filter = filter(node.section("filter"));
         var sinkConfig = node.flatStringMap("config");
         if (node.problems().size() > problemsBefore) {
             return Optional.empty();
         }
         try {
             return Optional.of(new RunnerSettings(
-                    name, type, topics, groupId, workers, batch, retry, deadLetter, sinkConfig, supervision, headers));
+                    name,
+                    type,
+                    topics,
+                    groupId,
+                    workers,
+                    batch,
+                    retry,
+                    deadLetter,
+                    sinkConfig,
+                    supervision,
+                    headers,
+                    filter));
         } catch (IllegalArgumentException e) {
             node.problem(e.getMessage());
             return Optional.empty();
@@ -166,6 +180,63 @@ final class SinkSettingsBinder {
         }
         Backoff restart = backoff(node.section("restart"), d.initialBackoff(), d.maxBackoff());
         return new SupervisionPolicy(onFailure, restart.initial(), restart.max());
+    }
+
+    /**
+     * {@code filter}: exactly one of {@code header} (a record header's name) or {@code json-pointer} (a field of the
+     * JSON value, RFC 6901); at most one of {@code equals} (a value or a list), {@code matches} (a regex the whole value
+     * must match) and {@code exists: true} (the default test); {@code action} keep (default) or drop.
+     */
+    private static EventFilter filter(ConfigNode node) {
+        if (!node.isPresent()) {
+            return EventFilter.ALL;
+        }
+        Optional<String> header = node.optionalString("header");
+        Optional<String> pointer = node.optionalString("json-pointer");
+        List<String> equals = node.stringList("equals", List.of());
+        Optional<String> matches = node.optionalString("matches");
+        boolean exists = node.bool("exists", true);
+        String action = node.string("action", "keep");
+        boolean keep = action.equals("keep");
+        if (!keep && !action.equals("drop")) {
+            node.problem("action", "must be keep or drop, was " + Durations.quoted(action));
+        }
+        EventFilter.Selector selector = null;
+        if (header.isPresent() == pointer.isPresent()) {
+            node.problem("set exactly one of header (a record header) and json-pointer (a field of the JSON value)");
+        } else if (header.isPresent()) {
+            if (header.get().isBlank()) {
+                node.problem("header", "must name a header");
+            }
+            selector = new EventFilter.Header(header.get());
+        } else {
+            try {
+                selector = new EventFilter.Pointer(pointer.get());
+            } catch (IllegalArgumentException e) {
+                node.problem("json-pointer", "is not a JSON pointer (such as /type or /a/0/b): " + e.getMessage());
+            }
+        }
+        int tests = (node.has("equals") ? 1 : 0) + (matches.isPresent() ? 1 : 0) + (node.has("exists") ? 1 : 0);
+        if (tests > 1) {
+            node.problem("set at most one of equals, matches and exists");
+        }
+        if (node.has("exists") && !exists) {
+            node.problem("exists", "may only be true; to take events without the value use action: drop");
+        }
+        if (node.has("equals") && equals.isEmpty()) {
+            node.problem("equals", "must list at least one value");
+        }
+        EventFilter.Test test = new EventFilter.Exists();
+        if (!equals.isEmpty()) {
+            test = new EventFilter.Equals(java.util.Set.copyOf(equals));
+        } else if (matches.isPresent()) {
+            try {
+                test = new EventFilter.Matches(Pattern.compile(matches.get()));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                node.problem("matches", "is not a regular expression: " + e.getDescription());
+            }
+        }
+        return selector == null ? EventFilter.ALL : EventFilter.of(selector, test, keep);
     }
 
     private static String deadLetterTopic(ConfigNode node) {

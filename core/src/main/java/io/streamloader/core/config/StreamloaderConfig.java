@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param api section {@code api:}, bound by producer-api
  * @param admin section {@code admin:}, the operations endpoint (health, metrics)
  * @param processors section {@code processors:}, bound by the stream processors
+ * @param sources section {@code sources:}, bound by the launcher's sources (HTTP poll)
  */
 public record StreamloaderConfig(
         KafkaSettings kafka,
@@ -29,7 +30,8 @@ public record StreamloaderConfig(
         PluginSettings plugins,
         AdminSettings admin,
         RawSection api,
-        RawSection processors) {
+        RawSection processors,
+        RawSection sources) {
 
     public StreamloaderConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -40,6 +42,7 @@ public record StreamloaderConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(processors, "processors");
+        Objects.requireNonNull(sources, "sources");
     }
 
     /**
@@ -68,8 +71,9 @@ public record StreamloaderConfig(
         AdminSettings admin = AdminSettings.from(root.section("admin"));
         RawSection api = root.raw("api");
         RawSection processors = root.raw("processors");
+        RawSection sources = root.raw("sources");
         root.finish();
-        return new StreamloaderConfig(kafka, topics, sinks, disabled, plugins, admin, api, processors);
+        return new StreamloaderConfig(kafka, topics, sinks, disabled, plugins, admin, api, processors, sources);
     }
 
     /** The topic named {@code name} under {@code topics:}. */
@@ -128,6 +132,8 @@ public record StreamloaderConfig(
                 .append(api)
                 .append(", ")
                 .append(processors)
+                .append(", ")
+                .append(sources)
                 .append(']')
                 .toString();
     }

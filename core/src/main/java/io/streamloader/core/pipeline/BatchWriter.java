@@ -92,8 +92,16 @@ final class BatchWriter {
             return Map.of();
         }
         List<Event> toWrite = new ArrayList<>(records.size());
+        EventFilter filter = settings.filter();
         for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records) {
-            toWrite.add(EventMapper.toEvent(record));
+            Event event = EventMapper.toEvent(record);
+            if (filter.accepts(event)) {
+                toWrite.add(event);
+            }
+        }
+        if (toWrite.size() < records.size()) {
+            // not this sink's events: resolved as they are, so their offsets are committed with the batch's
+            metrics.filtered.increment(records.size() - toWrite.size());
         }
         health.batchStarted(records.getFirst());
         try {

@@ -18,6 +18,7 @@ final class PipelineMetrics {
     final Counter batches;
     final Counter bisections;
     final Counter isolated;
+    final Counter filtered;
     final Timer batchLatency;
     final DistributionSummary batchSize;
     /** The health of each live worker, by worker (thread) name: a restarted worker replaces its predecessor. */
@@ -46,6 +47,10 @@ final class PipelineMetrics {
                 .register(registry);
         isolated = Counter.builder("streamloader.sink.events.isolated")
                 .description("Events isolated by bisection as the cause of a write's exception, then dead-lettered")
+                .tag("sink", sink)
+                .register(registry);
+        filtered = Counter.builder("streamloader.sink.events.filtered")
+                .description("Events the sink's filter (sinks.<name>.filter) did not take: committed, never written")
                 .tag("sink", sink)
                 .register(registry);
         batchLatency = Timer.builder("streamloader.sink.batch.latency")

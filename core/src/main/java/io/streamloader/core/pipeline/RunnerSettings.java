@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param sinkConfig the sink's own settings, dotted keys, passed to the factory untouched
  * @param supervision what happens once the runner failed: restart with backoff (default), stop, or exit the process
  * @param deadLetterHeaders which error headers dead letters carry: streamloader's, Kafka Connect's, or both (default)
+ * @param filter which events the sink takes ({@code sinks.<name>.filter}); the others are committed unwritten
  */
 public record RunnerSettings(
         String name,
@@ -30,7 +31,8 @@ public record RunnerSettings(
         String deadLetterTopic,
         Map<String, String> sinkConfig,
         SupervisionPolicy supervision,
-        DeadLetterHeaders deadLetterHeaders) {
+        DeadLetterHeaders deadLetterHeaders,
+        EventFilter filter) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "{topic}.dlq";
 
@@ -51,9 +53,13 @@ public record RunnerSettings(
         sinkConfig = Map.copyOf(sinkConfig);
         Objects.requireNonNull(supervision, "supervision");
         Objects.requireNonNull(deadLetterHeaders, "deadLetterHeaders");
+        Objects.requireNonNull(filter, "filter");
     }
 
-    /** Settings whose dead letters carry both header families ({@link DeadLetterHeaders#BOTH}). */
+    /**
+     * Settings whose dead letters carry both header families ({@link DeadLetterHeaders#BOTH}) and that take every
+     * event ({@link EventFilter#ALL}).
+     */
     public RunnerSettings(
             String name,
             String type,
@@ -76,7 +82,8 @@ public record RunnerSettings(
                 deadLetterTopic,
                 sinkConfig,
                 supervision,
-                DeadLetterHeaders.BOTH);
+                DeadLetterHeaders.BOTH,
+                EventFilter.ALL);
     }
 
     /** Settings with the default supervision ({@link SupervisionPolicy#DEFAULT}: restart with backoff). */
@@ -110,7 +117,7 @@ public record RunnerSettings(
                 + ", workers=" + workers + ", batch=" + batch + ", retry=" + retry + ", deadLetterTopic="
                 + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet())
                 + ", supervision="
-                + supervision + ", deadLetterHeaders=" + deadLetterHeaders + "]";
+                + supervision + ", deadLetterHeaders=" + deadLetterHeaders + ", filter=" + filter + "]";
     }
 
     /** These settings with another batch policy. */
@@ -126,7 +133,8 @@ public record RunnerSettings(
                 deadLetterTopic,
                 sinkConfig,
                 supervision,
-                deadLetterHeaders);
+                deadLetterHeaders,
+                filter);
     }
 
     /** These settings with another supervision policy. */
@@ -142,7 +150,8 @@ public record RunnerSettings(
                 deadLetterTopic,
                 sinkConfig,
                 supervision,
-                deadLetterHeaders);
+                deadLetterHeaders,
+                filter);
     }
 
     /** These settings with other dead-letter headers. */
@@ -158,7 +167,25 @@ public record RunnerSettings(
                 deadLetterTopic,
                 sinkConfig,
                 supervision,
-                deadLetterHeaders);
+                deadLetterHeaders,
+                filter);
+    }
+
+    /** These settings with another filter. */
+    public RunnerSettings withFilter(EventFilter filter) {
+        return new RunnerSettings(
+                name,
+                type,
+                topics,
+                groupId,
+                workers,
+                batch,
+                retry,
+                deadLetterTopic,
+                sinkConfig,
+                supervision,
+                deadLetterHeaders,
+                filter);
     }
 
     /** The group id used when the config names none. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.DeadLetterHeaders;
+import io.streamloader.core.pipeline.EventFilter;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SupervisionPolicy;
@@ -166,5 +167,61 @@ class SinkSettingsBinderTest {
         bind("sinks: {search: {type: x}}");
         assertThat(problems.list())
                 .containsExactly("sinks.search.topics: is required: list the topics this sink consumes");
+    }
+
+    @Test
+    void filterBindsEachSelectorAndTest() {
+        assertThat(bind("sinks: {search: {type: x, topics: [events], filter: {json-pointer: /vin}}}")
+                        .orElseThrow()
+                        .filter())
+                .isEqualTo(EventFilter.of(new EventFilter.Pointer("/vin"), new EventFilter.Exists(), true));
+        assertThat(bind("sinks: {search: {type: x, topics: [events], filter: {header: sl-route, equals: [a, b],"
+                                + " action: drop}}}")
+                        .orElseThrow()
+                        .filter())
+                .isEqualTo(EventFilter.of(
+                        new EventFilter.Header("sl-route"), new EventFilter.Equals(Set.of("a", "b")), false));
+        assertThat(bind("sinks: {search: {type: x, topics: [events], filter: {json-pointer: /type, matches: 't.*'}}}")
+                        .orElseThrow()
+                        .filter())
+                .isEqualTo(EventFilter.of(
+                        new EventFilter.Pointer("/type"),
+                        new EventFilter.Matches(java.util.regex.Pattern.compile("t.*")),
+                        true));
+        assertThat(bind("sinks: {search: {type: x, topics: [events]}}")
+                        .orElseThrow()
+                        .filter())
+                .isSameAs(EventFilter.ALL);
+        assertThat(problems.list()).isEmpty();
+    }
+
+    @Test
+    void everyBadFilterValueIsAProblemWithItsKeyPath() {
+        bind("""
+                sinks:
+                  search:
+                    type: x
+                    topics: [events]
+                    filter: {json-pointer: "vin", equals: [], matches: "(", action: keep-it, typo: 1}
+                """);
+        assertThat(problems.list())
+                .containsExactly(
+                        "sinks.search.filter.action: must be keep or drop, was \"keep-it\"",
+                        "sinks.search.filter.json-pointer: is not a JSON pointer (such as /type or /a/0/b): Invalid"
+                                + " input: JSON Pointer expression must start with '/': \"vin\"",
+                        "sinks.search.filter: set at most one of equals, matches and exists",
+                        "sinks.search.filter.equals: must list at least one value",
+                        "sinks.search.filter.matches: is not a regular expression: Unclosed group",
+                        "sinks.search.filter.typo: unknown key; known keys here: header, json-pointer, equals, matches,"
+                                + " exists, action");
+    }
+
+    @Test
+    void filterNeedsExactlyOneSelector() {
+        bind("sinks: {search: {type: x, topics: [events], filter: {header: a, json-pointer: /b}}}");
+        bind("sinks: {search: {type: x, topics: [events], filter: {equals: a}}}");
+        assertThat(problems.list())
+                .containsOnly("sinks.search.filter: set exactly one of header (a record header) and json-pointer (a"
+                        + " field of the JSON value)");
     }
 }

@@ -87,6 +87,44 @@ class BatchWriterTest {
     }
 
     @Test
+    void eventsTheFilterDoesNotTakeAreCommittedCountedAndNeverWritten() {
+        sink.script.add(batch -> WriteResult.success());
+        var registry = new SimpleMeterRegistry();
+        RunnerSettings filtered =
+                settings.withFilter(EventFilter.of(new EventFilter.Pointer("/n"), new EventFilter.Exists(), true));
+        BatchWriter writer = new BatchWriter(
+                filtered,
+                sink,
+                new DeadLetterPublisher(dlq, filtered, Duration.ofSeconds(5)),
+                new PipelineMetrics(registry, "docs"),
+                health);
+        assertThat(writer.write(batch(), Set.of(P0, P1)::contains, d -> true))
+                .containsEntry(P0, new OffsetAndMetadata(13))
+                .containsEntry(P1, new OffsetAndMetadata(23));
+        assertThat(sink.calls).hasSize(1);
+        assertThat(sink.calls.getFirst()).extracting(Event::offset).containsExactly(10L, 11L, 12L);
+        assertThat(registry.get("streamloader.sink.events.filtered").counter().count())
+                .isEqualTo(3.0);
+        assertThat(dlq.history()).isEmpty();
+    }
+
+    @Test
+    void aBatchTheFilterTakesNothingOfIsCommittedWithoutASinkCall() {
+        RunnerSettings none =
+                settings.withFilter(EventFilter.of(new EventFilter.Header("absent"), new EventFilter.Exists(), true));
+        BatchWriter writer = new BatchWriter(
+                none,
+                sink,
+                new DeadLetterPublisher(dlq, none, Duration.ofSeconds(5)),
+                new PipelineMetrics(new SimpleMeterRegistry(), "docs"),
+                health);
+        assertThat(writer.write(batch(), Set.of(P0, P1)::contains, d -> true))
+                .containsEntry(P0, new OffsetAndMetadata(13))
+                .containsEntry(P1, new OffsetAndMetadata(23));
+        assertThat(sink.calls).isEmpty();
+    }
+
+    @Test
     void permanentFailureGoesToTheDeadLetterTopicWithHeadersAndIsCommitted() {
         sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.permanent(
                 at(batch, 0, 11), "mapper_parsing_exception: failed to parse field [n]", "mapper_parsing_exception"))));

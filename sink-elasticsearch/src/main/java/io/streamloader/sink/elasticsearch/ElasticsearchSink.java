@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -65,7 +64,7 @@ final class ElasticsearchSink implements Sink {
     public WriteResult write(List<Event> batch) {
         List<EventFailure> failures = new ArrayList<>();
         Deque<InFlight> inFlight = new ArrayDeque<>();
-        String ingestTime = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        byte[] ingestTime = config.timestampFormat().json(Instant.now()).getBytes(StandardCharsets.UTF_8);
         RetriableSinkException retry = null;
         BulkBody body = null;
         try {
@@ -134,7 +133,7 @@ final class ElasticsearchSink implements Sink {
     }
 
     /** The document to index, or null after recording why the event cannot be indexed. */
-    private ByteBuffer document(Event event, String ingestTime, List<EventFailure> failures) {
+    private ByteBuffer document(Event event, byte[] ingestTime, List<EventFailure> failures) {
         if (!event.isJson()) {
             failures.add(EventFailure.permanent(
                     event, "content type " + event.contentType() + " is not JSON; nothing to index", "not_json"));
@@ -149,15 +148,19 @@ final class ElasticsearchSink implements Sink {
                     event, "event id is longer than Elasticsearch's 512 bytes for _id", "id_too_long"));
             return null;
         }
-        if (config.timestampField().isPresent()) {
+        if (!config.positionalFields().isEmpty() && firstByte(event.valueBuffer()) == '[') {
+            byte[] object;
             try {
-                return ByteBuffer.wrap(Json.withStringField(
-                        event.value(), config.timestampField().get(), ingestTime));
+                object = Json.positionalObject(event.value(), config.positionalFields());
             } catch (RuntimeException e) {
-                failures.add(
-                        EventFailure.permanent(event, "value is not a JSON object: " + e.getMessage(), "not_json"));
+                failures.add(EventFailure.permanent(
+                        event, "positional array cannot be mapped to fields: " + e.getMessage(), "not_json"));
                 return null;
             }
+            return withTimestamp(event, object, ingestTime, failures);
+        }
+        if (config.timestampField().isPresent()) {
+            return withTimestamp(event, event.value(), ingestTime, failures);
         }
         ByteBuffer value = event.valueBuffer();
         // Only the first byte is checked here, which costs nothing on the happy path: Elasticsearch parses the document
@@ -177,10 +180,34 @@ final class ElasticsearchSink implements Sink {
         return null;
     }
 
+    /** {@code doc} with the ingest time in {@code timestamp.field} when that is on; null after recording a failure. */
+    private ByteBuffer withTimestamp(Event event, byte[] doc, byte[] ingestTime, List<EventFailure> failures) {
+        if (config.timestampField().isEmpty()) {
+            return ByteBuffer.wrap(doc);
+        }
+        try {
+            return ByteBuffer.wrap(Json.withField(doc, config.timestampField().get(), ingestTime));
+        } catch (RuntimeException e) {
+            failures.add(EventFailure.permanent(event, "value is not a JSON object: " + e.getMessage(), "not_json"));
+            return null;
+        }
+    }
+
+    /** The first byte that is not JSON whitespace, or -1. */
+    private static int firstByte(ByteBuffer value) {
+        for (int i = value.position(); i < value.limit(); i++) {
+            byte b = value.get(i);
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b;
+            }
+        }
+        return -1;
+    }
+
     private static String notAnObject(byte first) {
         if (first == '[') {
-            return "value is a JSON array, not a JSON object; Elasticsearch indexes objects only (positional arrays"
-                    + " are not mapped to fields)";
+            return "value is a JSON array, not a JSON object; Elasticsearch indexes objects only (set"
+                    + " positional.fields to map a positional array's elements to fields)";
         }
         if (first == '"'
                 || first == '-'

@@ -35,7 +35,11 @@ import java.util.regex.Pattern;
  * @param requestTimeout socket timeout of one request (a whole bulk request)
  * @param index index name pattern: {@code {topic}} and date patterns of the event timestamp in UTC, such as {@code
  *     {yyyy.MM.dd}}
- * @param timestampField a top-level field set to the ingest time (ISO-8601 UTC) in every document; empty = off
+ * @param timestampField a top-level field set to the ingest time in every document; empty = off
+ * @param timestampFormat how that field holds the time: ISO-8601 UTC text, or epoch seconds or milliseconds as a whole
+ *     number (seed 000's loader set epoch seconds)
+ * @param positionalFields names for the elements of a JSON array value, in order: such a value is indexed as an object
+ *     with these fields (seed 001's clicks); empty = arrays are refused
  * @param bulkMaxDocs documents per bulk request
  * @param bulkMaxBytes body bytes per bulk request (a single larger document is sent alone)
  * @param bulkMaxInFlight bulk requests of one batch sent concurrently
@@ -52,6 +56,8 @@ public record ElasticsearchSinkConfig(
         Duration requestTimeout,
         IndexPattern index,
         Optional<String> timestampField,
+        TimestampFormat timestampFormat,
+        List<String> positionalFields,
         int bulkMaxDocs,
         long bulkMaxBytes,
         int bulkMaxInFlight,
@@ -68,6 +74,8 @@ public record ElasticsearchSinkConfig(
     public static final String INDEX = "index";
     public static final String TIMESTAMP_ENABLED = "timestamp.enabled";
     public static final String TIMESTAMP_FIELD = "timestamp.field";
+    public static final String TIMESTAMP_FORMAT = "timestamp.format";
+    public static final String POSITIONAL_FIELDS = "positional.fields";
     public static final String BULK_MAX_DOCS = "bulk.max-docs";
     public static final String BULK_MAX_BYTES = "bulk.max-bytes";
     public static final String BULK_MAX_IN_FLIGHT = "bulk.max-in-flight";
@@ -85,12 +93,45 @@ public record ElasticsearchSinkConfig(
     public static final long DEFAULT_BULK_MAX_BYTES = 5L << 20;
     public static final int DEFAULT_BULK_MAX_IN_FLIGHT = 2;
 
+    /** How the ingest time is written into {@code timestamp.field}. */
+    public enum TimestampFormat {
+        /** ISO-8601 in UTC with milliseconds, a JSON string: {@code "2025-03-23T10:00:00.123Z"}. */
+        ISO("iso"),
+        /** Whole seconds since the epoch, a JSON number: {@code 1742724000}. */
+        EPOCH_SECONDS("epoch-seconds"),
+        /** Milliseconds since the epoch, a JSON number: {@code 1742724000123}. */
+        EPOCH_MILLIS("epoch-millis");
+
+        private final String configName;
+
+        TimestampFormat(String configName) {
+            this.configName = configName;
+        }
+
+        public String configName() {
+            return configName;
+        }
+
+        /** {@code time} as the JSON value this format writes. */
+        public String json(java.time.Instant time) {
+            return switch (this) {
+                case ISO ->
+                    Json.quoteToString(time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                            .toString());
+                case EPOCH_SECONDS -> Long.toString(time.getEpochSecond());
+                case EPOCH_MILLIS -> Long.toString(time.toEpochMilli());
+            };
+        }
+    }
+
     private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
 
     public ElasticsearchSinkConfig {
         urls = List.copyOf(urls);
         Objects.requireNonNull(index, "index");
         templates = Map.copyOf(templates);
+        Objects.requireNonNull(timestampFormat, "timestampFormat");
+        positionalFields = List.copyOf(positionalFields);
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("at least one url");
         }
@@ -132,6 +173,15 @@ public record ElasticsearchSinkConfig(
         }
         boolean timestamp = r.bool(TIMESTAMP_ENABLED, false);
         String timestampField = r.string(TIMESTAMP_FIELD, DEFAULT_TIMESTAMP_FIELD);
+        String formatName = r.oneOf(TIMESTAMP_FORMAT, "iso", "iso", "epoch-seconds", "epoch-millis");
+        TimestampFormat timestampFormat = java.util.Arrays.stream(TimestampFormat.values())
+                .filter(f -> f.configName().equals(formatName))
+                .findFirst()
+                .orElse(TimestampFormat.ISO);
+        List<String> positional = r.list(POSITIONAL_FIELDS, List.of());
+        if (positional.stream().distinct().count() < positional.size()) {
+            r.problem(POSITIONAL_FIELDS, "names a field twice: " + positional);
+        }
         int maxDocs = r.integer(BULK_MAX_DOCS, DEFAULT_BULK_MAX_DOCS, 1, 100_000);
         long maxBytes = r.bytes(BULK_MAX_BYTES, DEFAULT_BULK_MAX_BYTES);
         if (maxBytes < 1024 || maxBytes > (100L << 20)) {
@@ -154,6 +204,8 @@ public record ElasticsearchSinkConfig(
                 requestTimeout,
                 index,
                 timestamp ? Optional.of(timestampField) : Optional.empty(),
+                timestampFormat,
+                positional,
                 maxDocs,
                 maxBytes,
                 inFlight,
@@ -238,7 +290,9 @@ public record ElasticsearchSinkConfig(
                 + (password.isPresent() ? "***" : "") + ", apiKey=" + (apiKey.isPresent() ? "***" : "") + ", caFile="
                 + caFile.map(Path::toString).orElse("") + ", verifyHostname=" + verifyHostname + ", connectTimeout="
                 + connectTimeout + ", requestTimeout=" + requestTimeout + ", index=" + index + ", timestampField="
-                + timestampField.orElse("") + ", bulkMaxDocs=" + bulkMaxDocs + ", bulkMaxBytes=" + bulkMaxBytes
+                + timestampField.orElse("") + ", timestampFormat=" + timestampFormat.configName()
+                + ", positionalFields=" + positionalFields + ", bulkMaxDocs=" + bulkMaxDocs + ", bulkMaxBytes="
+                + bulkMaxBytes
                 + ", bulkMaxInFlight=" + bulkMaxInFlight + ", templates=" + new TreeSet<>(templates.keySet()) + "]";
     }
 }

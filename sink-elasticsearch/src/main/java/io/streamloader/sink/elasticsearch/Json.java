@@ -49,13 +49,18 @@ final class Json {
         }
     }
 
+    /** {@link #withField} with {@code value} as a JSON string. */
+    static byte[] withStringField(byte[] doc, String field, String value) {
+        return withField(doc, field, quote(value));
+    }
+
     /**
-     * The JSON object {@code doc} with top-level {@code field} set to the string {@code value}: replaced in place when
-     * present, else inserted first. Every other byte is kept as it was.
+     * The JSON object {@code doc} with top-level {@code field} set to {@code rawValue} (JSON text): replaced in place
+     * when present, else inserted first. Every other byte is kept as it was.
      *
      * @throws JacksonException when {@code doc} is not one JSON object
      */
-    static byte[] withStringField(byte[] doc, String field, String value) {
+    static byte[] withField(byte[] doc, String field, byte[] rawValue) {
         long valueStart = -1;
         long valueEnd = -1;
         long objectStart;
@@ -83,7 +88,7 @@ final class Json {
                 throw new IllegalArgumentException("value is not a single JSON object");
             }
         }
-        byte[] quoted = quote(value);
+        byte[] quoted = rawValue;
         ByteArrayOutputStream out = new ByteArrayOutputStream(doc.length + quoted.length + field.length() + 8);
         if (valueStart >= 0) {
             out.write(doc, 0, (int) valueStart);
@@ -100,6 +105,54 @@ final class Json {
             }
             out.write(doc, afterBrace, doc.length - afterBrace);
         }
+        return out.toByteArray();
+    }
+
+    /**
+     * The JSON array {@code doc} as an object whose fields are {@code names}, in order, each holding the element at its
+     * position exactly as written (seed 001's positional clicks). Every element's bytes are kept as they were.
+     *
+     * @throws IllegalArgumentException when {@code doc} is not one JSON array of exactly {@code names.size()} elements
+     * @throws JacksonException when it is not JSON
+     */
+    static byte[] positionalObject(byte[] doc, java.util.List<String> names) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(doc.length + names.size() * 16 + 2);
+        out.write('{');
+        int count = 0;
+        try (JsonParser p = parser(doc, 0, doc.length)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("value is not a JSON array");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new IllegalArgumentException("the JSON array is not closed");
+                }
+                long start = p.currentTokenLocation().getByteOffset();
+                if (t == JsonToken.VALUE_STRING) {
+                    p.getString(); // strings are read lazily; read it to move past its closing quote
+                }
+                p.skipChildren();
+                long end = p.currentLocation().getByteOffset();
+                if (count < names.size()) {
+                    if (count > 0) {
+                        out.write(',');
+                    }
+                    out.writeBytes(quote(names.get(count)));
+                    out.write(':');
+                    out.write(doc, (int) start, (int) (end - start));
+                }
+                count++;
+            }
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("unexpected content after the JSON array");
+            }
+        }
+        if (count != names.size()) {
+            throw new IllegalArgumentException("positional array has " + count + " element(s); positional.fields names "
+                    + names.size() + " (" + String.join(", ", names) + ")");
+        }
+        out.write('}');
         return out.toByteArray();
     }
 

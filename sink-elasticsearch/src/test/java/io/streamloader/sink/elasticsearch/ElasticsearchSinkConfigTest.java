@@ -45,6 +45,8 @@ class ElasticsearchSinkConfigTest {
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.index()).hasToString("{topic}");
         assertThat(c.timestampField()).isEmpty();
+        assertThat(c.timestampFormat()).isEqualTo(ElasticsearchSinkConfig.TimestampFormat.ISO);
+        assertThat(c.positionalFields()).isEmpty();
         assertThat(c.bulkMaxDocs()).isEqualTo(5000);
         assertThat(c.bulkMaxBytes()).isEqualTo(5L << 20);
         assertThat(c.bulkMaxInFlight()).isEqualTo(2);
@@ -64,6 +66,8 @@ class ElasticsearchSinkConfigTest {
         raw.put("index", "logs-{topic}-{yyyy.MM.dd}");
         raw.put("timestamp.enabled", "true");
         raw.put("timestamp.field", "ingested_at");
+        raw.put("timestamp.format", "epoch-seconds");
+        raw.put("positional.fields", "user_id, timestamp,url");
         raw.put("bulk.max-docs", "2000");
         raw.put("bulk.max-bytes", "8MiB");
         raw.put("bulk.max-in-flight", "4");
@@ -79,6 +83,8 @@ class ElasticsearchSinkConfigTest {
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.index()).isEqualTo(IndexPattern.parse("logs-{topic}-{yyyy.MM.dd}"));
         assertThat(c.timestampField()).contains("ingested_at");
+        assertThat(c.timestampFormat()).isEqualTo(ElasticsearchSinkConfig.TimestampFormat.EPOCH_SECONDS);
+        assertThat(c.positionalFields()).containsExactly("user_id", "timestamp", "url");
         assertThat(c.bulkMaxDocs()).isEqualTo(2000);
         assertThat(c.bulkMaxBytes()).isEqualTo(8L << 20);
         assertThat(c.bulkMaxInFlight()).isEqualTo(4);
@@ -125,6 +131,8 @@ class ElasticsearchSinkConfigTest {
         raw.put("request-timeout", "0s");
         raw.put("index", "Logs/{topic}");
         raw.put("timestamp.enabled", "sometimes");
+        raw.put("timestamp.format", "unix");
+        raw.put("positional.fields", "a,b,a");
         raw.put("bulk.max-docs", "0");
         raw.put("bulk.max-bytes", "1GiB");
         raw.put("bulk.max-in-flight", "many");
@@ -144,7 +152,12 @@ class ElasticsearchSinkConfigTest {
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.bulk.max-bytes: must be between"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.bulk.max-in-flight: must be a whole"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.colour: unknown setting"))
-                .hasSize(13);
+                .anySatisfy(p -> assertThat(p)
+                        .isEqualTo("sinks.search.config.timestamp.format: must be one of iso, epoch-seconds,"
+                                + " epoch-millis, was 'unix'"))
+                .anySatisfy(p -> assertThat(p)
+                        .isEqualTo("sinks.search.config.positional.fields: names a field twice: [a, b, a]"))
+                .hasSize(15);
     }
 
     @Test
@@ -178,5 +191,13 @@ class ElasticsearchSinkConfigTest {
     void timestampFieldOnlyCountsWhenEnabled() {
         assertThat(parse(Map.of("timestamp.field", "at")).timestampField()).isEqualTo(Optional.empty());
         assertThat(parse(Map.of("timestamp.enabled", "true")).timestampField()).contains("timestamp");
+        assertThat(ElasticsearchSinkConfig.TimestampFormat.EPOCH_SECONDS.json(
+                        java.time.Instant.ofEpochMilli(1742700000999L)))
+                .isEqualTo("1742700000");
+        assertThat(ElasticsearchSinkConfig.TimestampFormat.EPOCH_MILLIS.json(
+                        java.time.Instant.ofEpochMilli(1742700000999L)))
+                .isEqualTo("1742700000999");
+        assertThat(ElasticsearchSinkConfig.TimestampFormat.ISO.json(java.time.Instant.ofEpochMilli(1742700000999L)))
+                .isEqualTo("\"2025-03-23T03:20:00.999Z\"");
     }
 }

@@ -213,6 +213,68 @@ class ElasticsearchSinkIT {
     }
 
     @Test
+    void epochSecondsTimestampIsSetOnEveryDocumentAsTheSeed000LoaderDid(TestInfo info) {
+        String topic = topic(info, 1);
+        long before = java.time.Instant.now().getEpochSecond();
+        testing.produce(topic, "s-", 3, i -> switch (i) {
+            case 0 -> "{\"user\":\"alice\",\"action\":\"login\",\"timestamp\":1234567890}";
+            case 1 -> "{\"timestamp\":null}";
+            default -> "{}";
+        });
+        run(topic, "sec-" + topic, 1, Map.of("timestamp.enabled", "true", "timestamp.format", "epoch-seconds"));
+        await().atMost(Duration.ofMinutes(2)).until(() -> testing.committedTotal("sec-" + topic, topic) == 3);
+        long after = java.time.Instant.now().getEpochSecond();
+        es.json("POST", "/" + topic + "/_refresh", null);
+        for (int i = 0; i < 3; i++) {
+            var source = es.json("GET", "/" + topic + "/_doc/s-" + i, null).get("_source");
+            assertThat(source.get("timestamp").isIntegralNumber())
+                    .as(source.toString())
+                    .isTrue();
+            assertThat(source.get("timestamp").asLong()).isBetween(before, after);
+        }
+        assertThat(es.json("GET", "/" + topic + "/_doc/s-0", null)
+                        .get("_source")
+                        .get("user")
+                        .asText())
+                .isEqualTo("alice");
+        assertThat(es.fieldType(topic, "timestamp")).isEqualTo("long"); // as the original: dynamic mapping, a number
+    }
+
+    @Test
+    void positionalClicksAreStoredAsNamedFieldsAndAWrongArityIsDeadLettered(TestInfo info) {
+        String topic = topic(info, 1);
+        String fields = "user_id,timestamp,url,country,city,browser,os,device";
+        testing.produce(topic, "c-", 3, i -> switch (i) {
+            case 0 ->
+                "[\"f5755a75-2add-454f-9ba3-138201656833\",\"2023-07-10T22:04:43\",\"http://bradley-lopez.com/\","
+                        + "\"Dominican Republic\",\"Brandonstad\",\"Mozilla/5.0 (iPhone; CPU iPhone OS 12_4_8 like Mac OS X)\","
+                        + "\"X11; Linux i686\",\"fire\"]";
+            case 1 -> "{\"user_id\":\"u2\",\"url\":\"http://a/\",\"country\":\"France\"}";
+            default -> "[\"u3\",\"2023-07-10T22:04:43\"]";
+        });
+        run(topic, "pos-" + topic, 1, Map.of("positional.fields", fields));
+        await().atMost(Duration.ofMinutes(2)).until(() -> testing.committedTotal("pos-" + topic, topic) == 3);
+        var click = es.json("GET", "/" + topic + "/_doc/c-0", null).get("_source");
+        assertThat(click.get("user_id").asText()).isEqualTo("f5755a75-2add-454f-9ba3-138201656833");
+        assertThat(click.get("timestamp").asText()).isEqualTo("2023-07-10T22:04:43");
+        assertThat(click.get("url").asText()).isEqualTo("http://bradley-lopez.com/");
+        assertThat(click.get("country").asText()).isEqualTo("Dominican Republic");
+        assertThat(click.get("city").asText()).isEqualTo("Brandonstad");
+        assertThat(click.get("os").asText()).isEqualTo("X11; Linux i686");
+        assertThat(click.get("device").asText()).isEqualTo("fire");
+        assertThat(click.size()).isEqualTo(8);
+        assertThat(es.exists(topic, "c-1")).as("objects still pass through").isTrue();
+        assertThat(es.exists(topic, "c-2")).isFalse();
+        var letters = testing.readAll(topic + ".dlq", 1);
+        assertThat(letters).hasSize(1);
+        assertThat(new String(letters.getFirst()
+                        .headers()
+                        .lastHeader("sl.error.reason")
+                        .value()))
+                .contains("positional array has 2 element(s); positional.fields names 8");
+    }
+
+    @Test
     void elasticsearchStoppedForThirtySecondsMidLoadLosesAndDuplicatesNothing(TestInfo info) throws Exception {
         String topic = topic(info, 3);
         int total = 40_000;

@@ -50,4 +50,42 @@ class JsonTest {
         assertThat(Json.syntaxError("{\"a\":".getBytes(UTF_8))).isNotNull();
         assertThat(Json.quoteToString("a\"b\\c\n\u0001é")).isEqualTo("\"a\\\"b\\\\c\\n\\u0001é\"");
     }
+
+    private static final java.util.List<String> CLICK = java.util.List.of("user_id", "timestamp", "url");
+
+    private static String positional(String doc) {
+        return new String(Json.positionalObject(doc.getBytes(UTF_8), CLICK), UTF_8);
+    }
+
+    @Test
+    void positionalArrayBecomesAnObjectKeepingEveryElementsBytes() {
+        assertThat(positional("[\"u1\", \"2023-07-10T22:04:43\" ,\"http://a/\\\"q\"]"))
+                .isEqualTo("{\"user_id\":\"u1\",\"timestamp\":\"2023-07-10T22:04:43\",\"url\":\"http://a/\\\"q\"}");
+        assertThat(positional(" [1.50, null, {\"a\":[1,2]}] "))
+                .isEqualTo("{\"user_id\":1.50,\"timestamp\":null,\"url\":{\"a\":[1,2]}}");
+    }
+
+    @Test
+    void positionalArrayOfAnotherArityOrNotAnArrayIsRefused() {
+        assertThatThrownBy(() -> positional("[\"u1\",\"t\"]"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 element(s); positional.fields names 3");
+        assertThatThrownBy(() -> positional("[1,2,3,4]")).hasMessageContaining("4 element(s)");
+        assertThatThrownBy(() -> positional("{\"a\":1}")).hasMessageContaining("not a JSON array");
+        assertThatThrownBy(() -> positional("[1,2,3] [4]")).hasMessageContaining("unexpected content");
+        assertThatThrownBy(() -> positional("[1,2,"));
+        assertThatThrownBy(() -> positional("[1,2,3"));
+        assertThatThrownBy(() -> positional("[\"a\" \"b\" 1]"));
+    }
+
+    @Test
+    void rawFieldValuesAreWrittenAsGiven() {
+        assertThat(new String(
+                        Json.withField(
+                                "{\"timestamp\":\"x\",\"a\":1}".getBytes(UTF_8),
+                                "timestamp",
+                                "1742700000".getBytes(UTF_8)),
+                        UTF_8))
+                .isEqualTo("{\"timestamp\":1742700000,\"a\":1}");
+    }
 }

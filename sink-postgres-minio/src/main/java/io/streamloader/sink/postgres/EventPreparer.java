@@ -38,8 +38,15 @@ final class EventPreparer {
     private final String bucket;
     private final KeyTemplate template;
     private final List<String> blobFields;
+    /** {@code id.template}: the row id from the event's fields instead of its event id. */
+    private final Optional<KeyTemplate> idTemplate;
 
     EventPreparer(String bucket, KeyTemplate template, List<String> blobFields) {
+        this(bucket, template, blobFields, Optional.empty());
+    }
+
+    EventPreparer(String bucket, KeyTemplate template, List<String> blobFields, Optional<KeyTemplate> idTemplate) {
+        this.idTemplate = idTemplate;
         this.bucket = bucket;
         this.template = template;
         this.blobFields = List.copyOf(blobFields);
@@ -57,7 +64,25 @@ final class EventPreparer {
      *     the message is the reason for the dead-letter topic
      */
     PreparedEvent prepare(Event event) {
-        return event.isJson() ? json(event) : binary(event);
+        PreparedEvent prepared = event.isJson() ? json(event) : binary(event);
+        if (idTemplate.isEmpty()) {
+            return prepared;
+        }
+        // the row's id from its own fields (seed 003: the image's uuid), so a re-sent image updates its row; failures
+        // are matched to events by coordinates, so the pipeline still knows which event this is
+        JsonNode attributes = parse(prepared.attributes());
+        String id = idTemplate.get().render(variables(event, null, name -> text(attributes.get(name))));
+        Event renamed = new Event(
+                id,
+                event.topic(),
+                event.partition(),
+                event.offset(),
+                event.timestamp(),
+                java.nio.ByteBuffer.wrap(event.key()),
+                event.valueBuffer(), // a view, not a copy: an image may be megabytes
+                event.headers(),
+                event.contentType());
+        return new PreparedEvent(renamed, prepared.attributes(), prepared.blobs());
     }
 
     private PreparedEvent binary(Event event) {
@@ -143,8 +168,12 @@ final class EventPreparer {
     }
 
     private JsonNode parse(Event event) {
+        return parse(Utf8.strict(event.valueBuffer())); // not valueAsString(): it would keep U+FFFD for bad bytes
+    }
+
+    private JsonNode parse(String text) {
         try {
-            JsonNode root = json.readTree(Utf8.strict(event.valueBuffer()));
+            JsonNode root = json.readTree(text);
             if (root == null || root.isMissingNode()) {
                 throw new IllegalArgumentException("value is empty, not JSON");
             }

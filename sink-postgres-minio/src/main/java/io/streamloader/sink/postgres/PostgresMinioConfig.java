@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * @param s3RequestTimeout {@value #S3_REQUEST_TIMEOUT}: read/write timeout of one request (default 30s)
  * @param uploadConcurrency {@value #S3_UPLOAD_CONCURRENCY}: parallel PUTs per sink instance (default 4)
  * @param blobFields {@value #BLOB_FIELDS}: top-level JSON fields holding base64 blobs (default none)
+ * @param idTemplate {@value #ID_TEMPLATE}: the row's id from fields of the event (such as {@code {uuid}}), so events
+ *     naming the same thing update one row; default the event id
  */
 public record PostgresMinioConfig(
         String jdbcUrl,
@@ -62,7 +64,8 @@ public record PostgresMinioConfig(
         Duration s3ConnectTimeout,
         Duration s3RequestTimeout,
         int uploadConcurrency,
-        List<String> blobFields) {
+        List<String> blobFields,
+        Optional<KeyTemplate> idTemplate) {
 
     public static final String JDBC_URL = "jdbc.url";
     public static final String JDBC_USER = "jdbc.user";
@@ -85,6 +88,7 @@ public record PostgresMinioConfig(
     public static final String S3_REQUEST_TIMEOUT = "s3.request-timeout";
     public static final String S3_UPLOAD_CONCURRENCY = "s3.upload-concurrency";
     public static final String BLOB_FIELDS = "blob.fields";
+    public static final String ID_TEMPLATE = "id.template";
 
     /** Keys whose values the host masks. */
     public static final Set<String> SECRET_KEYS = Set.of(JDBC_PASSWORD, S3_SECRET_KEY);
@@ -108,6 +112,7 @@ public record PostgresMinioConfig(
         migrationLocations = List.copyOf(migrationLocations);
         placeholders = Map.copyOf(placeholders);
         blobFields = List.copyOf(blobFields);
+        Objects.requireNonNull(idTemplate, "idTemplate");
     }
 
     /**
@@ -167,6 +172,15 @@ public record PostgresMinioConfig(
         } catch (IllegalArgumentException e) {
             r.problem(S3_KEY_TEMPLATE, e.getMessage());
         }
+        Optional<KeyTemplate> idTemplate = Optional.empty();
+        Optional<String> idText = r.optional(ID_TEMPLATE);
+        if (idText.isPresent()) {
+            try {
+                idTemplate = Optional.of(KeyTemplate.parse(idText.get()));
+            } catch (IllegalArgumentException e) {
+                r.problem(ID_TEMPLATE, e.getMessage());
+            }
+        }
         Duration s3ConnectTimeout = positive(r, S3_CONNECT_TIMEOUT, Duration.ofSeconds(5));
         Duration s3RequestTimeout = positive(r, S3_REQUEST_TIMEOUT, Duration.ofSeconds(30));
         int concurrency = r.integer(S3_UPLOAD_CONCURRENCY, 4, 1, 64);
@@ -204,7 +218,8 @@ public record PostgresMinioConfig(
                 s3ConnectTimeout,
                 s3RequestTimeout,
                 concurrency,
-                fields);
+                fields,
+                idTemplate);
     }
 
     private static Duration positive(SinkConfigReader r, String key, Duration defaultValue) {
@@ -222,6 +237,7 @@ public record PostgresMinioConfig(
                 + ", jdbcBatchSize=" + jdbcBatchSize + ", jdbcConnections=" + jdbcConnections + ", migrationLocations="
                 + migrationLocations + ", s3Endpoint="
                 + s3Endpoint + ", bucket=" + bucket + ", keyTemplate=" + keyTemplate + ", blobFields=" + blobFields
-                + ", uploadConcurrency=" + uploadConcurrency + " (secrets masked)]";
+                + ", idTemplate=" + idTemplate.map(KeyTemplate::toString).orElse("{id}") + ", uploadConcurrency="
+                + uploadConcurrency + " (secrets masked)]";
     }
 }

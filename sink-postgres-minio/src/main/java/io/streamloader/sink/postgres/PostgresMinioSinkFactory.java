@@ -72,7 +72,7 @@ public final class PostgresMinioSinkFactory implements SinkFactory {
             LOG.info("sink {} started: {}", name, config);
             return new PostgresMinioSink(
                     name,
-                    new EventPreparer(config.bucket(), config.keyTemplate(), config.blobFields()),
+                    new EventPreparer(config.bucket(), config.keyTemplate(), config.blobFields(), config.idTemplate()),
                     uploader,
                     rows);
         } catch (MinioException | RuntimeException e) {

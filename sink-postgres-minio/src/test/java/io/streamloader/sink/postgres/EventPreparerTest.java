@@ -133,4 +133,67 @@ class EventPreparerTest {
                         .attributes())
                 .isEqualTo("{\"s\":\"\ud83d\ude42 \ud83d\ude42\"}");
     }
+
+    @Test
+    void idTemplateGivesTheRowTheIdOfItsFieldsAndKeepsTheEventsCoordinates() {
+        var preparer = new EventPreparer(
+                "bucket",
+                KeyTemplate.parse("{customer_id}/{uuid}"),
+                List.of(),
+                java.util.Optional.of(KeyTemplate.parse("{uuid}")));
+        Event image = new Event(
+                "event-1",
+                "images",
+                2,
+                7,
+                java.time.Instant.EPOCH,
+                null,
+                new byte[] {(byte) 0x89, 'P', 'N', 'G'},
+                Map.of("meta.uuid", "3f2b8c1e-5d4a-4b6f-9e2d-1a7c3b5d9f01", "meta.customer_id", "1"),
+                "image/png");
+        PreparedEvent prepared = preparer.prepare(image);
+        assertThat(prepared.event().id()).isEqualTo("3f2b8c1e-5d4a-4b6f-9e2d-1a7c3b5d9f01");
+        assertThat(prepared.event().offset()).isEqualTo(7);
+        assertThat(prepared.event().partition()).isEqualTo(2);
+        assertThat(prepared.event().value()).isEqualTo(image.value());
+        assertThat(prepared.blobs().getFirst().stored().key()).isEqualTo("1/3f2b8c1e-5d4a-4b6f-9e2d-1a7c3b5d9f01");
+
+        Event json = new Event(
+                "event-2",
+                "images",
+                0,
+                1,
+                java.time.Instant.EPOCH,
+                null,
+                "{\"uuid\":\"u-9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(),
+                null);
+        assertThat(new EventPreparer(
+                                "b",
+                                KeyTemplate.parse("{topic}/{id}"),
+                                List.of(),
+                                java.util.Optional.of(KeyTemplate.parse("{uuid}")))
+                        .prepare(json)
+                        .event()
+                        .id())
+                .isEqualTo("u-9");
+        Event without = new Event(
+                "event-3",
+                "images",
+                0,
+                2,
+                java.time.Instant.EPOCH,
+                null,
+                "{\"other\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(),
+                null);
+        assertThatThrownBy(() -> new EventPreparer(
+                                "b",
+                                KeyTemplate.parse("{topic}/{id}"),
+                                List.of(),
+                                java.util.Optional.of(KeyTemplate.parse("{uuid}")))
+                        .prepare(without))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("uuid");
+    }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * JSON object with numbers as numbers; the diag view shows 100 typed rows. Hostile strings are stored verbatim.
  */
 class FleetEndToEndIT {
-    private static final String HOSTILE = "F-150 \"Raptor\" it's '); DROP TABLE diag;--";
+    /** 20 characters, the original's varchar(20). */
+    private static final String HOSTILE = "F'); DROP TABLE d;--";
 
     /** The JSON producer-api makes of the vehicle's form body (numbers stay numbers). */
     private static String telemetry(String vin, String model, double t, double[] v, double speed) {
@@ -67,27 +68,24 @@ class FleetEndToEndIT {
                     "{\"timestamp\":1.5,\"vin\":\"X\",\"position_x\":1,\"position_y\":1,"
                             + "\"position_z\":1,\"speed\":\"fast\"}");
 
+            // past the original's limits: refused, never truncated
+            pipeline.sendJson("long-vin", telemetry("VIN0ABCDEFGHIJKLMN", "Edge", 2.5, new double[] {1, 1, 1}, 1));
+            pipeline.sendJson(
+                    "long-model",
+                    telemetry("VIN9ABCDEFGHIJKLM", "Explorer Limited Plus", 2.5, new double[] {1, 1, 1}, 1));
+
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions() // the view exists once the sink's migrations ran
                     .until(() -> stores.count("select count(*) from diag") == 100);
 
             try (Connection c = stores.connection();
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("select * from diag order by vin, \"timestamp\"")) {
                 ResultSetMetaData md = rs.getMetaData();
-                assertThat(md.getColumnCount()).isEqualTo(8);
-                assertThat(List.of(
-                                md.getColumnLabel(1),
-                                md.getColumnLabel(2),
-                                md.getColumnLabel(3),
-                                md.getColumnLabel(4),
-                                md.getColumnLabel(5),
-                                md.getColumnLabel(6),
-                                md.getColumnLabel(7),
-                                md.getColumnLabel(8)))
-                        .containsExactly(
-                                "timestamp", "vin", "make", "model", "position_x", "position_y", "position_z", "speed");
-                for (int col : new int[] {1, 5, 6, 7, 8}) {
+                assertThat(md.getColumnCount()).isEqualTo(9);
+                assertThat(md.getColumnType(1)).as("id").isEqualTo(Types.INTEGER);
+                for (int col : new int[] {2, 6, 7, 8, 9}) {
                     assertThat(md.getColumnType(col)).as(md.getColumnLabel(col)).isEqualTo(Types.DOUBLE);
                 }
                 assertThat(rs.next()).isTrue();
@@ -98,12 +96,40 @@ class FleetEndToEndIT {
             assertThat(stores.count("select count(*) from diag where model = ?", HOSTILE))
                     .isEqualTo(20);
             assertThat(stores.count("select count(distinct vin) from diag")).isEqualTo(5);
+            assertThat(stores.count("select count(distinct id) from diag")).isEqualTo(100);
+            assertThat(stores.count(
+                            "select count(*) from diag where vin like 'VIN9%' or vin like 'VIN0ABCDEFGHIJKLMN%'"))
+                    .as("nothing truncated into the table")
+                    .isZero();
+            List<Map<String, Object>> columns = stores.query("select column_name, data_type,"
+                    + " character_maximum_length from information_schema.columns where table_schema = '"
+                    + stores.schema + "' and table_name = 'diag' order by ordinal_position");
+            assertThat(columns.stream()
+                            .map(c -> c.get("column_name") + " " + c.get("data_type")
+                                    + (c.get("character_maximum_length") == null
+                                            ? ""
+                                            : "(" + c.get("character_maximum_length") + ")")))
+                    .containsExactly(
+                            "id integer",
+                            "timestamp double precision",
+                            "vin character(17)",
+                            "make character varying(20)",
+                            "model character varying(20)",
+                            "position_x double precision",
+                            "position_y double precision",
+                            "position_z double precision",
+                            "speed double precision");
 
-            List<ConsumerRecord<byte[], byte[]>> letters = pipeline.testing.readAll(pipeline.topic + ".dlq", 1);
-            assertThat(letters).hasSize(1);
-            String reason = new String(
-                    letters.getFirst().headers().lastHeader("sl.error.reason").value(), StandardCharsets.UTF_8);
-            assertThat(reason).contains("diag_typed");
+            List<ConsumerRecord<byte[], byte[]>> letters = pipeline.testing.readAll(pipeline.topic + ".dlq", 3);
+            assertThat(letters).hasSize(3);
+            List<String> reasons = letters.stream()
+                    .map(l ->
+                            new String(l.headers().lastHeader("sl.error.reason").value(), StandardCharsets.UTF_8))
+                    .toList();
+            assertThat(reasons)
+                    .anySatisfy(r -> assertThat(r).contains("diag_typed"))
+                    .anySatisfy(r -> assertThat(r).contains("diag_vin_char17"))
+                    .anySatisfy(r -> assertThat(r).contains("diag_model_varchar20"));
         }
     }
 }

@@ -58,6 +58,7 @@ class PostgresMinioConfigTest {
         assertThat(c.s3RequestTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.uploadConcurrency()).isEqualTo(4);
         assertThat(c.blobFields()).isEmpty();
+        assertThat(c.idTemplate()).isEmpty();
     }
 
     @Test
@@ -84,6 +85,7 @@ class PostgresMinioConfigTest {
         all.put("s3.request-timeout", "10s");
         all.put("s3.upload-concurrency", "8");
         all.put("blob.fields", "image_data");
+        all.put("id.template", "{uuid}");
         PostgresMinioConfig c = parse(all);
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/app?sslmode=disable");
         assertThat(c.jdbcUser()).isEqualTo("loader");
@@ -106,6 +108,7 @@ class PostgresMinioConfigTest {
         assertThat(c.s3RequestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.uploadConcurrency()).isEqualTo(8);
         assertThat(c.blobFields()).containsExactly("image_data");
+        assertThat(c.idTemplate().orElseThrow().variables()).containsExactly("uuid");
     }
 
     @Test
@@ -202,5 +205,13 @@ class PostgresMinioConfigTest {
         assertThat(parse(config).toString()).doesNotContain("hunter2").doesNotContain("s3-secret-xyz");
         assertThat(new PostgresMinioSinkFactory().secretKeys())
                 .containsExactlyInAnyOrder("jdbc.password", "s3.secret-key");
+    }
+
+    @Test
+    void aBadIdTemplateNamesItsKey() {
+        assertThat(problems(with("id.template", "{uuid")))
+                .singleElement()
+                .asString()
+                .startsWith("sinks.archive.config.id.template: ");
     }
 }
