@@ -60,17 +60,20 @@ final class BodyParser {
     }
 
     /** The events of a body posted to {@code topic}. */
+    /**
+     * The events of a body posted to {@code topic}. JSON, NDJSON and form bodies are parsed as they arrive and refused
+     * at the first element past a limit, without reading the rest.
+     */
     List<PendingEvent> parse(String topic, IncomingBody body) {
         BodyKind kind = BodyKind.of(body.contentType(), config.blobContentTypes(topic));
-        if (isBlank(body.bytes())) {
-            throw ApiProblem.badRequest("request body is empty").with("field", "body");
-        }
         return switch (kind) {
             case JSON -> json(body, config.positional(topic));
             case NDJSON -> ndjson(body, config.positional(topic));
-            case FORM ->
-                List.of(jsonEvent(FormFields.parse(body.bytes(), config.limits().maxFormFields()), null, body, 0, 1));
-            case BLOB -> List.of(Blobs.event(body));
+            case FORM -> List.of(form(body));
+            case BLOB -> {
+                requireContent(body.bytes());
+                yield List.of(Blobs.event(body));
+            }
         };
     }
 
@@ -79,13 +82,17 @@ final class BodyParser {
      * top-level id and key fields are read, so no tree is built and the event count is checked before each event.
      */
     private List<PendingEvent> json(IncomingBody body, boolean positional) {
-        byte[] bytes = body.bytes();
-        try (JsonParser p = factory.createParser(bytes)) {
+        BoundedBody in = body.content();
+        try (JsonParser p = factory.createParser(in)) {
             JsonToken first = p.nextToken();
+            if (first == null) {
+                throw empty();
+            }
+            requireUtf8(p);
             if (first == JsonToken.START_OBJECT) {
                 Fields fields = fields(p);
                 requireEnd(p);
-                return List.of(event(fields, bytes, body, 0, 1));
+                return List.of(event(fields, in.readFully(), body, 0, 1));
             }
             if (first != JsonToken.START_ARRAY) {
                 throw ApiProblem.badRequest("a JSON body must be an object or an array of objects"
@@ -101,7 +108,7 @@ final class BodyParser {
                 // one positional event: the body's bytes unchanged
                 requireScalars(p, t, "", 0);
                 requireEnd(p);
-                return List.of(event(Fields.NONE, bytes, body, 0, 1));
+                return List.of(event(Fields.NONE, in.readFully(), body, 0, 1));
             }
             boolean arrays = positional && t == JsonToken.START_ARRAY;
             var events = new ArrayList<PendingEvent>();
@@ -114,7 +121,7 @@ final class BodyParser {
                 if (i >= maxEvents) {
                     throw RequestLimits.tooMany("events", maxEvents, "api.limits.max-events-per-request");
                 }
-                int start = (int) p.currentTokenLocation().getByteOffset();
+                long start = p.currentTokenLocation().getByteOffset();
                 Fields fields;
                 if (arrays) {
                     if (t != JsonToken.START_ARRAY) {
@@ -133,8 +140,8 @@ final class BodyParser {
                     }
                     fields = fields(p);
                 }
-                int end = (int) p.currentLocation().getByteOffset();
-                slices.add(Arrays.copyOfRange(bytes, start, end));
+                long end = p.currentLocation().getByteOffset();
+                slices.add(in.slice(start, end));
                 fieldsOf.add(fields);
             }
             requireEnd(p);
@@ -202,6 +209,23 @@ final class BodyParser {
         return new Fields(id, key);
     }
 
+    /** Refuses a JSON body that is not UTF-8 (RFC 8259): events are sliced from it as bytes and sinks expect UTF-8. */
+    private static void requireUtf8(JsonParser p) {
+        if (p.currentTokenLocation().getByteOffset() < 0) { // Jackson read it as UTF-16 or UTF-32 characters
+            throw ApiProblem.badRequest("a JSON body must be UTF-8").with("field", "body");
+        }
+    }
+
+    private static void requireContent(byte[] bytes) {
+        if (isBlank(bytes)) {
+            throw empty();
+        }
+    }
+
+    private static ApiProblem empty() {
+        return ApiProblem.badRequest("request body is empty").with("field", "body");
+    }
+
     /** Refuses anything after the root value. */
     private static void requireEnd(JsonParser p) throws IOException {
         if (p.nextToken() != null) {
@@ -224,15 +248,21 @@ final class BodyParser {
         };
     }
 
+    /** NDJSON, line by line as the lines arrive: the line past the event cap is refused before the rest is read. */
     private List<PendingEvent> ndjson(IncomingBody body, boolean positional) {
-        byte[] bytes = body.bytes();
+        BoundedBody in = body.content();
         var slices = new ArrayList<byte[]>();
         var fieldsOf = new ArrayList<Fields>();
-        int start = 0;
+        long start = 0;
+        long scanned = 0;
         int line = 1;
-        for (int i = 0; i <= bytes.length; i++) {
-            if (i == bytes.length || bytes[i] == '\n') {
-                byte[] chunk = trim(bytes, start, i);
+        boolean more = true;
+        while (more) {
+            more = in.fill();
+            long newline;
+            while ((newline = in.indexOf((byte) '\n', scanned)) >= 0 || !more) {
+                long end = newline >= 0 ? newline : in.received();
+                byte[] chunk = trim(in.slice(start, end));
                 if (chunk.length > 0) {
                     if (slices.size() >= maxEvents) {
                         throw RequestLimits.tooMany("events", maxEvents, "api.limits.max-events-per-request");
@@ -240,9 +270,17 @@ final class BodyParser {
                     fieldsOf.add(line(chunk, line, positional));
                     slices.add(chunk);
                 }
-                start = i + 1;
+                if (newline < 0) {
+                    break; // the last line, without a newline
+                }
+                start = newline + 1;
+                scanned = start;
                 line++;
             }
+            scanned = Math.max(scanned, in.received());
+        }
+        if (slices.isEmpty()) {
+            throw empty();
         }
         var events = new ArrayList<PendingEvent>(slices.size());
         for (int i = 0; i < slices.size(); i++) {
@@ -251,10 +289,38 @@ final class BodyParser {
         return events;
     }
 
+    /**
+     * A form as one event. Its non-empty {@code &}-separated pairs are counted as they arrive, so a form of a million
+     * fields is refused after the first thousand; {@link FormFields} then applies the exact cap (the count here may
+     * exceed it by the two pairs that trimming the body removes).
+     */
+    private PendingEvent form(IncomingBody body) {
+        BoundedBody in = body.content();
+        int max = config.limits().maxFormFields();
+        long pairs = 0;
+        long from = 0;
+        while (in.fill()) {
+            long amp;
+            while ((amp = in.indexOf((byte) '&', from)) >= 0) {
+                pairs += amp > from ? 1 : 0;
+                from = amp + 1;
+                if (pairs > max + 2L) {
+                    throw RequestLimits.tooMany("form fields", max, "api.limits.max-form-fields");
+                }
+            }
+        }
+        byte[] bytes = in.readFully();
+        requireContent(bytes);
+        return jsonEvent(FormFields.parse(bytes, max), null, body, 0, 1);
+    }
+
     /** Checks one NDJSON line, {@code number} counting from 1, and returns its id and key fields. */
     private Fields line(byte[] chunk, int number, boolean positional) {
         try (JsonParser p = factory.createParser(chunk)) {
             JsonToken t = p.nextToken();
+            if (t != null) {
+                requireUtf8(p);
+            }
             Fields fields;
             if (t == JsonToken.START_OBJECT) {
                 fields = fields(p);
@@ -393,7 +459,9 @@ final class BodyParser {
         return true;
     }
 
-    private static byte[] trim(byte[] bytes, int from, int to) {
+    private static byte[] trim(byte[] bytes) {
+        int from = 0;
+        int to = bytes.length;
         while (from < to && Character.isWhitespace(bytes[from])) {
             from++;
         }

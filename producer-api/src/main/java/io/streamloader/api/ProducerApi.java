@@ -220,7 +220,8 @@ public final class ProducerApi {
         BodyKind.of(contentType, config.blobContentTypes(topic)); // 415 before reading anything
         // reserved as bytes arrive: a Content-Length that is never sent reserves nothing
         try (InFlightLimiter.Permit permit = limiter.acquire(1)) {
-            byte[] body = readBody(ctx, declared, permit);
+            // parsed as it arrives: a body past a limit is refused at that point, unread beyond it
+            BoundedBody body = body(ctx, declared, permit);
             var incoming = new IncomingBody(
                     contentType,
                     body,
@@ -230,7 +231,7 @@ public final class ProducerApi {
             var events = parser.parse(topic, incoming);
             schemas.validate(topic, events);
             List<Delivery> deliveries = publisher.publish(topic, events);
-            metrics.accepted(topic, events.size(), body.length);
+            metrics.accepted(topic, events.size(), body.received());
             ctx.status(200).contentType("application/json").result(json(deliveries));
         }
     }
@@ -360,9 +361,10 @@ public final class ProducerApi {
         return auth.authorize(ctx, topic);
     }
 
-    private byte[] readBody(Context ctx, long declared, InFlightLimiter.Permit permit) {
-        try (InputStream in = ctx.req().getInputStream()) {
-            return BoundedBody.read(
+    private BoundedBody body(Context ctx, long declared, InFlightLimiter.Permit permit) {
+        try {
+            InputStream in = ctx.req().getInputStream();
+            return BoundedBody.of(
                     in, declared, config.maxBodyBytes(), config.limits().minRequestDataRate(), permit);
         } catch (IOException e) {
             throw ApiProblem.badRequest("the request body could not be read").with("field", "body");

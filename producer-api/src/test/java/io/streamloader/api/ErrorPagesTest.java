@@ -119,9 +119,9 @@ class ErrorPagesTest {
         var api = new TestingApi(TestingApi.config().maxBodyBytes(10_000).build(), true);
         api.run((server, client) -> {
             var request = new StringBuilder("POST /topics/clicks HTTP/1.1\r\nHost: x\r\n"
-                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
-            for (int i = 0; i < 40; i++) {
-                request.append("3e8\r\n").append("[".repeat(1000)).append("\r\n");
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n{\"a\":\"\r\n");
+            for (int i = 0; i < 40; i++) { // one long string: valid JSON until the cap
+                request.append("3e8\r\n").append("x".repeat(1000)).append("\r\n");
             }
             request.append("0\r\n\r\n");
             Raw r = exchange(server.port(), ascii(request.toString()));

@@ -112,6 +112,62 @@ class RequestLimitsTest {
     }
 
     @Test
+    void bodiesPastTheirCountCapsAreRefusedWithoutReadingTheRest() {
+        // 10 MiB of each, arriving as from a socket: each is refused within the first chunks, the rest never read
+        var defaults = new BodyParser(ApiConfig.defaults());
+        int tenMiB = 10 << 20;
+        Map<String, byte[]> bodies = Map.of(
+                "application/json", repeat("[", "{},", tenMiB),
+                "application/x-ndjson", repeat("", "{}\n", tenMiB),
+                "application/x-www-form-urlencoded", repeat("", "a=1&", tenMiB));
+        bodies.forEach((type, bytes) -> {
+            var read = new java.util.concurrent.atomic.AtomicLong();
+            var limiter = new InFlightLimiter(64 << 20, 1);
+            try (var permit = limiter.acquire(1)) {
+                var in = BoundedBody.of(counting(bytes, read), bytes.length, 16 << 20, 0, permit);
+                var p = problem(() -> defaults.parse(
+                        "t", new IncomingBody(Optional.of(type), in, Map.of(), Map.of(), Optional.empty())));
+                assertThat(p.status()).as(type).isEqualTo(413);
+                assertThat(read.get()).as(type + ": bytes read").isLessThan(256 * 1024);
+            }
+        });
+    }
+
+    /** {@code head} then {@code unit} until {@code size} bytes. */
+    private static byte[] repeat(String head, String unit, int size) {
+        byte[] out = new byte[size];
+        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] u = unit.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(h, 0, out, 0, h.length);
+        for (int i = h.length; i < size; i++) {
+            out[i] = u[(i - h.length) % u.length];
+        }
+        return out;
+    }
+
+    /** {@code bytes} handed out at most 8 KiB per read (as Jetty does), counting what was read. */
+    private static InputStream counting(byte[] bytes, java.util.concurrent.atomic.AtomicLong read) {
+        return new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int at = (int) read.get();
+                if (at == bytes.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(len, 8192), bytes.length - at);
+                System.arraycopy(bytes, at, b, off, n);
+                read.addAndGet(n);
+                return n;
+            }
+        };
+    }
+
+    @Test
     void boundedBodyCutsAtTheCapWhateverTheDeclaredLength() {
         var limiter = new InFlightLimiter(1 << 20, 1);
         try (var permit = limiter.acquire(1)) {

@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,10 @@ import picocli.CommandLine.Option;
  * twice: from the {@code generate} command (its own JVM; {@code java.net.http}, what users run) and from {@link
  * HttpLoadProbe} (its own JVM; a wrk-like client that leaves the shared CPU to the API and the broker). The target
  * lines use the latter. Prints a table with the CPU each process spent per request, and the ratios.
+ *
+ * <p>Then the lean single-event load alternates, {@code --auth-rounds} times, between that API (no keys) and a second
+ * one started from a config file with an API key (limits at their defaults, no per-key rate), each request carrying the
+ * key as {@code Authorization: Bearer}: a second table with both rows per round.
  */
 @Command(
         name = "api",
@@ -62,15 +67,38 @@ public final class ApiBench implements Callable<Integer> {
     @Option(names = "--api-java-opts", defaultValue = "", description = "extra JVM options of the API (profiling)")
     String apiJavaOpts;
 
+    @Option(
+            names = "--auth-rounds",
+            defaultValue = "2",
+            description = "rounds of lean single-event POSTs alternating auth off and on (${DEFAULT-VALUE})")
+    int authRounds;
+
+    @Option(names = "--auth-only", description = "run only the auth off/on rounds")
+    boolean authOnly;
+
+    /** The key the auth-on API accepts; 32 characters, as a generated key would be. */
+    private static final String BENCH_KEY = "bench-key-0123456789abcdefghijkl";
+
     @Override
     public Integer call() throws Exception {
         KafkaService kafka = DevStack.kafka();
         String topic = "bench-api-" + System.currentTimeMillis();
         kafka.createTopic(topic, partitions);
         Process api = startApi(kafka.bootstrapServers(), topic);
+        Process keyed = null;
+        String keyedUrl = null;
         try {
             String url = "http://127.0.0.1:" + awaitReady(api);
             String path = "/topics/" + topic;
+            if (authRounds > 0) {
+                keyed = startApi(List.of(
+                        "--config", keyedConfig(kafka.bootstrapServers(), topic).toString()));
+                keyedUrl = "http://127.0.0.1:" + awaitReady(keyed) + path;
+                if (authOnly) {
+                    authRounds(api, url + path, keyed, keyedUrl);
+                    return 0;
+                }
+            }
             generate(url, path, 10_000, 1, 32); // warm-up: JIT, connections, producer metadata
             var cpu = new Cpu(api);
             Map<String, String> single = generate(url, path, singleRequests, 1, singleConcurrency);
@@ -163,29 +191,90 @@ public final class ApiBench implements Callable<Integer> {
                     rawEps,
                     100 * Double.parseDouble(leanBatched.get("eps")) / rawEps,
                     100 * Double.parseDouble(batched.get("eps")) / rawEps);
+            if (keyed != null) {
+                authRounds(api, url + path, keyed, keyedUrl);
+            }
             return 0;
         } finally {
-            api.destroy();
-            api.waitFor(20, TimeUnit.SECONDS);
+            for (Process p : keyed == null ? List.of(api) : List.of(api, keyed)) {
+                p.destroy();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
         }
     }
 
+    /**
+     * The lean single-event load against the API without keys and the one with a key, alternately, {@code
+     * --auth-rounds} times; one row each.
+     */
+    private void authRounds(Process open, String openUrl, Process keyed, String keyedUrl) throws Exception {
+        var table = new Table(
+                "scenario",
+                "requests",
+                "seconds",
+                "requests/s",
+                "p50 ms",
+                "p99 ms",
+                "failed",
+                "API CPU µs/req",
+                "client CPU µs/req");
+        for (int round = 1; round <= authRounds; round++) {
+            for (boolean auth : new boolean[] {false, true}) {
+                var cpu = new Cpu(auth ? keyed : open);
+                Map<String, String> r = auth
+                        ? lean(keyedUrl, singleRequests, 1, singleConcurrency, BENCH_KEY)
+                        : lean(openUrl, singleRequests, 1, singleConcurrency);
+                cpu.measure(r);
+                table.row(
+                        "single-event POST, lean client (c=" + singleConcurrency + "), auth "
+                                + (auth ? "on (Bearer key)" : "off") + ", round " + round,
+                        r.get("sent"),
+                        r.get("seconds"),
+                        fmt(r.get("rps")),
+                        r.get("p50"),
+                        r.get("p99"),
+                        r.get("failed"),
+                        r.get("apiCpuPerRequest"),
+                        r.get("clientCpuPerRequest"));
+            }
+        }
+        System.out.println();
+        System.out.printf(
+                "producer-api with and without API keys: %d-byte events, %d partitions, acks=all; auth on = one key"
+                        + " (api.keys, limits at their defaults, no rate) in Authorization: Bearer on every request%n",
+                eventBytes, partitions);
+        System.out.print(table);
+    }
+
+    /** A config file for an API that requires {@link #BENCH_KEY} for {@code topic}. */
+    private static Path keyedConfig(String bootstrap, String topic) throws IOException {
+        Path file = Files.createTempFile("bench-api-keyed-", ".yaml");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, """
+                kafka:
+                  bootstrap-servers: %s
+                api:
+                  host: 127.0.0.1
+                  port: 0
+                  topics: [%s]
+                  keys:
+                    bench: {key: "%s", topics: [%s]}
+                """.formatted(bootstrap, topic, BENCH_KEY, topic));
+        return file;
+    }
+
     private Process startApi(String bootstrap, String topic) throws IOException {
+        return startApi(List.of("--bootstrap", bootstrap, "--port", "0", "--topics", topic));
+    }
+
+    private Process startApi(List<String> args) throws IOException {
         var command = new ArrayList<>(
                 List.of(java(), "-Xmx" + heap, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         command.addAll(List.of(apiJavaOpts.split(" ")).stream()
                 .filter(s -> !s.isBlank())
                 .toList());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                ProducerApiMain.class.getName(),
-                "--bootstrap",
-                bootstrap,
-                "--port",
-                "0",
-                "--topics",
-                topic));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ProducerApiMain.class.getName()));
+        command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
@@ -262,16 +351,16 @@ public final class ApiBench implements Callable<Integer> {
     }
 
     /** The same load from {@link HttpLoadProbe}: Apache HttpClient on platform threads, pre-built bodies. */
-    private Map<String, String> lean(String url, long count, int perRequest, int concurrency)
+    private Map<String, String> lean(String url, long count, int perRequest, int concurrency, String... apiKey)
             throws IOException, InterruptedException {
-        return new HashMap<>(ChildJvm.run(
-                heap,
-                HttpLoadProbe.class,
+        var args = new ArrayList<>(List.of(
                 url,
                 Long.toString(count),
                 Integer.toString(perRequest),
                 Integer.toString(concurrency),
                 Integer.toString(eventBytes)));
+        args.addAll(List.of(apiKey));
+        return new HashMap<>(ChildJvm.run(heap, HttpLoadProbe.class, args.toArray(String[]::new)));
     }
 
     private static void row(Table table, String name, Map<String, String> r) {

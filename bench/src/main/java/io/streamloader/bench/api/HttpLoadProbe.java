@@ -22,7 +22,8 @@ import org.apache.http.util.EntityUtils;
  * one JSON object or an array of {@code perRequest}. It spends about a fifth of the CPU per request of the {@code
  * generate} command's {@code java.net.http} client (measured: 49 vs 251 µs), CPU that the API and the broker share
  * with it on a small machine. Warms up with up to 10,000 requests, then measures each request from send to full
- * response and prints a RESULT line with rates, p50/p99 and its own CPU time for the measured part.
+ * response and prints a RESULT line with rates, p50/p99 and its own CPU time for the measured part. An optional sixth
+ * argument is an API key, sent as {@code Authorization: Bearer} on every request.
  */
 public final class HttpLoadProbe {
 
@@ -32,6 +33,7 @@ public final class HttpLoadProbe {
         int perRequest = Integer.parseInt(args[2]);
         int concurrency = Integer.parseInt(args[3]);
         int eventBytes = Integer.parseInt(args[4]);
+        String bearer = args.length > 5 ? "Bearer " + args[5] : null;
 
         byte[][] events = JsonPayloads.clicks(1000, eventBytes);
         byte[][] bodies = new byte[100][];
@@ -46,14 +48,15 @@ public final class HttpLoadProbe {
                 .disableCookieManagement()
                 .build();
         long warmup = Math.min(count, 10_000); // JIT and connections; counted in `total` for the API's CPU per request
-        load(client, url, bodies, warmup, concurrency, perRequest, 0);
-        load(client, url, bodies, count, concurrency, perRequest, warmup + count);
+        load(client, url, bearer, bodies, warmup, concurrency, perRequest, 0);
+        load(client, url, bearer, bodies, count, concurrency, perRequest, warmup + count);
         client.close();
     }
 
     private static void load(
             CloseableHttpClient client,
             String url,
+            String bearer,
             byte[][] bodies,
             long count,
             int concurrency,
@@ -72,6 +75,9 @@ public final class HttpLoadProbe {
                     long seq;
                     while ((seq = next.getAndIncrement()) < count) {
                         HttpPost post = new HttpPost(url);
+                        if (bearer != null) {
+                            post.setHeader("Authorization", bearer);
+                        }
                         post.setEntity(
                                 new ByteArrayEntity(bodies[(int) (seq % bodies.length)], ContentType.APPLICATION_JSON));
                         long t0 = System.nanoTime();
