@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproducibility check: builds this working tree twice, from two fresh copies in different directories and at
 # different times, and compares every jar and SBOM the builds produce byte for byte (SHA-256).
-#   tools/check-reproducible.sh [extra Maven arguments, e.g. -o]
+#   tools/check-reproducible.sh [extra Maven arguments]
+# With -o (offline) Maven skips the CycloneDX SBOMs (the plugin requires online mode), so only jars are compared.
 # Exit 0 when every file is identical, 1 when one differs (the two trees are kept for diffoscope/unzip -l).
 # Slow (two full `package` builds); not part of `verify`. Uses the shared ~/.m2 read-only (package, never install).
 set -euo pipefail
