@@ -121,7 +121,8 @@ class SinkSettingsBinderTest {
                         "dlq.{topic}",
                         Map.of("urls", "http://es:9200", "auth.username", "elastic"),
                         new SupervisionPolicy(OnFailure.EXIT, Duration.ofSeconds(5), Duration.ofMinutes(10)),
-                        DeadLetterHeaders.CONNECT));
+                        DeadLetterHeaders.CONNECT,
+                        EventFilter.ALL));
         assertThat(problems.list()).isEmpty();
     }
 
