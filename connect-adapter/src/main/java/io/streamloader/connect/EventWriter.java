@@ -1,5 +1,6 @@
 package io.streamloader.connect;
 
+import io.streamloader.core.pipeline.StoreHealthProbe;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
@@ -12,10 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EventWriter {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
-    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration HEALTH_TIMEOUT = StoreHealthProbe.DEFAULT_TIMEOUT;
 
     /** An event that was not stored, with why. */
     record Failure(Event event, String reason, String errorClass) {}
@@ -152,31 +149,11 @@ final class EventWriter {
     }
 
     private Optional<String> probe() {
-        CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        sink.checkHealth();
-                        return Optional.empty();
-                    } catch (Exception e) {
-                        return Optional.of("store health check failed: " + message(e));
-                    }
-                },
-                Thread::startVirtualThread);
-        try {
-            return probe.get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return Optional.of("store did not answer a health check within " + HEALTH_TIMEOUT.toSeconds() + " s");
-        } catch (ExecutionException e) {
-            return Optional.of("store health check failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted during a store health check");
-        }
+        return StoreHealthProbe.problem(sink, HEALTH_TIMEOUT);
     }
 
     static String message(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.toString() : message;
+        return StoreHealthProbe.message(t);
     }
 
     /** Where a record sits; identifies an event across the sink's copies of it. */

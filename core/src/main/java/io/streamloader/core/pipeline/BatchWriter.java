@@ -17,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -54,7 +50,7 @@ import org.slf4j.LoggerFactory;
 final class BatchWriter {
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
     /** How long a health probe may take before the store counts as unhealthy. */
-    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration HEALTH_TIMEOUT = StoreHealthProbe.DEFAULT_TIMEOUT;
 
     /** Waits out a backoff while keeping the consumer alive; false when the worker is stopping. */
     interface Waiter {
@@ -332,26 +328,7 @@ final class BatchWriter {
     }
 
     private Optional<String> probe() {
-        CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        sink.checkHealth();
-                        return Optional.empty();
-                    } catch (Exception e) {
-                        return Optional.of("store health check failed: " + message(e));
-                    }
-                },
-                Thread::startVirtualThread);
-        try {
-            return probe.get(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return Optional.of("store did not answer a health check within " + HEALTH_TIMEOUT.toSeconds() + " s");
-        } catch (ExecutionException e) {
-            return Optional.of("store health check failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted during a store health check");
-        }
+        return StoreHealthProbe.problem(sink, HEALTH_TIMEOUT);
     }
 
     /** Sorts a round's failures into dead letters and events to write again; returns the latter. */
@@ -467,8 +444,7 @@ final class BatchWriter {
     }
 
     private static String message(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.toString() : message;
+        return StoreHealthProbe.message(t);
     }
 
     /** Where a record sits; identifies an event across the sink's copies of it. */
