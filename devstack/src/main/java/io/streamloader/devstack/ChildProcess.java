@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ChildProcess {
     static final String START_TIMEOUT_PROPERTY = "streamloader.devstack.start-timeout-seconds";
+    static final int GUARD_GRACE_SECONDS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
     private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
@@ -84,7 +85,9 @@ final class ChildProcess {
 
     /**
      * For a server this JVM did not start itself (zonky's postmaster): a watchdog process that sends it {@code signal}
-     * when this JVM dies, and ends by itself once the server has stopped.
+     * when this JVM dies, then {@code KILL} if it still runs {@value #GUARD_GRACE_SECONDS} s later (a server may
+     * ignore the signal: one started from a shell's background job inherits an ignored SIGINT), and ends by itself
+     * once the server has stopped.
      */
     static void guard(String service, long serverPid, String signal) {
         guard(service, serverPid, signal, ProcessHandle.current().pid());
@@ -95,7 +98,12 @@ final class ChildProcess {
                 "\n",
                 "parent=$1; server=$2",
                 "while kill -0 $parent 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done",
-                "kill -0 $parent 2>/dev/null || kill -" + signal + " $server 2>/dev/null",
+                "kill -0 $parent 2>/dev/null && exit 0",
+                "kill -" + signal + " $server 2>/dev/null",
+                "i=0",
+                "while kill -0 $server 2>/dev/null && [ $i -lt " + GUARD_GRACE_SECONDS
+                        + " ]; do sleep 1; i=$((i+1)); done",
+                "kill -KILL $server 2>/dev/null",
                 "exit 0");
         try {
             new ProcessBuilder(
