@@ -135,7 +135,13 @@ class AdminMutualTlsIT {
                 dir.resolve("server.crt"), dir.resolve("server.key"), Optional.of(dir.resolve("ca.crt")), "admin.tls");
         var settings = new AdminSettings(true, "127.0.0.1", 0, List.of(), false, Optional.of(tls), Duration.ZERO);
         try (var admin = new AdminServer(
-                settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), List.of(), () -> "")) {
+                settings,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                List.of(),
+                List.of(),
+                () -> "",
+                java.util.Map.of(
+                        "bootstrap.servers", "127.0.0.1:9"))) { // no broker: the console's DLQ reads are unused
             admin.start();
             URI live = URI.create("https://127.0.0.1:" + admin.port() + "/health/live");
             URI metrics = URI.create("https://127.0.0.1:" + admin.port() + "/metrics");
