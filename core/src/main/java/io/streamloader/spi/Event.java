@@ -169,6 +169,9 @@ public final class Event {
 
     /** Whether the value's media type is JSON ({@code application/json} or any {@code +json} type). */
     public boolean isJson() {
+        if (contentType.equals(DEFAULT_CONTENT_TYPE)) {
+            return true; // nearly every event: no split or lower-casing per event
+        }
         String base = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return base.equals("application/json") || base.endsWith("+json") || base.equals("application/x-ndjson");
     }

@@ -67,4 +67,25 @@ class EventTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("id");
     }
+
+    @Test
+    void jsonIsRecognisedByTheMediaTypeWhateverItsCaseAndParameters() {
+        for (String json : new String[] {
+            "",
+            "application/json",
+            "Application/JSON",
+            " application/json ; charset=utf-8",
+            "application/cloudevents+json",
+            "application/x-ndjson"
+        }) {
+            assertThat(new Event("e1", "t", 0, 0, T, null, new byte[0], null, json).isJson())
+                    .as(json)
+                    .isTrue();
+        }
+        for (String other : new String[] {"image/png", "text/plain", "application/jsonx", "application/json-seq"}) {
+            assertThat(new Event("e1", "t", 0, 0, T, null, new byte[0], null, other).isJson())
+                    .as(other)
+                    .isFalse();
+        }
+    }
 }

@@ -20,12 +20,40 @@ public final class Utf8 {
     /**
      * The value decoded as UTF-8.
      *
+     * <p>Fast path: the JDK's {@code String} decoder (intrinsified, ASCII copied as it is) on the value's bytes, which
+     * replaces every ill-formed sequence with U+FFFD; a result without U+FFFD therefore came from well-formed bytes.
+     * Only a value that decodes to U+FFFD (sent as such, or ill-formed) is decoded again strictly to tell the two apart.
+     * The bytes are taken from the buffer's array, or copied out once: a read-only or direct buffer (what {@code
+     * Event.valueBuffer()} returns) would make {@link CharsetDecoder} take its per-byte loop, measured at 30 % of the
+     * PostgreSQL sink's pipeline CPU.
+     *
      * @throws IllegalArgumentException naming the byte offset of the first ill-formed sequence
      */
     public static String strict(ByteBuffer value) {
-        ByteBuffer in = value.duplicate();
+        int length = value.remaining();
+        byte[] bytes;
+        int offset;
+        if (value.hasArray()) {
+            bytes = value.array();
+            offset = value.arrayOffset() + value.position();
+        } else {
+            bytes = new byte[length];
+            value.duplicate().get(bytes);
+            offset = 0;
+        }
+        String decoded = new String(bytes, offset, length, UTF_8);
+        if (decoded.indexOf(REPLACEMENT) < 0) {
+            return decoded;
+        }
+        return strictly(ByteBuffer.wrap(bytes, offset, length));
+    }
+
+    private static final char REPLACEMENT = '\uFFFD';
+
+    private static String strictly(ByteBuffer in) {
         int start = in.position();
-        CharBuffer out = CharBuffer.allocate(in.remaining()); // UTF-8 never decodes to more chars than bytes
+        int length = in.remaining();
+        CharBuffer out = CharBuffer.allocate(length); // UTF-8 never decodes to more chars than bytes
         CharsetDecoder decoder = UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -35,7 +63,7 @@ public final class Utf8 {
         }
         if (result.isError()) {
             throw new IllegalArgumentException("value is not valid UTF-8: ill-formed byte sequence at byte "
-                    + (in.position() - start) + " of " + value.remaining());
+                    + (in.position() - start) + " of " + length);
         }
         return out.flip().toString();
     }

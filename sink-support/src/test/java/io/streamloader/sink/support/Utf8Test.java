@@ -20,6 +20,67 @@ class Utf8Test {
     }
 
     @Test
+    void readOnlyAndDirectBuffersDecodeAlike() {
+        String text = "{\"a\":\"é日本\uD83D\uDE00 \uFFFD sent as such\"}";
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(utf8).flip();
+        ByteBuffer readOnly = ByteBuffer.wrap(utf8).asReadOnlyBuffer();
+        for (ByteBuffer buffer : new ByteBuffer[] {direct, readOnly, ByteBuffer.wrap(utf8)}) {
+            assertThat(Utf8.strict(buffer)).isEqualTo(text);
+            assertThat(buffer.position()).isZero();
+        }
+        ByteBuffer bad =
+                ByteBuffer.wrap(HexFormat.of().parseHex("7b2261223a22c328227d")).asReadOnlyBuffer();
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Utf8.strict(bad))
+                .withMessageContaining("at byte 6 of 10");
+    }
+
+    @Test
+    void agreesWithTheStrictDecoderOnEveryShortSequence() {
+        // every 1- and 2-byte sequence and a wide sample of 3- and 4-byte ones, between ASCII, as whole values
+        java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+        java.util.List<byte[]> corpus = new java.util.ArrayList<>();
+        for (int a = 0; a < 256; a++) {
+            corpus.add(new byte[] {'x', (byte) a, 'y'});
+            for (int b = 0; b < 256; b++) {
+                corpus.add(new byte[] {(byte) a, (byte) b});
+            }
+        }
+        for (int i = 0; i < 200_000; i++) {
+            byte[] bytes = new byte[3 + random.nextInt(2)];
+            for (int j = 0; j < bytes.length; j++) {
+                bytes[j] = (byte) (random.nextBoolean() ? 0xE0 + random.nextInt(32) : 0x80 + random.nextInt(64));
+            }
+            corpus.add(bytes);
+        }
+        java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.util.List<String> disagreements = new java.util.ArrayList<>();
+        for (byte[] bytes : corpus) {
+            String expected;
+            try {
+                expected = strict.decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                expected = null;
+            }
+            String actual;
+            try {
+                actual = Utf8.strict(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+            } catch (IllegalArgumentException e) {
+                actual = null;
+            }
+            if (!java.util.Objects.equals(expected, actual)) {
+                disagreements.add(HexFormat.of().formatHex(bytes));
+            }
+        }
+        assertThat(corpus).hasSizeGreaterThan(250_000);
+        assertThat(disagreements).isEmpty();
+    }
+
+    @Test
     void illFormedSequencesAreRefusedWithTheirOffset() {
         // a bad continuation, a lone continuation, an overlong '/', an encoded surrogate, past U+10FFFF, a cut-off tail
         String[][] cases = {
