@@ -8,6 +8,7 @@ import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
 import io.streamloader.bench.rollup.RollupBench;
+import io.streamloader.bench.scale.ScaleBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
             PostgresBench.class,
             RollupBench.class,
             MemoryBench.class,
-            FaultsBench.class
+            FaultsBench.class,
+            ScaleBench.class
         })
 public final class Bench {
 

@@ -1,5 +1,6 @@
 package io.streamloader.connect;
 
+import io.streamloader.core.pipeline.Bisection;
 import io.streamloader.core.pipeline.StoreHealthProbe;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
@@ -115,30 +116,28 @@ final class EventWriter {
         return null;
     }
 
-    /** Halves in order until each throwing event stands alone. */
+    /** Narrows a throwing write down to the events that throw alone (core's {@link Bisection}). */
     private void isolate(List<Event> events, Throwable thrown, Round round) {
-        if (events.size() == 1) {
-            round.suspects.add(new Failure(
-                    events.getFirst(), message(thrown), thrown.getClass().getName()));
-            return;
-        }
-        int mid = events.size() / 2;
-        List<Event> left = events.subList(0, mid);
-        List<Event> right = events.subList(mid, events.size());
-        Throwable leftThrew = attempt(left, round);
-        if (leftThrew != null) {
-            isolate(left, leftThrew, round);
-        }
-        Throwable rightThrew = attempt(right, round);
-        if (rightThrew != null) {
-            if (leftThrew != null) { // every half fails: more likely the store than the events
+        Bisection.isolate(events, thrown, new Bisection.Steps() {
+            @Override
+            public Throwable write(List<Event> slice) {
+                return attempt(slice, round);
+            }
+
+            @Override
+            public void isolated(Event event, Throwable cause) {
+                round.suspects.add(
+                        new Failure(event, message(cause), cause.getClass().getName()));
+            }
+
+            @Override
+            public void bothHalvesThrew(Throwable cause) {
                 Optional<String> problem = storeProblem(round);
                 if (problem.isPresent()) {
                     throw new StoreDown(problem.get());
                 }
             }
-            isolate(right, rightThrew, round);
-        }
+        });
     }
 
     private Optional<String> storeProblem(Round round) {

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adapter inside a real Kafka Connect standalone worker (child JVM, Connect 4.4.0 from Maven Central, this
- * module's plugin directory on {@code plugin.path}) against the devstack broker and MongoDB, running the built-in
+ * The adapter inside a real Kafka Connect distributed worker (child JVM, Connect 4.4.0 from Maven Central, this
+ * module's plugin directory on {@code plugin.path}, configs, offsets and status in Kafka topics), created, validated and
+ * watched through Connect's REST API, against the devstack broker and MongoDB, running the built-in
  * mongo sink from its streamloader plugin directory ({@code sink-mongo/target/plugin}).
  */
 class ConnectAdapterIT {

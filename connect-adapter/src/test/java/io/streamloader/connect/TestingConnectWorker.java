@@ -21,10 +21,14 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Kafka Connect standalone worker in a child JVM, with the jars of {@code src/test/connect-worker/pom.xml}
- * (resolved into {@code target/connect-worker} on first use) and this module's packaged plugin directory on its
- * {@code plugin.path}. Its log goes to {@code target/connect-<name>.log}. Connectors are managed through its REST API.
+ * A real Kafka Connect <b>distributed</b> worker ({@code ConnectDistributed}) in a child JVM, with the jars of {@code
+ * src/test/connect-worker/pom.xml} (resolved into {@code target/connect-worker} on first use) and this module's
+ * packaged plugin directory on its {@code plugin.path}. It keeps connector configs, offsets and status in Kafka topics
+ * of its own cluster group ({@code connect-<name>-<nanos>}), as a production Connect cluster does; more workers started
+ * with the same group would share its tasks. Its log goes to {@code target/connect-<name>.log}. Connectors are managed
+ * through its REST API.
  */
+@SuppressWarnings({"unchecked", "rawtypes"}) // a one-element array of responses, written from the await's lambda
 final class TestingConnectWorker implements AutoCloseable {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path WORKER_JARS = MODULE.resolve("target/connect-worker");
@@ -56,7 +60,14 @@ final class TestingConnectWorker implements AutoCloseable {
         w.setProperty("key.converter", bytes);
         w.setProperty("value.converter", bytes);
         w.setProperty("header.converter", bytes);
-        w.setProperty("offset.storage.file.filename", dir.resolve("offsets").toString());
+        String cluster = "connect-" + name + "-" + System.nanoTime();
+        w.setProperty("group.id", cluster);
+        for (String store : List.of("config", "offset", "status")) {
+            w.setProperty(store + ".storage.topic", cluster + "-" + store + "s");
+            w.setProperty(store + ".storage.replication.factor", "1"); // the devstack broker is one node
+        }
+        w.setProperty("offset.storage.partitions", "1");
+        w.setProperty("status.storage.partitions", "1");
         w.setProperty("offset.flush.interval.ms", "500");
         w.setProperty("plugin.path", PLUGIN_PATH.toString());
         // found through the connector's META-INF/services entry, as Connect recommends (no reflective scan)
@@ -64,7 +75,7 @@ final class TestingConnectWorker implements AutoCloseable {
         w.setProperty("listeners", "http://127.0.0.1:" + port);
         Path workerFile = dir.resolve("worker.properties");
         try (var out = Files.newBufferedWriter(workerFile)) {
-            w.store(out, "ConnectAdapterIT worker " + name);
+            w.store(out, "ConnectAdapterIT distributed worker " + name);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -74,7 +85,7 @@ final class TestingConnectWorker implements AutoCloseable {
         command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
         command.add("-cp");
         command.add(WORKER_JARS + "/*");
-        command.add("org.apache.kafka.connect.cli.ConnectStandalone");
+        command.add("org.apache.kafka.connect.cli.ConnectDistributed");
         command.add(workerFile.toString());
         Path log = MODULE.resolve("target/connect-" + name + ".log");
         Process process = new ProcessBuilder(command)
@@ -121,7 +132,9 @@ final class TestingConnectWorker implements AutoCloseable {
             throw new IllegalStateException("worker exited with " + process.exitValue() + "\n" + tail());
         }
         try {
-            return request("GET", "/connector-plugins", null).statusCode() == 200;
+            // Connect's /health (KIP-1017) answers 200 once the worker has joined its cluster group and read the config
+            // topic; before that a distributed worker refuses connector requests
+            return request("GET", "/health", null).statusCode() == 200;
         } catch (IOException e) {
             return false;
         }
@@ -153,9 +166,20 @@ final class TestingConnectWorker implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
-    /** Creates a connector; its config must include {@code connector.class}. */
+    /**
+     * Creates a connector; its config must include {@code connector.class}. A distributed worker answers 409 while its
+     * group rebalances: asked again until it takes the request.
+     */
     JsonNode createConnector(String name, Map<String, String> config) throws IOException {
-        return json("POST", "/connectors", Map.of("name", name, "config", config));
+        Map<String, Object> body = Map.of("name", name, "config", config);
+        HttpResponse<String>[] last = new HttpResponse[1];
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> (last[0] = request("POST", "/connectors", body)).statusCode() != 409);
+        if (last[0].statusCode() >= 300) {
+            throw new IllegalStateException("POST /connectors -> " + last[0].statusCode() + " " + last[0].body());
+        }
+        return JSON.readTree(last[0].body());
     }
 
     /** Connect's validate API for the adapter's connector class. */

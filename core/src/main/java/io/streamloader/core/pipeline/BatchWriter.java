@@ -288,34 +288,32 @@ final class BatchWriter {
         return null;
     }
 
-    /**
-     * Narrows a throwing write down: halves in order (a half and everything it isolates are done before the next,
-     * so a later event with the same id is still written last), until each throwing event stands alone. Costs at most
-     * {@code 1 + 2k log2(n)} sink calls for {@code k} such events in {@code n}.
-     */
+    /** Narrows a throwing write down to the events that throw alone ({@link Bisection}); they become suspects. */
     private void isolate(List<Event> events, Throwable thrown, Round round) {
-        if (events.size() == 1) {
-            round.suspects.add(new Suspect(events.getFirst(), thrown));
-            return;
-        }
-        metrics.bisections.increment();
-        int mid = events.size() / 2;
-        List<Event> left = events.subList(0, mid);
-        List<Event> right = events.subList(mid, events.size());
-        Throwable leftThrew = attempt(left, round);
-        if (leftThrew != null) {
-            isolate(left, leftThrew, round);
-        }
-        Throwable rightThrew = attempt(right, round);
-        if (rightThrew != null) {
-            if (leftThrew != null) { // every half fails: more likely the store than the events
+        Bisection.isolate(events, thrown, new Bisection.Steps() {
+            @Override
+            public Throwable write(List<Event> slice) {
+                return attempt(slice, round);
+            }
+
+            @Override
+            public void isolated(Event event, Throwable cause) {
+                round.suspects.add(new Suspect(event, cause));
+            }
+
+            @Override
+            public void bothHalvesThrew(Throwable cause) {
                 Optional<String> problem = storeProblem(round);
                 if (problem.isPresent()) {
-                    throw new StoreDown(problem.get(), rightThrew.getClass().getName());
+                    throw new StoreDown(problem.get(), cause.getClass().getName());
                 }
             }
-            isolate(right, rightThrew, round);
-        }
+
+            @Override
+            public void splitting(int size) {
+                metrics.bisections.increment();
+            }
+        });
     }
 
     /** Why the store is unhealthy, if it is; asks {@link Sink#checkHealth()} at most once per round. */
