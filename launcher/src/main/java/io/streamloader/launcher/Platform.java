@@ -47,7 +47,7 @@ final class Platform implements AutoCloseable {
         try {
             for (RunnerSettings sink : startup.config().sinks()) {
                 SinkRunner runner = new SinkRunner(
-                        sink,
+                        Startup.transforms(sink, startup.registry()),
                         startup.factories().get(sink.name()),
                         startup.config().kafka().sinkClientProperties(),
                         registry);

@@ -10,12 +10,14 @@ import io.streamloader.core.config.StreamloaderConfig;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
 import io.streamloader.core.plugin.PluginRegistry;
+import io.streamloader.core.transform.BuiltinTransforms;
 import io.streamloader.launcher.sources.HttpPollSourceConfig;
 import io.streamloader.rollup.ClickRollup;
 import io.streamloader.rollup.ClickRollupProcessor;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.TransformConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,6 +76,11 @@ record Startup(
             } catch (SinkConfigException e) {
                 problems.addAll(e.problems());
             }
+            try {
+                transforms(sink, registry);
+            } catch (TransformConfigException e) {
+                problems.addAll(e.problems());
+            }
         }
         ConfigProblems processorProblems = new ConfigProblems();
         List<ClickRollupProcessor> processors = ClickRollup.fromConfig(config, processorProblems);
@@ -122,6 +129,19 @@ record Startup(
         node.finish();
         problems.addAll(apiProblems.list());
         return enabled && apiProblems.isEmpty() ? Optional.of(api) : Optional.empty();
+    }
+
+    /**
+     * The sink's settings with its transform chain resolved: built-in types (already resolved by the config binder
+     * when they are all there is), then plugin types from {@code registry}.
+     *
+     * @throws TransformConfigException naming every step's problem with its key path
+     */
+    static RunnerSettings transforms(RunnerSettings sink, PluginRegistry registry) {
+        if (sink.transforms().isResolved()) {
+            return sink;
+        }
+        return sink.withTransforms(sink.transforms().resolve(BuiltinTransforms.orElse(registry::transform)));
     }
 
     /** Masks generic secret patterns plus every secret key the configured sinks declare. */

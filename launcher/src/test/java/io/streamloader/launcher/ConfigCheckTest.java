@@ -62,6 +62,55 @@ class ConfigCheckTest {
     }
 
     @Test
+    void transformMistakesAreReportedNamingTheirSteps() throws IOException {
+        Path file = config("""
+                topics:
+                  events: {}
+                plugins:
+                  dir: PLUGINS
+                sinks:
+                  fleet:
+                    type: echo
+                    topics: [events]
+                    transforms:
+                      - { type: filter, json-pointer: /vin }
+                      - { type: insert-field, value: event-time, format: weekly }
+                  search:
+                    type: echo
+                    topics: [events]
+                    transforms:
+                      - { type: route, json-pointer: kind, missing: maybe }
+                """);
+        assertThat(run("config", "check", file.toString())).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString())
+                .contains("sinks.fleet.transforms[1].field: is required")
+                .contains("sinks.fleet.transforms[1].format: must be one of epoch-seconds, epoch-millis, iso")
+                .contains("sinks.search.transforms[0].missing: must be one of pass, fail")
+                .doesNotContain("transforms[0].json-pointer");
+    }
+
+    @Test
+    void aTransformTypeNoPluginProvidesIsReportedOnceTheFileIsValid() throws IOException {
+        Path file = config("""
+                topics:
+                  events: {}
+                plugins:
+                  dir: PLUGINS
+                sinks:
+                  search:
+                    type: echo
+                    topics: [events]
+                    transforms:
+                      - { type: route, json-pointer: /kind }
+                      - { type: mask-field, field: ssn }
+                """);
+        assertThat(run("config", "check", file.toString())).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString())
+                .contains("sinks.search.transforms[1].type: no transform of type 'mask-field'")
+                .doesNotContain("transforms[0]");
+    }
+
+    @Test
     void aValidFileIsPrintedWithSecretsMasked() throws IOException {
         Path file = config("""
                 topics:

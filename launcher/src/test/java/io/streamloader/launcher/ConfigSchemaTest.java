@@ -91,6 +91,7 @@ class ConfigSchemaTest {
         for (String doc : List.of(
                 "README.md",
                 "docs/configuration.md",
+                "docs/transforms.md",
                 "docs/security.md",
                 "docs/write-your-own-sink.md",
                 "producer-api/README.md",

@@ -235,6 +235,33 @@ public final class ConfigNode {
     }
 
     /**
+     * The list of mappings under {@code key}, each flattened like {@link #flatStringMap(String)}, for ordered steps
+     * such as a sink's {@code transforms}; an item that is not a mapping is a problem naming {@code key[i]}. Keys are
+     * not checked: the receiver owns them.
+     */
+    public List<Map<String, String>> flatMappingList(String key) {
+        JsonNode v = value(key).orElse(null);
+        if (v == null) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            problem(key, "expected a list of mappings, got " + describe(v));
+            return List.of();
+        }
+        List<Map<String, String>> items = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            String itemPath = keyPath(key) + "[" + i + "]";
+            if (!v.get(i).isObject()) {
+                problems.add(itemPath, "expected a mapping, got " + describe(v.get(i)));
+                items.add(Map.of());
+            } else {
+                items.add(Collections.unmodifiableMap(Flattener.flatten(v.get(i), itemPath, problems)));
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    /**
      * The mapping under {@code key} kept unbound, for a section another module parses with its own binder (which then
      * also checks its keys). Only the key itself counts as known here.
      */

@@ -7,9 +7,14 @@ import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SupervisionPolicy;
 import io.streamloader.core.pipeline.SupervisionPolicy.OnFailure;
+import io.streamloader.core.pipeline.TransformChain;
+import io.streamloader.core.pipeline.TransformSpec;
+import io.streamloader.core.transform.BuiltinTransforms;
+import io.streamloader.spi.TransformConfigException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -32,6 +37,8 @@ import java.util.regex.Pattern;
  *     on-failure: restart            # restart | stop | exit (the process, exit code 1)
  *     restart: { initial-backoff: 1s, max-backoff: 1m }
  *     filter: { json-pointer: /vin, exists: true, action: keep }   # which events the sink takes; default all
+ *     transforms:                    # ordered steps after filter: filter, insert-field, rename-field, drop-field,
+ *       - { type: insert-field, field: timestamp, value: event-time, format: epoch-seconds }   # route, decode, plugins
  *     config: { urls: http://localhost:9200 }   # the sink's own keys, flattened, passed to its factory
  * </pre>
  */
@@ -79,6 +86,7 @@ final class SinkSettingsBinder {
         DeadLetterHeaders headers = deadLetterHeaders(deadLetterNode);
         SupervisionPolicy supervision = supervision(node);
         EventFilter filter = filter(node.section("filter"));
+        TransformChain transforms = transforms(node);
         var sinkConfig = node.flatStringMap("config");
         if (node.problems().size() > problemsBefore) {
             return Optional.empty();
@@ -96,7 +104,8 @@ final class SinkSettingsBinder {
                     sinkConfig,
                     supervision,
                     headers,
-                    filter));
+                    filter,
+                    transforms));
         } catch (IllegalArgumentException e) {
             node.problem(e.getMessage());
             return Optional.empty();
@@ -237,6 +246,43 @@ final class SinkSettingsBinder {
             }
         }
         return selector == null ? EventFilter.ALL : EventFilter.of(selector, test, keep);
+    }
+
+    /**
+     * {@code transforms}: a list of steps, each with a {@code type} and that type's keys. Built-in types are created
+     * here, so their problems are reported with the rest of the file; other types are left for the launcher to resolve
+     * once plugins are loaded.
+     */
+    private static TransformChain transforms(ConfigNode node) {
+        List<Map<String, String>> items = node.flatMappingList("transforms");
+        List<TransformSpec> specs = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = node.keyPath("transforms") + "[" + i + "]";
+            Map<String, String> item = new java.util.LinkedHashMap<>(items.get(i));
+            String type = item.remove("type");
+            if (type == null || type.isBlank()) {
+                node.problems().add(path + ".type", "is required: a transform type such as filter or insert-field");
+                continue;
+            }
+            specs.add(new TransformSpec(path, type.strip(), item));
+        }
+        TransformChain chain = TransformChain.of(specs);
+        boolean allBuiltin =
+                specs.stream().allMatch(s -> BuiltinTransforms.find(s.type()).isPresent());
+        try {
+            // only the built-in steps; plugin types are checked by the launcher
+            TransformChain builtins = TransformChain.of(specs.stream()
+                            .filter(s -> BuiltinTransforms.find(s.type()).isPresent())
+                            .toList())
+                    .resolve(BuiltinTransforms::find);
+            return allBuiltin ? builtins : chain;
+        } catch (TransformConfigException e) {
+            for (String p : e.problems()) {
+                int colon = p.indexOf(": ");
+                node.problems().add(p.substring(0, Math.max(colon, 0)), p.substring(colon + 2));
+            }
+            return chain;
+        }
     }
 
     private static String deadLetterTopic(ConfigNode node) {

@@ -89,19 +89,39 @@ final class BatchWriter {
         }
         List<Event> toWrite = new ArrayList<>(records.size());
         EventFilter filter = settings.filter();
+        TransformChain transforms = settings.transforms();
+        List<DeadLetter> untransformable = List.of();
         for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records) {
             Event event = EventMapper.toEvent(record);
-            if (filter.accepts(event)) {
-                toWrite.add(event);
+            if (!filter.accepts(event)) {
+                continue;
             }
+            if (!transforms.isEmpty()) {
+                try {
+                    event = transforms.apply(event);
+                } catch (TransformChain.StepFailed e) {
+                    // the event's own failure: dead-lettered (the original record) like a permanent write failure
+                    if (untransformable.isEmpty()) {
+                        untransformable = new ArrayList<>();
+                    }
+                    untransformable.add(new DeadLetter(
+                            record, e.getMessage(), e.getCause().getClass().getName()));
+                    continue;
+                }
+                if (event == null) {
+                    continue;
+                }
+            }
+            toWrite.add(event);
         }
-        if (toWrite.size() < records.size()) {
+        int skipped = records.size() - toWrite.size() - untransformable.size();
+        if (skipped > 0) {
             // not this sink's events: resolved as they are, so their offsets are committed with the batch's
-            metrics.filtered.increment(records.size() - toWrite.size());
+            metrics.filtered.increment(skipped);
         }
         health.batchStarted(records.getFirst());
         try {
-            return resolve(records, toWrite, owned, waiter);
+            return resolve(records, toWrite, owned, waiter, untransformable);
         } finally {
             health.batchDone();
         }
@@ -111,9 +131,14 @@ final class BatchWriter {
             List<ConsumerRecord<ByteBuffer, ByteBuffer>> records,
             List<Event> toWrite,
             Predicate<TopicPartition> owned,
-            Waiter waiter) {
+            Waiter waiter,
+            List<DeadLetter> untransformable) {
         // Only built once something failed; the common all-stored path never allocates it.
         Unresolved unresolved = null;
+        if (!untransformable.isEmpty()) {
+            unresolved = new Unresolved(records);
+            unresolved.deadLetters.addAll(untransformable);
+        }
         Set<TopicPartition> lost = new HashSet<>();
         int attempt = 0;
         while (true) {

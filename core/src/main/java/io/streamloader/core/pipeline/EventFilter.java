@@ -43,7 +43,7 @@ public final class EventFilter {
     }
 
     /** Where the tested value comes from. */
-    public sealed interface Selector permits Header, Pointer {}
+    public sealed interface Selector permits Header, Pointer, ContentType {}
 
     /** A record header's value (UTF-8), such as {@code content-type}. */
     public record Header(String name) implements Selector {
@@ -51,6 +51,9 @@ public final class EventFilter {
             Objects.requireNonNull(name, "name");
         }
     }
+
+    /** The event's media type without parameters, lower-cased ({@code application/json}, {@code image/png}). */
+    public record ContentType() implements Selector {}
 
     /** A field of the JSON value; scalars compare as their text ({@code 42}, {@code true}, {@code null}). */
     public record Pointer(String expression) implements Selector {
@@ -105,6 +108,14 @@ public final class EventFilter {
                 String value = event.headers().get(h.name());
                 present = value != null;
                 text = Optional.ofNullable(value);
+            }
+            case ContentType c -> {
+                String type = event.contentType();
+                int semicolon = type.indexOf(';');
+                text = Optional.of((semicolon < 0 ? type : type.substring(0, semicolon))
+                        .strip()
+                        .toLowerCase(java.util.Locale.ROOT));
+                present = true;
             }
             case Pointer p -> {
                 JsonNode node = select(event, p.expression());

@@ -1,6 +1,7 @@
 package io.streamloader.core.pipeline;
 
 import io.streamloader.spi.Event;
+import io.streamloader.spi.Transform;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,6 +26,9 @@ final class EventMapper {
         } else {
             headers = new LinkedHashMap<>();
             for (Header header : raw) {
+                if (header.key().equals(Transform.ROUTE_HEADER)) {
+                    continue; // only the sink's own route transform may set it, never a producer
+                }
                 headers.put(
                         header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
             }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param supervision what happens once the runner failed: restart with backoff (default), stop, or exit the process
  * @param deadLetterHeaders which error headers dead letters carry: streamloader's, Kafka Connect's, or both (default)
  * @param filter which events the sink takes ({@code sinks.<name>.filter}); the others are committed unwritten
+ * @param transforms the sink's transform chain ({@code sinks.<name>.transforms}), applied after {@code filter}; a
+ *     runner needs it {@linkplain TransformChain#isResolved() resolved}
  */
 public record RunnerSettings(
         String name,
@@ -32,7 +34,8 @@ public record RunnerSettings(
         Map<String, String> sinkConfig,
         SupervisionPolicy supervision,
         DeadLetterHeaders deadLetterHeaders,
-        EventFilter filter) {
+        EventFilter filter,
+        TransformChain transforms) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "{topic}.dlq";
 
@@ -54,6 +57,37 @@ public record RunnerSettings(
         Objects.requireNonNull(supervision, "supervision");
         Objects.requireNonNull(deadLetterHeaders, "deadLetterHeaders");
         Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(transforms, "transforms");
+    }
+
+    /** Settings without transforms ({@link TransformChain#NONE}). */
+    public RunnerSettings(
+            String name,
+            String type,
+            List<String> topics,
+            String groupId,
+            int workers,
+            BatchPolicy batch,
+            RetryPolicy retry,
+            String deadLetterTopic,
+            Map<String, String> sinkConfig,
+            SupervisionPolicy supervision,
+            DeadLetterHeaders deadLetterHeaders,
+            EventFilter filter) {
+        this(
+                name,
+                type,
+                topics,
+                groupId,
+                workers,
+                batch,
+                retry,
+                deadLetterTopic,
+                sinkConfig,
+                supervision,
+                deadLetterHeaders,
+                filter,
+                TransformChain.NONE);
     }
 
     /**
@@ -117,7 +151,8 @@ public record RunnerSettings(
                 + ", workers=" + workers + ", batch=" + batch + ", retry=" + retry + ", deadLetterTopic="
                 + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet())
                 + ", supervision="
-                + supervision + ", deadLetterHeaders=" + deadLetterHeaders + ", filter=" + filter + "]";
+                + supervision + ", deadLetterHeaders=" + deadLetterHeaders + ", filter=" + filter + ", transforms="
+                + transforms + "]";
     }
 
     /** These settings with another batch policy. */
@@ -134,7 +169,8 @@ public record RunnerSettings(
                 sinkConfig,
                 supervision,
                 deadLetterHeaders,
-                filter);
+                filter,
+                transforms);
     }
 
     /** These settings with another supervision policy. */
@@ -151,7 +187,8 @@ public record RunnerSettings(
                 sinkConfig,
                 supervision,
                 deadLetterHeaders,
-                filter);
+                filter,
+                transforms);
     }
 
     /** These settings with other dead-letter headers. */
@@ -168,7 +205,8 @@ public record RunnerSettings(
                 sinkConfig,
                 supervision,
                 deadLetterHeaders,
-                filter);
+                filter,
+                transforms);
     }
 
     /** These settings with another filter. */
@@ -185,7 +223,26 @@ public record RunnerSettings(
                 sinkConfig,
                 supervision,
                 deadLetterHeaders,
-                filter);
+                filter,
+                transforms);
+    }
+
+    /** These settings with another transform chain. */
+    public RunnerSettings withTransforms(TransformChain transforms) {
+        return new RunnerSettings(
+                name,
+                type,
+                topics,
+                groupId,
+                workers,
+                batch,
+                retry,
+                deadLetterTopic,
+                sinkConfig,
+                supervision,
+                deadLetterHeaders,
+                filter,
+                transforms);
     }
 
     /** The group id used when the config names none. */

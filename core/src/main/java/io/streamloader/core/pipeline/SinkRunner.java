@@ -79,6 +79,10 @@ public final class SinkRunner implements AutoCloseable {
      */
     public SinkRunner(
             RunnerSettings settings, SinkFactory factory, Map<String, Object> kafkaProperties, MeterRegistry registry) {
+        if (!settings.transforms().isResolved()) {
+            throw new IllegalArgumentException("sinks." + settings.name()
+                    + ".transforms: not resolved; call RunnerSettings.withTransforms(transforms().resolve(lookup))");
+        }
         this.settings = settings.withBatch(settings.batch().resolve(factory));
         this.factory = factory;
         this.kafkaProperties = Map.copyOf(kafkaProperties);

@@ -1,6 +1,7 @@
 package io.streamloader.core.plugin;
 
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.TransformFactory;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -22,9 +23,18 @@ import java.util.stream.Stream;
 final class FactoryLoading {
 
     /** What one directory or classloader gave; {@code loader} is the classloader created for a directory. */
-    record Result(List<LoadedPlugin> plugins, List<PluginProblem> problems, Optional<PluginClassLoader> loader) {}
+    record Result(
+            List<LoadedPlugin> plugins,
+            List<LoadedTransform> transforms,
+            List<PluginProblem> problems,
+            Optional<PluginClassLoader> loader) {
+        Result(List<LoadedPlugin> plugins, List<PluginProblem> problems, Optional<PluginClassLoader> loader) {
+            this(plugins, List.of(), problems, loader);
+        }
+    }
 
     private static final int MAX_PROVIDERS = 1000;
+    static final String TRANSFORM_SERVICE_FILE = "META-INF/services/" + TransformFactory.class.getName();
 
     private FactoryLoading() {}
 
@@ -45,25 +55,30 @@ final class FactoryLoading {
                     Optional.empty()));
         }
         PluginClassLoader loader = new PluginClassLoader(pluginDir, jars, hostLoader);
-        if (loader.ownResources(PluginFailures.SERVICE_FILE).isEmpty()) {
+        if (loader.ownResources(PluginFailures.SERVICE_FILE).isEmpty()
+                && loader.ownResources(TRANSFORM_SERVICE_FILE).isEmpty()) {
             loader.close();
             return problemOnly(PluginFailures.noServiceFile(pluginDir, jars));
         }
         List<LoadedPlugin> plugins = new ArrayList<>();
         List<PluginProblem> problems = new ArrayList<>();
+        List<LoadedTransform> transforms = new ArrayList<>();
         load(loader, pluginDir, jars, plugins, problems);
-        if (plugins.isEmpty() && problems.isEmpty()) {
+        loadTransforms(loader, pluginDir, jars, transforms, problems);
+        if (plugins.isEmpty() && transforms.isEmpty() && problems.isEmpty()) {
             problems.add(PluginFailures.noFactoryListed(pluginDir, jars));
         }
-        return new Result(plugins, problems, Optional.of(loader));
+        return new Result(plugins, transforms, problems, Optional.of(loader));
     }
 
     /** Loads the factories visible to {@code loader}, for tests and runs from an IDE. */
     static Result fromClassLoader(ClassLoader loader) {
         List<LoadedPlugin> plugins = new ArrayList<>();
         List<PluginProblem> problems = new ArrayList<>();
+        List<LoadedTransform> transforms = new ArrayList<>();
         load(loader, null, null, plugins, problems);
-        return new Result(plugins, problems, Optional.empty());
+        loadTransforms(loader, null, null, transforms, problems);
+        return new Result(plugins, transforms, problems, Optional.empty());
     }
 
     private static void load(
@@ -83,6 +98,36 @@ final class FactoryLoading {
                     Path source = sourceOf(factory.getClass()).orElse(location);
                     plugins.add(describe(
                             factory, dir == null ? source : dir, jars == null ? List.of(source) : jars, source));
+                } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+                    problems.add(PluginFailures.of(location, locationJars, e));
+                }
+            }
+        }
+    }
+
+    /** The {@link TransformFactory} providers, found like the sink factories: every failure a problem. */
+    private static void loadTransforms(
+            ClassLoader loader,
+            Path dir,
+            List<Path> jars,
+            List<LoadedTransform> transforms,
+            List<PluginProblem> problems) {
+        Path location = dir == null ? Path.of("classpath") : dir;
+        List<Path> locationJars = jars == null ? List.of() : jars;
+        try (var ignored = new ThreadContextClassLoader(loader)) {
+            Iterator<TransformFactory> providers =
+                    ServiceLoader.load(TransformFactory.class, loader).iterator();
+            for (int i = 0; i < MAX_PROVIDERS; i++) {
+                try {
+                    if (!providers.hasNext()) {
+                        return;
+                    }
+                    TransformFactory factory = providers.next();
+                    if (dir != null && factory.getClass().getClassLoader() != loader) {
+                        continue; // the host's own (for example the built-ins' test providers), not this plugin's
+                    }
+                    Path source = sourceOf(factory.getClass()).orElse(location);
+                    transforms.add(LoadedTransform.of(factory, source));
                 } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
                     problems.add(PluginFailures.of(location, locationJars, e));
                 }

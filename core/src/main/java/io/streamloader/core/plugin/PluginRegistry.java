@@ -1,6 +1,7 @@
 package io.streamloader.core.plugin;
 
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.TransformFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,10 @@ public final class PluginRegistry implements AutoCloseable {
     private final List<PluginProblem> problems;
     private final List<String> searched;
     private final List<PluginClassLoader> loaders;
+    private final Map<String, LoadedTransform> transforms;
 
     private PluginRegistry(Builder b, Map<String, LoadedPlugin> plugins, Map<String, List<LoadedPlugin>> duplicates) {
+        this.transforms = Map.copyOf(b.uniqueTransforms());
         this.plugins = Map.copyOf(plugins);
         this.duplicates = Map.copyOf(duplicates);
         this.problems = List.copyOf(b.problems);
@@ -107,6 +110,21 @@ public final class PluginRegistry implements AutoCloseable {
         throw new PluginException(sb.toString());
     }
 
+    /**
+     * The plugin transform factory of {@code type}, if exactly one plugin provides it (a type provided twice is in
+     * {@link #problems()} and unusable).
+     */
+    public Optional<TransformFactory> transform(String type) {
+        return Optional.ofNullable(transforms.get(type)).map(LoadedTransform::factory);
+    }
+
+    /** The loaded plugin transforms, sorted by type. */
+    public List<LoadedTransform> transforms() {
+        return transforms.values().stream()
+                .sorted(Comparator.comparing(LoadedTransform::type))
+                .toList();
+    }
+
     /** The factory for {@code type}; see {@link #require(String)}. */
     public SinkFactory factory(String type) {
         return require(type).factory();
@@ -132,8 +150,33 @@ public final class PluginRegistry implements AutoCloseable {
         private final List<PluginProblem> problems = new ArrayList<>();
         private final List<String> searched = new ArrayList<>();
         private final List<PluginClassLoader> loaders = new ArrayList<>();
+        private final List<LoadedTransform> foundTransforms = new ArrayList<>();
 
         private Builder() {}
+
+        /** Transform types provided once; a type provided more than once becomes a problem. */
+        private Map<String, LoadedTransform> uniqueTransforms() {
+            Map<String, List<LoadedTransform>> byType = new LinkedHashMap<>();
+            foundTransforms.forEach(t ->
+                    byType.computeIfAbsent(t.type(), k -> new ArrayList<>()).add(t));
+            Map<String, LoadedTransform> unique = new LinkedHashMap<>();
+            byType.forEach((type, list) -> {
+                if (list.size() == 1) {
+                    unique.put(type, list.getFirst());
+                } else {
+                    List<Path> sources =
+                            list.stream().map(LoadedTransform::source).toList();
+                    problems.add(new PluginProblem(
+                            sources.getFirst(),
+                            sources,
+                            "transform type '" + type + "' is provided by "
+                                    + sources.stream().map(Path::toString).collect(Collectors.joining(" and ")),
+                            "remove all but one of these jars; the type is unusable until then",
+                            Optional.empty()));
+                }
+            });
+            return unique;
+        }
 
         /**
          * Loads every sub-directory of {@code pluginsDir} as a plugin, in sorted order. A directory that does not exist
@@ -163,7 +206,9 @@ public final class PluginRegistry implements AutoCloseable {
                             "Sink plugin not loaded: {}",
                             p.describe(),
                             p.cause().orElse(null)));
+            result.transforms().forEach(t -> log.info("Loaded transform plugin {} from {}", t.type(), t.source()));
             found.addAll(result.plugins());
+            foundTransforms.addAll(result.transforms());
             problems.addAll(result.problems());
             result.loader().ifPresent(loaders::add);
         }

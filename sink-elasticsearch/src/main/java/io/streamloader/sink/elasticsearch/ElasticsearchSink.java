@@ -6,6 +6,7 @@ import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import io.streamloader.spi.Transform;
 import io.streamloader.spi.WriteResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ElasticsearchSink implements Sink {
     /** Bulk item errors that say the store, not the document, refused: full write queues and index/cluster blocks. */
+    private static final java.util.regex.Pattern ROUTE = java.util.regex.Pattern.compile("[a-z0-9_]{1,64}");
+
     private static final java.util.Set<String> STORE_WIDE_ITEM_ERRORS =
             java.util.Set.of("es_rejected_execution_exception", "cluster_block_exception");
 
@@ -225,15 +228,26 @@ final class ElasticsearchSink implements Sink {
     }
 
     private byte[] actionPrefix(Event event) {
-        if (!config.index().usesTime()) {
+        String route = event.headers().get(Transform.ROUTE_HEADER);
+        if (route == null && !config.index().usesTime()) {
             return actionPrefixes.computeIfAbsent(
                     event.topic(), t -> BulkBody.actionPrefix(config.index().resolve(t, Instant.EPOCH)));
         }
         String index = config.index().resolve(event.topic(), event.timestamp());
+        if (route != null) {
+            // set by a route transform (the pipeline never takes this header from Kafka); checked again all the same
+            if (!ROUTE.matcher(route).matches()) {
+                throw new IllegalArgumentException("route '" + route + "' must match [a-z0-9_]{1,64}");
+            }
+            index = index + "-" + route;
+        }
         if (actionPrefixes.size() > PREFIX_CACHE_LIMIT) {
             actionPrefixes.clear();
         }
-        return actionPrefixes.computeIfAbsent(index, BulkBody::actionPrefix);
+        // routed indexes are cached apart: without dates the cache is keyed by topic, and a topic may look like one
+        String resolved = index;
+        String key = route == null ? index : "\u0000" + index;
+        return actionPrefixes.computeIfAbsent(key, k -> BulkBody.actionPrefix(resolved));
     }
 
     /** Sends a request once fewer than {@code bulk.max-in-flight} are outstanding; non-null means retry the batch. */

@@ -17,6 +17,7 @@ import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import io.streamloader.spi.Transform;
 import io.streamloader.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@link #checkHealth()}; the client is thread-safe.
  */
 final class MongoSink implements Sink {
+    private static final java.util.regex.Pattern ROUTE = java.util.regex.Pattern.compile("[a-z0-9_]{1,64}");
     private static final Logger log = LoggerFactory.getLogger(MongoSink.class);
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
@@ -93,7 +95,7 @@ final class MongoSink implements Sink {
                 case Converted.Document d -> {
                     MongoNamespace namespace;
                     try {
-                        namespace = namespaceOf(event.topic());
+                        namespace = namespaceOf(event);
                     } catch (IllegalArgumentException e) {
                         failures.add(EventFailure.permanent(
                                 event,
@@ -292,9 +294,18 @@ final class MongoSink implements Sink {
         return models;
     }
 
-    private MongoNamespace namespaceOf(String topic) {
-        return namespaceByTopic.computeIfAbsent(
-                topic, t -> Namespaces.resolve(config.database(), config.collection(), t));
+    private MongoNamespace namespaceOf(Event event) {
+        MongoNamespace base = namespaceByTopic.computeIfAbsent(
+                event.topic(), t -> Namespaces.resolve(config.database(), config.collection(), t));
+        String route = event.headers().get(Transform.ROUTE_HEADER);
+        if (route == null) {
+            return base;
+        }
+        // set by a route transform (the pipeline never takes this header from Kafka); checked again all the same
+        if (!ROUTE.matcher(route).matches()) {
+            throw new IllegalArgumentException("route '" + route + "' must match [a-z0-9_]{1,64}");
+        }
+        return new MongoNamespace(base.getDatabaseName(), base.getCollectionName() + "-" + route);
     }
 
     private MongoCollection<BsonDocument> collection(MongoNamespace namespace) {

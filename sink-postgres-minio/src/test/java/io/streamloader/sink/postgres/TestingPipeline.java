@@ -5,6 +5,7 @@ import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.core.pipeline.TransformChain;
 import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
@@ -56,16 +57,22 @@ final class TestingPipeline implements AutoCloseable {
 
     /** A runner of the postgres-minio sink, with short backoffs. */
     SinkRunner start(String groupId, int workers, Map<String, String> sinkConfig) {
+        return start(groupId, workers, sinkConfig, TransformChain.NONE);
+    }
+
+    /** A runner of the postgres-minio sink with a (resolved) transform chain. */
+    SinkRunner start(String groupId, int workers, Map<String, String> sinkConfig, TransformChain transforms) {
         RunnerSettings settings = new RunnerSettings(
-                "archive",
-                PostgresMinioSinkFactory.TYPE,
-                List.of(topic),
-                groupId,
-                workers,
-                new BatchPolicy(500, 8L << 20, Duration.ofMillis(50)),
-                new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                sinkConfig);
+                        "archive",
+                        PostgresMinioSinkFactory.TYPE,
+                        List.of(topic),
+                        groupId,
+                        workers,
+                        new BatchPolicy(500, 8L << 20, Duration.ofMillis(50)),
+                        new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
+                        RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                        sinkConfig)
+                .withTransforms(transforms);
         SinkRunner runner =
                 new SinkRunner(settings, new PostgresMinioSinkFactory(), testing.clientProperties(), meters);
         runners.add(runner);
