@@ -5,9 +5,8 @@
   var POINTS = 300; // five minutes at one sample a second
   var keyInput = document.getElementById('key');
   var statusLine = document.getElementById('status');
-  var chart = null;
-  var chartSeries = [];
-  var chartData = [[]];
+  var rates = { chart: null, series: [], data: [[]] };
+  var reasons = { chart: null, series: [], data: [[]] };
   var lastOverview = null;
 
   keyInput.value = sessionStorage.getItem(KEY) || '';
@@ -83,8 +82,10 @@
 
   function renderOverview(o) {
     lastOverview = o;
-    status('status ' + o.status + ' · Kafka ' + o.kafka + ' · updated ' + new Date(o.time).toLocaleTimeString(),
-      o.status !== 'UP');
+    if (!document.getElementById('overview').hidden) { // the dead letters' page keeps its own status line
+      status('status ' + o.status + ' · Kafka ' + o.kafka + ' · updated ' + new Date(o.time).toLocaleTimeString(),
+        o.status !== 'UP');
+    }
     var api = document.querySelector('#api tbody');
     clear(api);
     Object.keys(o.api).sort().forEach(function (t) {
@@ -115,45 +116,64 @@
   function plot(o) {
     var names = ['api accepted'];
     var values = [Object.keys(o.api).reduce(function (sum, t) { return sum + o.api[t].perSecond; }, 0)];
+    var reasonNames = [];
+    var reasonValues = [];
     Object.keys(o.sinks).sort().forEach(function (name) {
       names.push(name + ' written');
       values.push(o.sinks[name].written.perSecond);
       names.push(name + ' dead-lettered');
       values.push(o.sinks[name].deadLettered.perSecond);
+      var byReason = o.sinks[name].deadLettersByReason || {};
+      Object.keys(byReason).sort().forEach(function (reason) {
+        reasonNames.push(name + ': ' + reason);
+        reasonValues.push(byReason[reason].perSecond);
+      });
     });
-    if (typeof uPlot === 'undefined') {
+    draw(rates, 'chart', 'events/s', names, values, o.time);
+    draw(reasons, 'dlq-chart', 'dead letters/s', reasonNames, reasonValues, o.time);
+  }
+
+  // one uPlot chart of the last POINTS samples; rebuilt when its series change (a new sink or reason)
+  function draw(c, elementId, yLabel, names, values, time) {
+    if (typeof uPlot === 'undefined' || names.length === 0) {
       return;
     }
-    if (chart === null || names.join('|') !== chartSeries.join('|')) {
-      if (chart !== null) {
-        chart.destroy();
+    if (c.chart === null || names.join('|') !== c.series.join('|')) {
+      if (c.chart !== null) {
+        c.chart.destroy();
       }
-      chartSeries = names;
-      chartData = [[]].concat(names.map(function () { return []; }));
+      var old = c;
+      var data = [old.data[0].slice()].concat(names.map(function (n) {
+        var i = old.series.indexOf(n);
+        return i >= 0 ? old.data[i + 1].slice() : old.data[0].map(function () { return null; });
+      }));
+      c.series = names;
+      c.data = data;
       var palette = ['#2b6cb0', '#2f855a', '#c05621', '#6b46c1', '#b83280', '#2c7a7b', '#975a16', '#4a5568'];
-      chart = new uPlot({
+      c.chart = new uPlot({
         width: Math.min(1100, document.body.clientWidth - 40),
         height: 260,
         series: [{}].concat(names.map(function (n, i) {
           return { label: n, stroke: palette[i % palette.length], width: 1.5 };
         })),
-        axes: [{}, { label: 'events/s' }]
-      }, chartData, document.getElementById('chart'));
+        axes: [{}, { label: yLabel }]
+      }, c.data, document.getElementById(elementId));
     }
-    chartData[0].push(o.time / 1000);
-    values.forEach(function (v, i) { chartData[i + 1].push(v); });
-    if (chartData[0].length > POINTS) {
-      chartData.forEach(function (series) { series.shift(); });
+    c.data[0].push(time / 1000);
+    values.forEach(function (v, i) { c.data[i + 1].push(v); });
+    if (c.data[0].length > POINTS) {
+      c.data.forEach(function (series) { series.shift(); });
     }
-    chart.setData(chartData);
+    c.chart.setData(c.data);
   }
 
+  // polled on both pages: the dead letters' chart by reason comes from the overview too
   function pollOverview() {
-    if (!document.getElementById('overview').hidden || lastOverview === null) {
-      getJson('/console/api/overview').then(renderOverview).catch(function (e) {
+    getJson('/console/api/overview').then(renderOverview).catch(function (e) {
+      if (!document.getElementById('overview').hidden) {
         status('overview: ' + e.message, true);
-      });
-    }
+      }
+    });
   }
 
   // ---- dead letters ----

@@ -12,6 +12,7 @@ import io.streamloader.launcher.console.ConsoleJson;
 import io.streamloader.launcher.console.DeadLetterStore;
 import io.streamloader.launcher.console.Overview;
 import io.streamloader.launcher.console.Replayer;
+import io.streamloader.launcher.console.Since;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -100,7 +101,12 @@ final class ConsoleRoutes {
         if (limit < 1 || limit > DeadLetterStore.MAX_LIMIT) {
             throw new BadRequest("limit", "limit must be from 1 to " + DeadLetterStore.MAX_LIMIT + ", got " + limit);
         }
-        DeadLetterStore.Listing listing = letters.list(sink.get(), limit);
+        long since = since(query.get("since"));
+        Optional<String> reason = Optional.ofNullable(query.get("reason")).filter(r -> !r.isEmpty());
+        if (reason.isPresent() && reason.get().length() > 1000) {
+            throw new BadRequest("reason", "reason must be at most 1000 characters");
+        }
+        DeadLetterStore.Listing listing = letters.list(sink.get(), limit, new DeadLetterStore.Filter(since, reason));
         ObjectNode body = ConsoleJson.MAPPER.valueToTree(listing);
         body.put("sink", sink.get().name());
         body.set("topics", ConsoleJson.MAPPER.valueToTree(DeadLetterStore.topics(sink.get())));
@@ -181,7 +187,20 @@ final class ConsoleRoutes {
             }
             limit = body.get("limit").asInt();
         }
-        return new Replayer.Selection(topic, partition, from, to, reason, limit);
+        long since = since(text(body, "since").orElse(null));
+        return new Replayer.Selection(topic, partition, from, to, reason, since, limit);
+    }
+
+    /** Epoch ms of a {@code since} field (0 when absent); a 400 naming it when it is neither form {@link Since} takes. */
+    private static long since(String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Since.parse(text, java.time.Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("since", e.getMessage());
+        }
     }
 
     private static Optional<String> text(JsonNode body, String field) {

@@ -1,6 +1,13 @@
 package io.streamloader.launcher;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.api.ApiConfig;
@@ -45,6 +52,7 @@ final class Platform implements AutoCloseable {
     /** Starts every enabled sink runner and the admin endpoint; on failure closes what it started and rethrows. */
     synchronized Platform start() {
         try {
+            bindJvmMetrics();
             for (RunnerSettings sink : startup.config().sinks()) {
                 SinkRunner runner = new SinkRunner(
                         Startup.transforms(sink, startup.registry()),
@@ -95,6 +103,19 @@ final class Platform implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** JVM (memory, GC, threads, classes) and process (CPU, uptime, file descriptors) meters, as Prometheus expects. */
+    private void bindJvmMetrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        closeables.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
     }
 
     /** The producer API shares the registry, so its /metrics also shows the pipeline's meters. */

@@ -103,6 +103,25 @@ class ConsoleIT {
         assertThat(get(admin + "/console/vendor/uPlot.iife.min.js", null).body())
                 .contains("uPlot");
         assertThat(get(admin + "/console/nothing-here", null).statusCode()).isEqualTo(404);
+        // the overview's first load (page, styles, scripts, one overview answer) stays under 300 KB
+        long weight = 0;
+        for (String path : List.of(
+                "/",
+                "/console/vendor/uPlot.min.css",
+                "/console/app.css",
+                "/console/vendor/uPlot.iife.min.js",
+                "/console/app.js",
+                "/console/api/overview")) {
+            HttpResponse<byte[]> asset = http.send(
+                    HttpRequest.newBuilder(URI.create(admin + path))
+                            .header("X-API-Key", READER)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(asset.statusCode()).as(path).isEqualTo(200);
+            weight += asset.body().length;
+        }
+        System.out.println("CONSOLE_FIRST_LOAD bytes=" + weight);
+        assertThat(weight).isLessThan(300_000);
 
         // the overview: real numbers once the events flowed; a key with scope read needed
         assertThat(get(admin + "/console/api/overview", null).statusCode()).isEqualTo(401);
@@ -113,6 +132,11 @@ class ConsoleIT {
             assertThat(overview.at("/api/" + topic + "/total").asLong()).isEqualTo(30);
             assertThat(overview.at("/sinks/files/written/total").asLong()).isEqualTo(30);
             assertThat(overview.at("/sinks/files/deadLettered/total").asLong()).isEqualTo(3);
+            long byReason = 0;
+            for (JsonNode reason : overview.at("/sinks/files/deadLettersByReason")) {
+                byReason += reason.get("total").asLong();
+            }
+            assertThat(byReason).as("dead letters by reason").isEqualTo(3);
             assertThat(overview.at("/sinks/files/state").asText()).isEqualTo("RUNNING");
             assertThat(overview.at("/sinks/files/store").asText()).isEqualTo("UP");
         });
@@ -125,6 +149,34 @@ class ConsoleIT {
             assertThat(lag.findValuesAsText("topic")).containsOnly(topic);
             assertThat(lag.findValuesAsText("lag")).containsOnly("0");
         });
+
+        // Prometheus: lag per sink and partition, dead letters by reason, state, unwritten age, JVM and process
+        List<String> metrics = get(admin + "/metrics", READER).body().lines().toList();
+        assertThat(metrics.stream()
+                        .filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag{"))
+                        .filter(l -> l.contains("sink=\"files\"") && l.contains("topic=\"" + topic + "\""))
+                        .map(l -> l.replaceAll(".*[{,](partition=\"\\d+\").*", "$1"))
+                        .distinct())
+                .hasSize(2);
+        assertThat(metrics.stream()
+                        .filter(l -> l.startsWith("streamloader_sink_dead_letters_total{"))
+                        .filter(l -> l.contains("sink=\"files\"") && l.contains("reason=\""))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .sum())
+                .isEqualTo(3.0);
+        assertThat(metrics)
+                .contains("streamloader_sink_state{sink=\"files\",state=\"RUNNING\"} 1.0")
+                .anySatisfy(l -> assertThat(l).startsWith("streamloader_sink_unresolved_age_seconds{sink=\"files\"}"))
+                .anySatisfy(l -> assertThat(l).startsWith("jvm_memory_used_bytes{"))
+                .anySatisfy(l -> assertThat(l).startsWith("jvm_threads_live_threads "))
+                .anySatisfy(l -> assertThat(l).startsWith("process_cpu_usage "))
+                .anySatisfy(l -> assertThat(l).startsWith("process_uptime_seconds "));
+        // every metric the committed Grafana dashboard and alert rules query is one this run exports
+        java.util.Set<String> exported = metrics.stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.split("[{ ]", 2)[0])
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(exported).containsAll(MonitoringFilesTest.metricNames());
 
         // the dead letters: reasons, source coordinates, escaped preview
         assertThat(get(admin + "/console/api/dead-letters?sink=files", null).statusCode())
@@ -248,7 +300,10 @@ class ConsoleIT {
         CliTesting cli = new CliTesting();
         assertThat(cli.run("dlq", "replay", "--config", config.toString(), "--sink", "files", "--reason", "fixed"))
                 .isZero();
-        assertThat(cli.out.toString()).startsWith("1 of 1 matched letter(s) replayed");
+        // the console replayed it: the replay record (a topic) tells this other client not to send it again
+        assertThat(cli.out.toString())
+                .startsWith("0 of 1 matched letter(s) replayed; skipped: 0 replayed 3 times already, 0 truncated, 0"
+                        + " with a foreign source, 1 already replayed; 0 failed");
         assertThat(new CliTesting().run("dlq", "replay", "--config", config.toString(), "--sink", "files"))
                 .isEqualTo(ExitCodes.INVALID);
     }

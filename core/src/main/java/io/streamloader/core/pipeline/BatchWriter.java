@@ -411,7 +411,9 @@ final class BatchWriter {
     private String publish(List<DeadLetter> letters) {
         try {
             deadLetters.publish(letters);
-            metrics.deadLettered.increment(letters.size());
+            for (DeadLetter letter : letters) {
+                metrics.deadLettered(letter.errorClass(), 1);
+            }
             for (DeadLetter letter : letters) {
                 log.warn(
                         "sink {}: {}-{}@{} sent to dead-letter topic {}: {}",

@@ -12,6 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Meters of one runner, tagged with the sink's name. Names follow Micrometer's dotted convention. */
 final class PipelineMetrics {
+    /** The dead-letter counter tagged by reason. */
+    static final String DEAD_LETTERS_BY_REASON = "streamloader.sink.dead.letters";
+    /** Distinct reasons counted per sink before further ones count under {@value #OTHER}. */
+    static final int MAX_REASONS = 50;
+
+    static final String OTHER = "other";
+
     final Counter written;
     final Counter retried;
     final Counter deadLettered;
@@ -21,10 +28,17 @@ final class PipelineMetrics {
     final Counter filtered;
     final Timer batchLatency;
     final DistributionSummary batchSize;
+    /** Dead-letter counters by reason (the error class), created on first use and bounded by {@link #MAX_REASONS}. */
+    private final Map<String, Counter> deadLetteredByReason = new ConcurrentHashMap<>();
+
+    private final MeterRegistry registry;
+    private final String sink;
     /** The health of each live worker, by worker (thread) name: a restarted worker replaces its predecessor. */
     private final Map<String, HealthTracker> workers = new ConcurrentHashMap<>();
 
     PipelineMetrics(MeterRegistry registry, String sink) {
+        this.registry = registry;
+        this.sink = sink;
         written = Counter.builder("streamloader.sink.events.written")
                 .description("Events the sink acknowledged as stored")
                 .tag("sink", sink)
@@ -77,6 +91,42 @@ final class PipelineMetrics {
                 .tag("sink", sink)
                 .baseUnit("seconds")
                 .register(registry);
+    }
+
+    /**
+     * Counts {@code count} letters under {@code errorClass} in {@value #DEAD_LETTERS_BY_REASON}. The tag is the error
+     * class (an exception class or a store's error type), never the message, so its values stay few; past
+     * {@link #MAX_REASONS} distinct values per sink, further ones count under {@code other}.
+     */
+    void deadLettered(String errorClass, int count) {
+        deadLettered.increment(count);
+        String reason = reasonTag(errorClass);
+        Counter counter = deadLetteredByReason.get(reason);
+        if (counter == null) {
+            synchronized (deadLetteredByReason) {
+                if (!deadLetteredByReason.containsKey(reason) && deadLetteredByReason.size() >= MAX_REASONS) {
+                    reason = OTHER;
+                }
+                counter = deadLetteredByReason.computeIfAbsent(
+                        reason,
+                        r -> Counter.builder(DEAD_LETTERS_BY_REASON)
+                                .description(
+                                        "Events sent to the dead-letter topic, by the error class of their failure")
+                                .tag("sink", sink)
+                                .tag("reason", r)
+                                .register(registry));
+            }
+        }
+        counter.increment(count);
+    }
+
+    /** The tag value for an error class: at most 100 characters of letters, digits and {@code . _ $ -}. */
+    static String reasonTag(String errorClass) {
+        if (errorClass == null || errorClass.isBlank()) {
+            return "unknown";
+        }
+        String cleaned = errorClass.strip().replaceAll("[^A-Za-z0-9._$-]", "_");
+        return cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
     }
 
     /** Reports {@code health} in the gauges as worker {@code name}'s, replacing an earlier worker of that name. */

@@ -2,6 +2,7 @@ package io.streamloader.core.pipeline;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.streamloader.spi.SinkFactory;
 import java.nio.ByteBuffer;
@@ -341,7 +342,7 @@ public final class SinkRunner implements AutoCloseable {
                 settings.topics().stream().map(settings::deadLetterTopicFor).toList());
         int maxRequest = Math.max(sources, letters) + DEAD_LETTER_HEADROOM;
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(maxRequest));
-        meters.add(bind(new KafkaClientMetrics(producer)));
+        meters.add(bind(new KafkaClientMetrics(producer, Tags.of("sink", settings.name()))));
         log.info(
                 "sink {}: dead-letter producer started (max.request.size {} bytes: largest source or dead-letter"
                         + " topic limit plus headroom)",
@@ -376,7 +377,8 @@ public final class SinkRunner implements AutoCloseable {
             for (int i = 0; i < settings.workers(); i++) {
                 KafkaConsumer<ByteBuffer, ByteBuffer> consumer = new KafkaConsumer<>(consumerProperties(i));
                 synchronized (this) {
-                    meters.add(bind(new KafkaClientMetrics(consumer)));
+                    // tagged with the sink, so lag per sink and partition needs no client-id pattern
+                    meters.add(bind(new KafkaClientMetrics(consumer, Tags.of("sink", settings.name()))));
                 }
                 HealthTracker health = new HealthTracker();
                 workerHealth.add(health);

@@ -68,4 +68,35 @@ class PipelineMetricsTest {
         assertThat(registry.get("streamloader.sink.unresolved.age").gauge().value())
                 .isZero();
     }
+
+    private double letters(String reason) {
+        return registry.get(PipelineMetrics.DEAD_LETTERS_BY_REASON)
+                .tag("sink", "docs")
+                .tag("reason", reason)
+                .counter()
+                .count();
+    }
+
+    @Test
+    void deadLettersAreCountedByErrorClassWithTheTagCleanedAndItsValuesBounded() {
+        metrics.deadLettered("mapper_parsing_exception", 1);
+        metrics.deadLettered("mapper_parsing_exception", 2);
+        metrics.deadLettered("java.lang.IllegalStateException", 1);
+        metrics.deadLettered("", 1);
+        metrics.deadLettered("bad <class>\nname", 1);
+
+        assertThat(letters("mapper_parsing_exception")).isEqualTo(3);
+        assertThat(letters("java.lang.IllegalStateException")).isEqualTo(1);
+        assertThat(letters("unknown")).isEqualTo(1);
+        assertThat(letters("bad__class__name")).isEqualTo(1);
+        assertThat(metrics.deadLettered.count()).isEqualTo(6);
+
+        for (int i = 0; i < PipelineMetrics.MAX_REASONS + 20; i++) {
+            metrics.deadLettered("Class" + i, 1);
+        }
+        assertThat(registry.find(PipelineMetrics.DEAD_LETTERS_BY_REASON).counters())
+                .hasSize(PipelineMetrics.MAX_REASONS + 1);
+        assertThat(letters(PipelineMetrics.OTHER)).isEqualTo(24); // 4 reasons + 46 fit, 24 overflow
+        assertThat(PipelineMetrics.reasonTag("x".repeat(500))).hasSize(100);
+    }
 }

@@ -8,11 +8,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -62,12 +64,40 @@ public final class DeadLetterStore {
             List<String> missing,
             boolean complete) {}
 
+    /**
+     * Which letters a listing or replay looks at: those whose record timestamp is {@code since} (epoch ms) or later,
+     * whose reason starts with {@code reason} (all when empty).
+     */
+    public record Filter(long since, Optional<String> reason) {
+        public static final Filter ALL = new Filter(0, Optional.empty());
+
+        public boolean matches(ConsumerRecord<byte[], byte[]> record) {
+            return record.timestamp() >= since
+                    && reason.map(r -> DeadLetter.header(record, DeadLetter.REASON)
+                                    .orElse("")
+                                    .startsWith(r))
+                            .orElse(true);
+        }
+    }
+
     /** The newest {@code limit} letters of the sink (at most {@link #MAX_LIMIT}) and counts by reason. */
     public Listing list(RunnerSettings sink, int limit) {
+        return list(sink, limit, Filter.ALL);
+    }
+
+    /**
+     * The newest {@code limit} letters of the sink (at most {@link #MAX_LIMIT}) that {@code filter} takes, and their
+     * counts by reason, among the newest {@link #SCAN_PER_PARTITION} letters a partition (since {@code filter.since}).
+     */
+    public Listing list(RunnerSettings sink, int limit, Filter filter) {
         int wanted = Math.clamp(limit, 1, MAX_LIMIT);
         List<String> missing = new ArrayList<>();
         Map<String, Long> counts = new TreeMap<>();
-        List<DeadLetter> newest = new ArrayList<>();
+        Comparator<DeadLetter> newestFirst = Comparator.comparingLong(DeadLetter::timestamp)
+                .thenComparingLong(DeadLetter::offset)
+                .reversed();
+        // the newest ones kept so far, oldest at the head, so a newer one replaces it
+        PriorityQueue<DeadLetter> newest = new PriorityQueue<>(newestFirst.reversed());
         long[] totals = new long[2];
         boolean complete;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
@@ -78,36 +108,67 @@ public final class DeadLetterStore {
                     missing.add(topic);
                     continue;
                 }
-                Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
+                Map<TopicPartition, Long> begin = startsAt(consumer, partitions, filter.since());
                 Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
                 for (TopicPartition tp : partitions) {
-                    totals[0] += end.get(tp) - begin.get(tp);
-                    long from = Math.max(begin.get(tp), end.get(tp) - Math.max(wanted, SCAN_PER_PARTITION));
+                    long first = Math.min(begin.get(tp), end.get(tp));
+                    totals[0] += end.get(tp) - first;
+                    long from = Math.max(first, end.get(tp) - Math.max(wanted, SCAN_PER_PARTITION));
                     ranges.put(tp, new long[] {from, end.get(tp) - 1});
                 }
             }
-            Comparator<DeadLetter> newestFirst = Comparator.comparingLong(DeadLetter::timestamp)
-                    .thenComparingLong(DeadLetter::offset)
-                    .reversed();
             complete = read(consumer, ranges, record -> {
+                if (!filter.matches(record)) {
+                    return;
+                }
                 totals[1]++;
-                long offsetFromEnd =
-                        ranges.get(new TopicPartition(record.topic(), record.partition()))[1] - record.offset();
                 DeadLetter letter = DeadLetter.of(record);
                 counts.merge(letter.reasonGroup(), 1L, Long::sum);
-                if (offsetFromEnd < wanted) {
-                    newest.add(letter);
+                newest.add(letter);
+                if (newest.size() > wanted) {
+                    newest.poll();
                 }
             });
-            newest.sort(newestFirst);
         }
-        return new Listing(
-                totals[0],
-                totals[1],
-                counts,
-                List.copyOf(newest.subList(0, Math.min(wanted, newest.size()))),
-                missing,
-                complete);
+        List<DeadLetter> letters = new ArrayList<>(newest);
+        letters.sort(newestFirst);
+        return new Listing(totals[0], totals[1], counts, List.copyOf(letters), missing, complete);
+    }
+
+    /**
+     * The first offset of each partition whose record's timestamp is {@code since} or later (the end offset when none
+     * is); the beginning offsets when {@code since} is 0.
+     */
+    Map<TopicPartition, Long> startsAt(
+            KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, long since) {
+        Map<TopicPartition, Long> begin = new HashMap<>(consumer.beginningOffsets(partitions, timeout));
+        if (since <= 0) {
+            return begin;
+        }
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, since));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        for (TopicPartition tp : partitions) {
+            OffsetAndTimestamp at = found.get(tp);
+            begin.put(tp, at == null ? end.get(tp) : Math.max(begin.get(tp), at.offset()));
+        }
+        return begin;
+    }
+
+    /** The record at {@code offset} of {@code partition}, if it is there (not removed by retention or compaction). */
+    public Optional<ConsumerRecord<byte[], byte[]>> one(TopicPartition partition, long offset) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            if (partitions(consumer, partition.topic()).stream().noneMatch(partition::equals)) {
+                return Optional.empty();
+            }
+            if (offset >= consumer.endOffsets(List.of(partition), timeout).get(partition)) {
+                return Optional.empty(); // not written yet: reading would wait for the timeout
+            }
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>(1);
+            read(consumer, Map.of(partition, new long[] {offset, offset}), found::add);
+            return found.stream().findFirst();
+        }
     }
 
     /**

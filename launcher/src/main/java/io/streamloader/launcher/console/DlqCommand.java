@@ -16,12 +16,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streamloader dlq list|replay}: a sink's dead letters, from the command line. */
+/** {@code streamloader dlq list|show|replay}: a sink's dead letters, from the command line. */
 @Command(
         name = "dlq",
         mixinStandardHelpOptions = true,
         description = "Inspect a sink's dead letters and replay them to their source topic.",
-        subcommands = {DlqCommand.ListLetters.class, DlqCommand.Replay.class})
+        subcommands = {DlqCommand.ListLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class})
 public final class DlqCommand {
     private static final int OK = 0;
     private static final int FAILURE = 1;
@@ -48,6 +48,18 @@ public final class DlqCommand {
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
+        /** Epoch ms of a {@code --since} option (0 when absent). */
+        static long since(String since) {
+            if (since == null) {
+                return 0;
+            }
+            try {
+                return Since.parse(since, java.time.Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + e.getMessage());
+            }
+        }
 
         @Override
         public Integer call() {
@@ -104,12 +116,22 @@ public final class DlqCommand {
                 description = "Newest letters to print, 1 to 500 (default ${DEFAULT-VALUE}).")
         int limit;
 
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Only letters whose reason starts with TEXT.")
+        String reason;
+
+        @Option(
+                names = "--since",
+                paramLabel = "TIME",
+                description = "Only letters written since TIME: an ISO-8601 instant or a time back like 30m, 2h, 7d.")
+        String since;
+
         @Override
         int run(StreamloaderConfig config, DeadLetterStore store, RunnerSettings sink, PrintWriter out) {
             if (limit < 1 || limit > DeadLetterStore.MAX_LIMIT) {
                 throw new IllegalArgumentException("--limit: from 1 to " + DeadLetterStore.MAX_LIMIT);
             }
-            DeadLetterStore.Listing listing = store.list(sink, limit);
+            var filter = new DeadLetterStore.Filter(since(since), Optional.ofNullable(reason));
+            DeadLetterStore.Listing listing = store.list(sink, limit, filter);
             out.printf(
                     "sink %s: %d dead letter(s) in %s%s%n",
                     sink.name(),
@@ -172,6 +194,12 @@ public final class DlqCommand {
         @Option(names = "--dry-run", description = "Count what would be replayed; send nothing.")
         boolean dryRun;
 
+        @Option(
+                names = "--since",
+                paramLabel = "TIME",
+                description = "Only letters written since TIME: an ISO-8601 instant or a time back like 30m, 2h, 7d.")
+        String since;
+
         @Override
         int run(StreamloaderConfig config, DeadLetterStore store, RunnerSettings sink, PrintWriter out) {
             if (reason == null && partition == null) {
@@ -195,6 +223,7 @@ public final class DlqCommand {
                     from,
                     to == null ? Long.MAX_VALUE : to,
                     Optional.ofNullable(reason),
+                    since(since),
                     limit);
             var replayer = new Replayer(store, config.kafka().clientProperties(), new ReplayLedger());
             Replayer.Report report = replayer.replay(sink, selection, dryRun, "cli:" + System.getProperty("user.name"));
@@ -214,7 +243,71 @@ public final class DlqCommand {
                     report.complete() ? "" : " (stopped by --limit or --timeout: more may match)");
             report.letters().forEach(l -> out.println("  " + l));
             report.errors().forEach(e -> out.println("  error: " + oneLine(e)));
-            return report.failed() > 0 ? FAILURE : OK;
+            return report.failed() > 0 || !report.errors().isEmpty() ? FAILURE : OK;
+        }
+    }
+
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Prints one dead letter in full: coordinates, reason, source, every header, key and value. Text is",
+                "shown with control, invisible and invalid characters escaped; binary as size and type."
+            })
+    static final class Show extends SinkCommand {
+        @picocli.CommandLine.Parameters(
+                paramLabel = "DLQ/PARTITION/OFFSET",
+                description = "The letter, as dlq list prints it, e.g. somedata.dlq/0/17.")
+        String letter;
+
+        @Option(
+                names = "--max-bytes",
+                defaultValue = "1048576",
+                paramLabel = "N",
+                description = "Bytes of the value shown at most (default ${DEFAULT-VALUE}).")
+        int maxBytes;
+
+        @Override
+        int run(StreamloaderConfig config, DeadLetterStore store, RunnerSettings sink, PrintWriter out) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)/(\\d{1,9})/(\\d{1,18})")
+                    .matcher(letter);
+            if (!m.matches()) {
+                throw new IllegalArgumentException(
+                        "DLQ/PARTITION/OFFSET: like somedata.dlq/0/17, got " + oneLine(letter));
+            }
+            if (!DeadLetterStore.topics(sink).contains(m.group(1))) {
+                throw new IllegalArgumentException(
+                        "DLQ/PARTITION/OFFSET: the topic must be one of " + DeadLetterStore.topics(sink));
+            }
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("--max-bytes: 1 or more");
+            }
+            Optional<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> found = store.one(
+                    new org.apache.kafka.common.TopicPartition(m.group(1), Integer.parseInt(m.group(2))),
+                    Long.parseLong(m.group(3)));
+            if (found.isEmpty()) {
+                spec.commandLine().getErr().println("no letter " + letter + " (not in the topic, or removed)");
+                return INVALID;
+            }
+            var record = found.get();
+            out.printf("letter:    %s/%d/%d%n", record.topic(), record.partition(), record.offset());
+            out.printf("timestamp: %s%n", Instant.ofEpochMilli(record.timestamp()));
+            DeadLetter summary = DeadLetter.of(record);
+            out.printf("reason:    %s%n", oneLine(summary.reason()));
+            out.printf(
+                    "source:    %s/%d@%d%n",
+                    oneLine(summary.sourceTopic()), summary.sourcePartition(), summary.sourceOffset());
+            out.println("headers:");
+            for (org.apache.kafka.common.header.Header h : record.headers()) {
+                out.printf(
+                        "  %s: %s%n",
+                        oneLine(LetterPreview.of(h.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), 1024)
+                                .text()),
+                        describe(LetterPreview.of(h.value(), 16 * 1024)));
+            }
+            out.printf("key:       %s%n", describe(LetterPreview.of(record.key(), 16 * 1024)));
+            out.printf("value:     %s%n", describe(LetterPreview.of(record.value(), maxBytes)));
+            return OK;
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 /**
  * The console's overview, built from the metrics registry the platform already has and from the readiness answer:
  * per topic the events the producer API had acknowledged, per sink the events written, retried and dead-lettered
- * (totals and per-second rates over the last second or so), its consumer lag per partition, state and reason,
+ * (totals and per-second rates over the last second or so; dead letters also by reason, the failure's error class),
+ * its consumer lag per partition, state and reason,
  * restarts, and each processor's state. Cheap: one answer is reused for {@link #CACHE_NANOS}, however many consoles
  * poll.
  */
@@ -27,6 +28,9 @@ public final class Overview {
     static final String WRITTEN = "streamloader.sink.events.written";
     static final String RETRIED = "streamloader.sink.events.retried";
     static final String DEAD_LETTERED = "streamloader.sink.events.dead.lettered";
+    /** The dead-letter counter by reason (error class), tagged sink and reason. */
+    static final String DEAD_LETTERS_BY_REASON = "streamloader.sink.dead.letters";
+
     static final String RESTARTS = "streamloader.runner.restarts";
     /** Micrometer's KafkaClientMetrics name for the consumer's {@code records-lag}, tagged client.id/topic/partition. */
     static final String LAG = "kafka.consumer.fetch.manager.records.lag";
@@ -99,6 +103,12 @@ public final class Overview {
             node.set("written", measure(totals, base, "written|" + sink.name(), seconds));
             node.set("retried", measure(totals, base, "retried|" + sink.name(), seconds));
             node.set("deadLettered", measure(totals, base, "dead|" + sink.name(), seconds));
+            ObjectNode byReason = node.putObject("deadLettersByReason");
+            String prefix = "reason|" + sink.name() + "|";
+            totals.keySet().stream()
+                    .filter(k -> k.startsWith(prefix))
+                    .sorted()
+                    .forEach(k -> byReason.set(k.substring(prefix.length()), measure(totals, base, k, seconds)));
             node.put(
                     "restarts",
                     totals.getOrDefault("restarts|" + sink.name(), 0.0).longValue());
@@ -133,6 +143,10 @@ public final class Overview {
         add(totals, RETRIED, "retried|");
         add(totals, DEAD_LETTERED, "dead|");
         add(totals, RESTARTS, "restarts|");
+        for (Counter c : registry.find(DEAD_LETTERS_BY_REASON).counters()) {
+            totals.merge(
+                    "reason|" + c.getId().getTag("sink") + "|" + c.getId().getTag("reason"), c.count(), Double::sum);
+        }
         return totals;
     }
 

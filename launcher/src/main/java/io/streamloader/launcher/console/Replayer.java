@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,31 +48,41 @@ public final class Replayer {
     private final DeadLetterStore store;
     private final Map<String, Object> kafka;
     private final ReplayLedger ledger;
+    private final ReplayLog log;
 
     public Replayer(DeadLetterStore store, Map<String, Object> kafka, ReplayLedger ledger) {
         this.store = store;
         this.kafka = Map.copyOf(kafka);
         this.ledger = ledger;
+        this.log = new ReplayLog(kafka, store.timeout());
     }
 
     /**
      * Which letters to replay: of one dead-letter topic or all of the sink's, of one partition or all, within an
-     * inclusive offset range, whose reason starts with a text. At least a reason or a partition is needed (checked by
-     * the callers, which name their own field).
+     * inclusive offset range, whose reason starts with a text, written at or after a time. At least a reason or a
+     * partition is needed (checked by the callers, which name their own field).
      *
+     * @param since epoch milliseconds: letters whose record timestamp is earlier are left out (0: none)
      * @param limit letters to replay at most, 1 to {@link #MAX_LETTERS}
      */
     public record Selection(
-            Optional<String> topic, OptionalInt partition, long from, long to, Optional<String> reason, int limit) {
+            Optional<String> topic,
+            OptionalInt partition,
+            long from,
+            long to,
+            Optional<String> reason,
+            long since,
+            int limit) {
         public Selection {
             if (from < 0 || to < from) {
                 throw new IllegalArgumentException("from must be >= 0 and <= to, got " + from + ".." + to);
             }
+            since = Math.max(0, since);
             limit = Math.clamp(limit, 1, MAX_LETTERS);
         }
 
-        boolean matches(DeadLetter letter) {
-            return reason.map(r -> letter.reason().startsWith(r)).orElse(true);
+        DeadLetterStore.Filter filter() {
+            return new DeadLetterStore.Filter(since, reason);
         }
     }
 
@@ -80,7 +91,7 @@ public final class Replayer {
      *
      * @param matched letters selected (by range and reason)
      * @param replayed letters sent and acknowledged (with {@code dryRun}: that would be sent)
-     * @param alreadyReplayed skipped: this process replayed them before
+     * @param alreadyReplayed skipped: replayed before (by any process: the replay record, {@link ReplayLog})
      * @param loops skipped: replayed {@link #MAX_REPLAYS} times already
      * @param truncated skipped: their value was truncated to fit the dead-letter topic
      * @param foreignSource skipped: no source topic, or one the sink does not consume
@@ -104,12 +115,21 @@ public final class Replayer {
             boolean dryRun,
             List<String> letters) {}
 
-    /** Replays the selected letters of {@code sink}; {@code who} goes into {@code sl.replay.by}. */
+    /**
+     * Replays the selected letters of {@code sink}; {@code who} goes into {@code sl.replay.by}. Reads the replay record
+     * first (letters in it are skipped) and adds each letter Kafka acknowledged to it.
+     *
+     * @throws org.apache.kafka.common.KafkaException when Kafka does not answer or the replay record cannot be read
+     */
     public Report replay(RunnerSettings sink, Selection selection, boolean dryRun, String who) {
         var run = new Run(sink, selection, dryRun, who);
+        if (!dryRun) {
+            log.ensureTopic();
+        }
         try (KafkaConsumer<byte[], byte[]> consumer = store.consumer();
                 KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer()) {
             run.producer = producer;
+            run.persisted = log.replayed(store, consumer, DeadLetterStore.topics(sink));
             Map<TopicPartition, long[]> ranges = new HashMap<>();
             for (String topic : DeadLetterStore.topics(sink)) {
                 if (selection.topic().isPresent() && !selection.topic().get().equals(topic)) {
@@ -122,7 +142,7 @@ public final class Replayer {
                 if (partitions.isEmpty()) {
                     continue;
                 }
-                Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, store.timeout());
+                Map<TopicPartition, Long> begin = store.startsAt(consumer, partitions, selection.since());
                 Map<TopicPartition, Long> end = consumer.endOffsets(partitions, store.timeout());
                 for (TopicPartition tp : partitions) {
                     ranges.put(tp, new long[] {
@@ -132,6 +152,7 @@ public final class Replayer {
             }
             boolean read = store.read(consumer, ranges, run::offer);
             run.awaitSends(store.timeout());
+            run.record();
             return run.report(read);
         }
     }
@@ -163,6 +184,10 @@ public final class Replayer {
         private final Map<String, Integer> sourcePartitions = new HashMap<>();
         private final List<String> errors = new ArrayList<>();
         private final List<String> letters = new ArrayList<>();
+        /** The replay record's entries for the letters Kafka acknowledged. */
+        private final List<ProducerRecord<byte[], byte[]>> entries = new ArrayList<>();
+
+        private Set<String> persisted = Set.of();
         private final AtomicLong replayed = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
         private long matched;
@@ -181,9 +206,7 @@ public final class Replayer {
         }
 
         void offer(ConsumerRecord<byte[], byte[]> record) {
-            Optional<String> reason = DeadLetter.header(record, DeadLetter.REASON);
-            if (selection.reason().isPresent()
-                    && !reason.orElse("").startsWith(selection.reason().get())) {
+            if (!selection.filter().matches(record)) {
                 return;
             }
             if (matched >= selection.limit()) {
@@ -194,7 +217,7 @@ public final class Replayer {
             String coordinates = ReplayLedger.key(record.topic(), record.partition(), record.offset());
             Optional<String> source = DeadLetter.header(record, DeadLetter.SOURCE_TOPIC);
             int count = replayCount(record);
-            if (ledger.contains(coordinates)) {
+            if (ledger.contains(coordinates) || persisted.contains(coordinates)) {
                 already++;
             } else if (DeadLetter.header(record, DeadLetter.TRUNCATED)
                     .orElse("")
@@ -234,8 +257,11 @@ public final class Replayer {
                         (metadata, e) -> {
                             if (e == null) {
                                 replayed.incrementAndGet();
-                                note(coordinates + " -> " + metadata.topic() + "/" + metadata.partition() + "/"
-                                        + metadata.offset());
+                                String target = metadata.topic() + "/" + metadata.partition() + "/" + metadata.offset();
+                                note(coordinates + " -> " + target);
+                                synchronized (entries) {
+                                    entries.add(ReplayLog.entry(coordinates, target, time, who));
+                                }
                             } else {
                                 fail(coordinates, e);
                             }
@@ -297,6 +323,25 @@ public final class Replayer {
             } catch (Exception e) {
                 synchronized (errors) {
                     errors.add("not every send was acknowledged: " + e);
+                }
+            }
+        }
+
+        /** Adds the acknowledged letters to the replay record; a failure is reported, the letters stay claimed. */
+        void record() {
+            List<ProducerRecord<byte[], byte[]>> done;
+            synchronized (entries) {
+                done = List.copyOf(entries);
+            }
+            if (producer == null || done.isEmpty()) {
+                return;
+            }
+            try {
+                log.record(producer, done);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                synchronized (errors) {
+                    errors.add(e.getMessage() + " (" + done.size() + " letter(s) were replayed: another process may"
+                            + " replay them again, which the sinks absorb)");
                 }
             }
         }
