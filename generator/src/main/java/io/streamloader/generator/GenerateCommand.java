@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
  * data to the producer API, shows a progress bar and prints a summary (sent, failed, rates, client CPU per request,
  * latency p50/p90/p99/p99.9/max measured from each request's intended send time at a fixed rate) plus one {@code
  * SUMMARY ...} line for scripts. Exit code 0 when every request got a 2xx, {@value #EXIT_REQUESTS_FAILED} when any
- * did not, 2 for an invalid command line (picocli's usage error).
+ * did not, 2 for an invalid command line (picocli's usage error). Without {@code --count} it runs until SIGINT (Ctrl-C)
+ * or SIGTERM, then stops sending, waits for the answers in flight and prints the same summary with the same exit
+ * codes; a second signal ends the process at once.
  */
 @Command(
         name = "generate",
@@ -54,8 +56,11 @@ public final class GenerateCommand implements Callable<Integer> {
                     + " 0 = as fast as --concurrency allows (fleet: vehicles / period)")
     double rate;
 
-    @Option(names = "--count", defaultValue = "1000", description = "requests to send (default ${DEFAULT-VALUE})")
-    long count;
+    @Option(
+            names = "--count",
+            description = "requests to send; without it, until Ctrl-C or SIGTERM (then the summary, exit code as"
+                    + " below), as the originals' producers ran")
+    Long count;
 
     @Option(names = "--url", defaultValue = "http://localhost:8080", description = "API base URL")
     URI url;
@@ -139,7 +144,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (count < 1
+        if ((count != null && count < 1)
                 || concurrency < 1
                 || batch < 1
                 || vehicles < 1
@@ -158,23 +163,29 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         Workload workload = withApiKey(workload());
         double pace = rate > 0 ? rate : workload.naturalRate();
+        long requests = count == null ? Long.MAX_VALUE : count;
         try (var sender = new HttpSender(concurrency, Duration.ofSeconds(5), timeout)) {
             var run = new LoadRun(sender, url, workload);
-            if (warmup > 0) {
-                run.run(warmup, pace, concurrency, s -> {});
-            }
-            if (noProgress) {
-                summary = run.run(count, pace, concurrency, s -> {});
-            } else {
-                try (ProgressBar bar = new ProgressBarBuilder()
-                        .setTaskName(kind.name())
-                        .setInitialMax(count)
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(250)
-                        .showSpeed()
-                        .build()) {
-                    summary = run.run(count, pace, concurrency, s -> bar.step());
+            try (var signals = StopOnSignal.install(run::stop)) {
+                if (warmup > 0) {
+                    run.run(warmup, pace, concurrency, s -> {});
                 }
+                if (noProgress) {
+                    summary = run.run(requests, pace, concurrency, s -> {});
+                } else {
+                    try (ProgressBar bar = new ProgressBarBuilder()
+                            .setTaskName(kind.name())
+                            .setInitialMax(count == null ? -1 : count) // -1: no end, the bar counts up
+                            .setStyle(ProgressBarStyle.ASCII)
+                            .setUpdateIntervalMillis(250)
+                            .showSpeed()
+                            .build()) {
+                        summary = run.run(requests, pace, concurrency, s -> bar.step());
+                    }
+                }
+            }
+            if (run.stopped()) {
+                System.out.println(kind + ": stopped by signal after " + summary.sent() + " request(s)");
             }
         }
         System.out.println(kind + ": " + summary.table());

@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * Sends {@code count} requests of a workload from {@code concurrency} platform threads, each sending its next request
+ * Sends {@code count} requests (or, with {@link Long#MAX_VALUE}, until {@link #stop()}) of a workload from {@code concurrency} platform threads, each sending its next request
  * when it is due and waiting for the full response, like wrk2.
  *
  * <p>At a fixed rate, request {@code seq} is due at {@code start + seq / rate}, and its latency is measured from that
@@ -27,6 +27,8 @@ import org.HdrHistogram.Histogram;
  */
 final class LoadRun {
 
+    private static final long MAX_PARK_NANOS = 50_000_000;
+
     /** Sends one request and returns its HTTP status after reading the whole response. */
     @FunctionalInterface
     interface Sender {
@@ -36,6 +38,7 @@ final class LoadRun {
     private final Sender sender;
     private final URI base;
     private final Workload workload;
+    private volatile boolean stopped;
 
     LoadRun(Sender sender, URI base, Workload workload) {
         this.sender = sender;
@@ -44,6 +47,19 @@ final class LoadRun {
     }
 
     /**
+     * Ends the current and every later run once the requests in flight are answered: no new request is sent, and
+     * {@link #run} returns the summary of what was sent. Safe from any thread (a signal handler).
+     */
+    void stop() {
+        stopped = true;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * @param count requests to send; {@link Long#MAX_VALUE} = until {@link #stop()}
      * @param rate requests per second, or 0 for as fast as {@code concurrency} allows
      * @param onDone called after each request (progress display); must be cheap and thread-safe
      */
@@ -67,16 +83,18 @@ final class LoadRun {
         var service = new Histogram(3);
         var statuses = new TreeMap<Integer, Long>();
         long failed = 0;
+        long sent = 0;
         for (Worker w : workers) {
             latency.add(w.latency);
             service.add(w.service);
             w.statuses.forEach((status, n) -> statuses.merge(status, n, Long::sum));
             failed += w.failed;
+            sent += w.sent;
         }
         return new Summary(
-                count,
+                sent,
                 failed,
-                (count - failed) * workload.eventsPerRequest(),
+                (sent - failed) * workload.eventsPerRequest(),
                 seconds,
                 rate,
                 latency,
@@ -95,6 +113,7 @@ final class LoadRun {
         final Histogram service = new Histogram(3);
         final Map<Integer, Long> statuses = new TreeMap<>();
         long failed;
+        long sent;
 
         Worker(AtomicLong next, long count, double rate, long start, LongConsumer onDone) {
             this.next = next;
@@ -107,24 +126,29 @@ final class LoadRun {
         @Override
         public void run() {
             long seq;
-            while ((seq = next.getAndIncrement()) < count) {
+            while (!stopped && (seq = next.getAndIncrement()) < count) {
                 long due = rate > 0 ? start + (long) (seq * 1e9 / rate) : 0;
                 if (rate > 0) {
-                    for (long wait; (wait = due - System.nanoTime()) > 0; ) {
-                        LockSupport.parkNanos(wait);
+                    // in slices, so that a stop ends a slow run's wait at once
+                    for (long wait; !stopped && (wait = due - System.nanoTime()) > 0; ) {
+                        LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
+                    }
+                    if (stopped) {
+                        break;
                     }
                 }
                 int status;
-                long sent = System.nanoTime();
+                long sentAt = System.nanoTime();
                 try {
                     status = sender.send(workload.request(base, seq, ThreadLocalRandom.current()));
                 } catch (IOException | RuntimeException e) {
                     status = 0; // no answer: refused, reset, timed out
                 }
                 long done = System.nanoTime();
-                service.recordValue(done - sent);
-                latency.recordValue(done - (rate > 0 ? due : sent));
+                service.recordValue(done - sentAt);
+                latency.recordValue(done - (rate > 0 ? due : sentAt));
                 statuses.merge(status, 1L, Long::sum);
+                sent++;
                 if (status < 200 || status > 299) {
                     failed++;
                 }

@@ -64,8 +64,12 @@ class ComposeFileTest {
                         "mongo",
                         "postgres",
                         "s3",
+                        "streamloader",
                         "kafka-ui",
-                        "streamloader");
+                        "kibana-setup",
+                        "kibana",
+                        "mongo-express",
+                        "s3-console");
         services.forEach((name, service) -> {
             assertThat(service.containsKey("image") || service.containsKey("build"))
                     .as("%s has an image or a build", name)
@@ -116,8 +120,7 @@ class ComposeFileTest {
                     assertThat(DIR.resolve(source)).as("bind mount of %s", name).exists();
                 }
             }
-            list(service.get("ports"))
-                    .forEach(p -> hostPorts.add(String.valueOf(p).split(":", 2)[0]));
+            list(service.get("ports")).forEach(p -> hostPorts.add(hostPort(p)));
         });
         assertThat(used).containsExactlyInAnyOrderElementsOf(declared);
         assertThat(hostPorts).doesNotHaveDuplicates();
@@ -339,6 +342,105 @@ class ComposeFileTest {
         assertThat(environment(services.get("s3")))
                 .containsEntry("S3PROXY_IDENTITY", "streamloader")
                 .containsEntry("S3PROXY_ENDPOINT", "http://0.0.0.0:9000");
+    }
+
+    /** The host side of a port mapping: {@code 8080:80} or {@code 127.0.0.1:8080:80}. */
+    private static String hostPort(String mapping) {
+        String[] parts = mapping.split(":");
+        return parts[parts.length - 2];
+    }
+
+    /** The container side of a service's only port mapping. */
+    private static int containerPort(String service) {
+        List<String> ports = list(services.get(service).get("ports"));
+        assertThat(ports).as("ports of %s", service).hasSize(1);
+        String[] parts = ports.getFirst().split(":");
+        return Integer.parseInt(parts[parts.length - 1]);
+    }
+
+    @Test
+    void theOriginalsToolsRunBehindTheToolsProfileOnLoopbackPorts() {
+        Set<String> tools = Set.of("kafka-ui", "kibana-setup", "kibana", "mongo-express", "s3-console");
+        services.forEach((name, service) -> {
+            if (tools.contains(name)) {
+                assertThat(list(service.get("profiles")))
+                        .as("profiles of %s", name)
+                        .containsExactly("tools");
+                list(service.get("ports"))
+                        .forEach(p -> assertThat(p)
+                                .as("%s publishes on loopback only", name)
+                                .startsWith("127.0.0.1:"));
+            } else {
+                assertThat(service).as("%s runs without a profile", name).doesNotContainKey("profiles");
+                assertThat(dependsOn(service).keySet())
+                        .as("%s (no profile) cannot wait for a tool that a plain `up` does not start", name)
+                        .doesNotContainAnyElementsOf(tools);
+            }
+        });
+    }
+
+    @Test
+    void everyToolReachesTheStoreItShowsWithThatStoresPortAndCredentials() throws IOException {
+        // Kafka UI: the bootstrap list streamloader uses
+        assertThat(environment(services.get("kafka-ui")))
+                .containsEntry(
+                        "KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", config().kafka().bootstrapServers());
+        assertThat(containerPort("kafka-ui")).isEqualTo(8080); // kafbat's server.port default
+
+        // Kibana: logs in as kibana_system, whose password kibana-setup sets as the elastic user
+        Map<String, String> elasticsearch = environment(services.get("elasticsearch"));
+        Map<String, String> setup = environment(services.get("kibana-setup"));
+        Map<String, String> kibana = environment(services.get("kibana"));
+        assertThat(services.get("kibana-setup").get("image"))
+                .isEqualTo(services.get("elasticsearch").get("image"));
+        assertThat(String.valueOf(services.get("kibana").get("image")))
+                .as("Kibana's version is Elasticsearch's")
+                .endsWith(":"
+                        + String.valueOf(services.get("elasticsearch").get("image"))
+                                .split(":")[1]);
+        assertThat(setup.get("ELASTIC_PASSWORD")).isEqualTo(elasticsearch.get("ELASTIC_PASSWORD"));
+        assertThat(kibana.get("ELASTICSEARCH_PASSWORD")).isEqualTo(setup.get("KIBANA_PASSWORD"));
+        assertThat(kibana).containsEntry("ELASTICSEARCH_USERNAME", "kibana_system");
+        assertThat(String.join(" ", list(services.get("kibana-setup").get("command"))))
+                .contains("http://elasticsearch:" + containerPort("elasticsearch")
+                        + "/_security/user/kibana_system/_password")
+                .contains("$${ELASTIC_PASSWORD}")
+                .contains("$${KIBANA_PASSWORD}");
+        assertThat(kibana.get("ELASTICSEARCH_HOSTS"))
+                .contains("http://elasticsearch:" + containerPort("elasticsearch"));
+        assertThat(containerPort("kibana")).isEqualTo(5601);
+
+        // mongo-express: the root user of the mongo service
+        Map<String, String> mongo = environment(services.get("mongo"));
+        assertThat(environment(services.get("mongo-express")))
+                .containsEntry(
+                        "ME_CONFIG_MONGODB_URL",
+                        "mongodb://" + mongo.get("MONGO_INITDB_ROOT_USERNAME") + ":"
+                                + mongo.get("MONGO_INITDB_ROOT_PASSWORD") + "@mongo:" + containerPort("mongo")
+                                + "/?authSource=admin")
+                .containsEntry("ME_CONFIG_BASICAUTH_ENABLED", "true");
+        assertThat(containerPort("mongo-express")).isEqualTo(8081); // mongo-express's PORT default
+        assertThat(String.join(
+                        " ",
+                        list(map(services.get("mongo-express").get("healthcheck"))
+                                .get("test"))))
+                .contains("connect(8081,");
+
+        // the S3 console: s3proxy's identity, credential and port
+        Map<String, String> s3 = environment(services.get("s3"));
+        Map<String, String> console = environment(services.get("s3-console"));
+        assertThat(console)
+                .containsEntry("ENDPOINT", "s3:" + s3.get("S3PROXY_ENDPOINT").replaceAll(".*:", ""))
+                .containsEntry("ACCESS_KEY_ID", s3.get("S3PROXY_IDENTITY"))
+                .containsEntry("SECRET_ACCESS_KEY", s3.get("S3PROXY_CREDENTIAL"))
+                .containsEntry("USE_SSL", "false");
+        assertThat(containerPort("s3"))
+                .isEqualTo(Integer.parseInt(s3.get("S3PROXY_ENDPOINT").replaceAll(".*:", "")));
+        assertThat(containerPort("s3-console")).isEqualTo(Integer.parseInt(console.get("PORT")));
+        assertThat(String.join(
+                        " ",
+                        list(map(services.get("s3-console").get("healthcheck")).get("test"))))
+                .contains("127.0.0.1:" + console.get("PORT"));
     }
 
     @SuppressWarnings("unchecked")
