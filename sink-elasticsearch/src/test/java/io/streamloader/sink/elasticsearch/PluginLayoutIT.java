@@ -29,6 +29,7 @@ class PluginLayoutIT {
                     .anyMatch(n -> n.startsWith("elasticsearch-java-8.19."))
                     .anyMatch(n -> n.startsWith("jcl-over-slf4j-"))
                     .noneMatch(n -> n.startsWith("streamloader-core-"))
+                    .noneMatch(n -> n.startsWith("streamloader-spi"))
                     .noneMatch(n -> n.startsWith("slf4j-api-"))
                     .noneMatch(n -> n.startsWith("commons-logging-"));
         }

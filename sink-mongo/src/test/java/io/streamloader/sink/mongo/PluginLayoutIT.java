@@ -41,6 +41,7 @@ class PluginLayoutIT {
                 .anyMatch(j -> j.startsWith("bson-"))
                 .anyMatch(j -> j.startsWith("jackson-core-"))
                 .noneMatch(j -> j.startsWith("streamloader-core"))
+                .noneMatch(j -> j.startsWith("streamloader-spi"))
                 .noneMatch(j -> j.startsWith("slf4j-api"))
                 .noneMatch(j -> j.startsWith("kafka"));
     }

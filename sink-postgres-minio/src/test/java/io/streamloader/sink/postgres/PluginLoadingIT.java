@@ -36,6 +36,7 @@ class PluginLoadingIT {
                     .anyMatch(n -> n.startsWith("flyway-core-"))
                     .anyMatch(n -> n.startsWith("minio-"))
                     .noneMatch(n -> n.startsWith("streamloader-core-"))
+                    .noneMatch(n -> n.startsWith("streamloader-spi"))
                     .noneMatch(n -> n.startsWith("slf4j-api-"));
         }
     }

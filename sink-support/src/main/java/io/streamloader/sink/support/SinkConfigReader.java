@@ -5,6 +5,7 @@ import io.streamloader.spi.SinkContext;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,6 +193,20 @@ public final class SinkConfigReader {
         return out.isEmpty() ? defaultValue : List.copyOf(out);
     }
 
+    /**
+     * A required path, not checked against the file system (parsing stays free of I/O). A value the platform cannot
+     * take as a path (a NUL character, say) is a problem naming the key; {@code .} is returned in its place.
+     */
+    public Path requiredPath(String key) {
+        String text = required(key);
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            problem(key, "is not a valid path: " + e.getReason());
+            return Path.of(".");
+        }
+    }
+
     /** A path to a readable file, if the key is set. */
     public Optional<Path> readableFile(String key) {
         Optional<Path> path = optional(key).map(Path::of);
@@ -230,5 +245,16 @@ public final class SinkConfigReader {
         if (!problems.isEmpty()) {
             throw new SinkConfigException(problems);
         }
+    }
+
+    /**
+     * {@link #finish()}, then {@code config}: {@code return r.finish(new MyConfig(r.required("a"), ...));} reads every
+     * key (arguments are evaluated first) and returns the config only if no problem was recorded.
+     *
+     * @throws SinkConfigException listing every problem, each naming its key
+     */
+    public <T> T finish(T config) {
+        finish();
+        return config;
     }
 }

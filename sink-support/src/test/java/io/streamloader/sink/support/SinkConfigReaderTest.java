@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,5 +83,23 @@ class SinkConfigReaderTest {
                                         "sinks.docs.config.ca: file /no/such/file does not exist or is not readable",
                                         "sinks.docs.config.database: is required",
                                         "sinks.docs.config.colour: unknown setting; known settings are ca, database, timeout, urls, workers"));
+    }
+
+    @Test
+    void requiredPathNamesTheKeyOfAMissingOrImpossiblePath() {
+        SinkConfigReader ok = new SinkConfigReader(new SinkContext("files", Map.of("dir", " out/events ")));
+        assertThat(ok.requiredPath("dir")).isEqualTo(Path.of("out/events"));
+        assertThat(ok.finish("config")).isEqualTo("config");
+
+        SinkConfigReader bad = new SinkConfigReader(new SinkContext("files", Map.of("dir", "a\u0000b")));
+        assertThat(bad.requiredPath("dir")).isEqualTo(Path.of("."));
+        bad.requiredPath("spool");
+        assertThatThrownBy(() -> bad.finish("never returned"))
+                .isInstanceOfSatisfying(
+                        SinkConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "sinks.files.config.dir: is not a valid path: Nul character not allowed",
+                                        "sinks.files.config.spool: is required"));
     }
 }

@@ -5,26 +5,22 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.streamloader.sink.support.Directories;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.WriteResult;
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Appends each event as {@code {"id","topic","partition","offset","timestamp","value"}} to {@code
@@ -32,20 +28,11 @@ import org.slf4j.LoggerFactory;
  * worker at a time. Appends are not idempotent: events redelivered after a crash appear twice, so readers keep the
  * last line per {@code id}.
  *
- * <p>Confined to one worker thread, as the SPI promises; holds the files it appended to open until {@link #close()}.
+ * <p>Confined to one worker thread, as the SPI promises. A batch opens each file it appends to once and closes it
+ * before returning, so nothing stays open for partitions this worker no longer owns.
  */
-final class JsonlSink implements Sink {
-    private static final Logger log = LoggerFactory.getLogger(JsonlSink.class);
+record JsonlSink(String name, JsonlConfig config) implements Sink {
     private static final JsonFactory JSON = new JsonFactory();
-
-    private final String name;
-    private final JsonlConfig config;
-    private final Map<Path, FileChannel> open = new HashMap<>();
-
-    JsonlSink(String name, JsonlConfig config) {
-        this.name = name;
-        this.config = config;
-    }
 
     @Override
     public WriteResult write(List<Event> batch) {
@@ -58,8 +45,9 @@ final class JsonlSink implements Sink {
                 continue;
             }
             try {
+                byte[] line = line(event);
                 Path file = config.dir().resolve(event.topic()).resolve(event.partition() + ".jsonl");
-                lines.computeIfAbsent(file, f -> new ByteArrayOutputStream()).writeBytes(line(event));
+                lines.computeIfAbsent(file, f -> new ByteArrayOutputStream()).writeBytes(line);
             } catch (JsonProcessingException e) {
                 failures.add(EventFailure.permanent(event, "value is not JSON: " + e.getOriginalMessage(), "json"));
             } catch (IOException e) {
@@ -68,16 +56,9 @@ final class JsonlSink implements Sink {
         }
         try {
             for (Map.Entry<Path, ByteArrayOutputStream> entry : lines.entrySet()) {
-                FileChannel channel = channel(entry.getKey());
-                ByteBuffer bytes = ByteBuffer.wrap(entry.getValue().toByteArray());
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                if (config.fsync()) {
-                    channel.force(false);
-                }
+                append(entry.getKey(), entry.getValue());
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             // disk full, volume gone: the host retries the whole batch (lines already appended will repeat)
             throw new RetriableSinkException("sink " + name + ": appending to " + config.dir() + " failed: " + e, e);
         }
@@ -110,35 +91,23 @@ final class JsonlSink implements Sink {
         return out.toByteArray();
     }
 
-    private FileChannel channel(Path file) {
-        return open.computeIfAbsent(file, f -> {
-            try {
-                Files.createDirectories(f.getParent());
-                return FileChannel.open(
-                        f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    private void append(Path file, ByteArrayOutputStream lines) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
+            lines.writeTo(out);
+            if (config.fsync()) {
+                out.getFD().sync();
             }
-        });
+        }
     }
 
-    /** Fails if the directory is gone or read-only; called from a health thread, so it touches no open channel. */
+    /** Fails if the directory is gone or read-only; called from a health thread. */
     @Override
     public void checkHealth() throws IOException {
-        if (!Files.isDirectory(config.dir()) || !Files.isWritable(config.dir())) {
-            throw new IOException(config.dir().toAbsolutePath() + " is not a writable directory");
-        }
+        Directories.checkWritable(config.dir());
     }
 
+    /** Nothing to release: no file stays open between batches. */
     @Override
-    public void close() {
-        for (Map.Entry<Path, FileChannel> entry : open.entrySet()) {
-            try {
-                entry.getValue().close();
-            } catch (IOException e) {
-                log.warn("sink {}: closing {} failed: {}", name, entry.getKey(), e.toString());
-            }
-        }
-        open.clear();
-    }
+    public void close() {}
 }

@@ -1,12 +1,9 @@
 package io.streamloader.examples.jsonl;
 
+import io.streamloader.sink.support.Directories;
 import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.List;
 
 /**
  * Type {@code jsonl}: every event as one JSON line in {@code <dir>/<topic>/<partition>.jsonl}. Listed in {@code
@@ -29,12 +26,7 @@ public final class JsonlSinkFactory implements SinkFactory {
     @Override
     public Sink create(SinkContext context) {
         JsonlConfig config = JsonlConfig.from(context);
-        try {
-            Files.createDirectories(config.dir());
-        } catch (IOException e) {
-            throw new SinkConfigException(List.of(context.keyPath(JsonlConfig.DIR) + ": cannot create directory "
-                    + config.dir().toAbsolutePath() + ": " + e));
-        }
+        Directories.create(context, JsonlConfig.DIR, config.dir());
         return new JsonlSink(context.name(), config);
     }
 }
