@@ -2,6 +2,9 @@ package io.streamloader.api;
 
 import io.javalin.config.JettyConfig;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
  * The connection-level bounds of {@link RequestLimits} on Javalin's Jetty: idle timeout (a silent sender is cut
@@ -11,6 +14,19 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 final class JettyLimits {
 
     private JettyLimits() {}
+
+    /**
+     * Jetty's selector and acceptor on platform threads, each request's handling on a virtual thread. Javalin's own
+     * virtual-thread pool runs the selector as a virtual thread too: then requests whose handlers keep both carriers
+     * busy (parsing multi-MiB bodies on a 2-core box) also delay reading every other request's bytes, and a small
+     * request waits behind them before its handler even starts. A platform selector is scheduled by the OS.
+     */
+    static ThreadPool threadPool() {
+        var pool = new QueuedThreadPool();
+        pool.setName("producer-api");
+        pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("producer-api-request-"));
+        return pool;
+    }
 
     static void apply(JettyConfig jetty, RequestLimits limits) {
         jetty.modifyHttpConfiguration(http -> {

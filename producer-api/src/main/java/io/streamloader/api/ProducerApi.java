@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request path of an ingest route, each step refusing with its own problem status: API key (401) → topic known
  * (404) → key allowed for the topic (403) → key's rate (429) → pinned tenant variables (403) → declared length (413)
- * → content type (415) → in-flight bytes (429) → body read within the limit (413) → parse (400) → schema (422) →
+ * → content type (415) → in-flight bytes (429) → body read within the limit (413; past 256 KiB only with a large-body
+ * turn, waited for up to 1 s, else 429: see {@link InFlightLimiter}) → parse (400) → schema (422) →
  * Kafka acknowledgement within the timeout (503) → 200 with one delivery per event. Handlers block on virtual threads
  * while Kafka acknowledges.
  *
@@ -133,6 +134,7 @@ public final class ProducerApi {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.concurrency.useVirtualThreads = true;
+            cfg.jetty.threadPool = JettyLimits.threadPool();
             cfg.http.maxRequestSize = config.maxBodyBytes();
             JettyLimits.apply(cfg.jetty, config.limits());
             cfg.events.serverStopping(producer::flush);

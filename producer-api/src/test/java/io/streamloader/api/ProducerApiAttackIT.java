@@ -57,8 +57,11 @@ class ProducerApiAttackIT {
     private static final int SLOW_SENDERS = 40;
     /** Enough good requests that their p99 is the 6th slowest, not the slowest. */
     private static final int GOOD_SAMPLES = 600;
-    /** The well-behaved client's p99 bound; see producer-api/README.md for the figures measured on 2 cores. */
-    private static final Duration P99_BOUND = Duration.ofSeconds(10);
+    /**
+     * The well-behaved client's p99 bound: twice the worst p99 measured with the build alone on a 2-core box (see
+     * producer-api/README.md). {@code -Dattack.p99-bound-ms} overrides it on a box that other work keeps busy.
+     */
+    private static final Duration P99_BOUND = Duration.ofMillis(Long.getLong("attack.p99-bound-ms", 200));
 
     /** Built once: the attackers spend the box's CPU on sending, not on building bodies. */
     private static final byte[] TINY_EVENTS = tinyEvents(10 << 20);
@@ -217,7 +220,9 @@ class ProducerApiAttackIT {
                     .allMatch(f -> f.startsWith("503 ") && f.contains("Kafka did not acknowledge"));
             assertThat(goodOk).as("good requests answered 200").isGreaterThanOrEqualTo((int) (good * 0.95));
             assertThat(good).isGreaterThan(10);
-            assertThat(Duration.ofMillis(p99)).isLessThan(P99_BOUND);
+            assertThat(Duration.ofMillis(p99))
+                    .as("the well-behaved client's p99 under attack")
+                    .isLessThan(P99_BOUND);
             for (Attack a : Attack.values()) {
                 assertThat(statuses).as("attack %s ran", a).containsKey(a.name());
             }

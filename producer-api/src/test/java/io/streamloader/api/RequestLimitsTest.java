@@ -200,6 +200,62 @@ class RequestLimitsTest {
     }
 
     @Test
+    void aLargeBodyWaitsForATurnWhileSmallOnesPassAndGets429WhenNoneComes() {
+        var limiter = new InFlightLimiter(64 << 20, 2, 1, Duration.ofMillis(300));
+        var large = limiter.acquire(1);
+        large.grow(InFlightLimiter.LARGE); // past the threshold: takes the only turn
+        assertThat(limiter.largeInFlight()).isEqualTo(1);
+        // a small request never waits for a turn
+        long start = System.nanoTime();
+        try (var small = limiter.acquire(1)) {
+            small.grow(100 * 1024);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+        // a second large one waits TURN_WAIT, then 429 with Retry-After; it holds nothing afterwards
+        try (var second = limiter.acquire(1)) {
+            long waited = System.nanoTime();
+            var p = problem(() -> second.grow(InFlightLimiter.LARGE));
+            assertThat(p.status()).isEqualTo(429);
+            assertThat(p.retryAfterSeconds()).contains(2L);
+            assertThat(p.extensions()).containsEntry("limit", InFlightLimiter.LARGE);
+            assertThat(Duration.ofNanos(System.nanoTime() - waited)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+        large.close();
+        large.close(); // twice releases once
+        assertThat(limiter.largeInFlight()).isZero();
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
+    void largeBodiesTakeTurnsInArrivalOrder() throws Exception {
+        var limiter = new InFlightLimiter(64 << 20, 1, 1, Duration.ofSeconds(30));
+        var first = limiter.acquire(InFlightLimiter.LARGE + 1);
+        var order = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+        var threads = new java.util.ArrayList<Thread>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (var p = limiter.acquire(InFlightLimiter.LARGE + 1)) {
+                    order.add(n);
+                }
+            }));
+            // the next one arrives once this one is queued for the turn
+            org.awaitility.Awaitility.await().until(() -> queued(limiter) == n + 1);
+        }
+        assertThat(order).isEmpty(); // all wait while the first holds the turn
+        first.close();
+        for (Thread t : threads) {
+            t.join(Duration.ofSeconds(30));
+        }
+        assertThat(order).containsExactly(0, 1, 2);
+        assertThat(limiter.largeInFlight()).isZero();
+    }
+
+    private static int queued(InFlightLimiter limiter) {
+        return limiter.waitingForTurn();
+    }
+
+    @Test
     void aFailingStreamIs400WithoutItsMessage() {
         var limiter = new InFlightLimiter(10_000, 1);
         InputStream broken = new InputStream() {
