@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * only with one of a few <em>large-body turns</em> (half the processors, at least one). Turns are handed out in arrival
  * order; a request that gets none within {@link #TURN_WAIT} is refused with 429. While it waits, its body is left
  * unread, so its sender is slowed by TCP, not served. Small requests (every single event, a batch of a hundred 1 KB
- * events) never wait for a turn, so reading and parsing multi-MiB bodies can take at most that many cores' worth of
- * the handler threads, whatever the number of large senders.
+ * events) never wait for a turn, nor do blobs (an image is copied, not parsed: {@link Permit#withoutTurn()}), so
+ * parsing multi-MiB bodies can take at most that many cores' worth of the handler threads, whatever the number of
+ * large senders.
  */
 final class InFlightLimiter {
 
@@ -93,6 +94,7 @@ final class InFlightLimiter {
     final class Permit implements AutoCloseable {
         private int held;
         private boolean turn;
+        private boolean turnless;
 
         private Permit(int held) {
             this.held = held;
@@ -107,13 +109,21 @@ final class InFlightLimiter {
             if (n <= 0) {
                 return;
             }
-            if (!turn && (long) held + n > LARGE) {
+            if (!turn && !turnless && (long) held + n > LARGE) {
                 awaitTurn();
             }
             if (!permits.tryAcquire(n)) {
                 throw full();
             }
             held += n;
+        }
+
+        /**
+         * Exempts this request from large-body turns: for bodies stored as they are (blobs), whose cost is a copy, not
+         * a parse; the in-flight bytes still bound them. Call before the body grows past {@link #LARGE}.
+         */
+        void withoutTurn() {
+            turnless = true;
         }
 
         private void awaitTurn() {

@@ -219,9 +219,12 @@ public final class ProducerApi {
         }
         Optional<String> contentType =
                 Optional.ofNullable(ctx.header("Content-Type")).filter(s -> !s.isBlank());
-        BodyKind.of(contentType, config.blobContentTypes(topic)); // 415 before reading anything
+        BodyKind kind = BodyKind.of(contentType, config.blobContentTypes(topic)); // 415 before reading anything
         // reserved as bytes arrive: a Content-Length that is never sent reserves nothing
         try (InFlightLimiter.Permit permit = limiter.acquire(1)) {
+            if (kind == BodyKind.BLOB) {
+                permit.withoutTurn(); // a blob is copied, not parsed: an image upload never waits behind a JSON array
+            }
             // parsed as it arrives: a body past a limit is refused at that point, unread beyond it
             BoundedBody body = body(ctx, declared, permit);
             var incoming = new IncomingBody(

@@ -211,6 +211,14 @@ class RequestLimitsTest {
             small.grow(100 * 1024);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+        // nor does a blob (copied, not parsed), however large
+        start = System.nanoTime();
+        try (var blob = limiter.acquire(1)) {
+            blob.withoutTurn();
+            blob.grow(8L << 20);
+            assertThat(limiter.largeInFlight()).isEqualTo(1);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
         // a second large one waits TURN_WAIT, then 429 with Retry-After; it holds nothing afterwards
         try (var second = limiter.acquire(1)) {
             long waited = System.nanoTime();
