@@ -3,11 +3,13 @@ package io.streamloader.bench;
 import io.streamloader.bench.api.ApiBench;
 import io.streamloader.bench.elasticsearch.ElasticsearchBench;
 import io.streamloader.bench.faults.FaultsBench;
+import io.streamloader.bench.latency.LatencyBench;
 import io.streamloader.bench.memory.MemoryBench;
 import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
 import io.streamloader.bench.rollup.RollupBench;
+import io.streamloader.bench.sweep.SweepBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +26,9 @@ import picocli.CommandLine.Command;
             PostgresBench.class,
             RollupBench.class,
             MemoryBench.class,
-            FaultsBench.class
+            FaultsBench.class,
+            LatencyBench.class,
+            SweepBench.class
         })
 public final class Bench {
 
