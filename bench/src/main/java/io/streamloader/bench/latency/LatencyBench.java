@@ -105,6 +105,13 @@ public final class LatencyBench implements Callable<Integer> {
             description = "Events read back per second and flow at most (default ${DEFAULT-VALUE}).")
     int samplesPerSecond;
 
+    @Option(
+            names = "--flows",
+            defaultValue = "elasticsearch,mongo,postgres-minio",
+            split = ",",
+            description = "Flows to measure (default ${DEFAULT-VALUE}).")
+    List<String> flowNames;
+
     /** One printed row, kept for the smoke test. */
     public record Row(
             String flow,
@@ -132,7 +139,7 @@ public final class LatencyBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KafkaService kafka = DevStack.kafka();
-        ElasticsearchService es = DevStack.elasticsearch();
+        ElasticsearchService es = flowNames.contains("elasticsearch") ? DevStack.elasticsearch() : null;
         PostgresService pg = DevStack.postgres();
         S3Service s3 = DevStack.s3();
         String mongoUri = DevStack.mongo().connectionString();
@@ -173,35 +180,48 @@ public final class LatencyBench implements Callable<Integer> {
                 "s3.bucket", schema.replace('_', '-')));
         List<SinkRunner> runners = new ArrayList<>();
         try (MongoClient mongo = MongoClients.create(mongoUri)) {
-            Flow search = new Flow("Kafka → elasticsearch", ReadBack.elasticsearch(es.url(), index));
-            Flow docs = new Flow(
-                    "Kafka → mongo",
-                    ReadBack.mongo(mongo.getDatabase(database).getCollection(collection, org.bson.BsonDocument.class)));
-            runners.add(runner(
-                    search,
-                    new ElasticsearchSinkFactory(),
-                    jsonTopic,
-                    Map.of("urls", es.url(), "index", index),
-                    bootstrap));
-            runners.add(runner(
-                    docs,
-                    new MongoSinkFactory(),
-                    jsonTopic,
-                    Map.of("connection-string", mongoUri, "database", database, "collection", collection),
-                    bootstrap));
-            Flow archive = new Flow(
-                    "Kafka → postgres-minio (PUT + row)",
-                    ReadBack.postgres(
-                            DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()), schema, minio));
-            runners.add(runner(archive, new PostgresMinioSinkFactory(), blobTopic, pgConfig, bootstrap));
-            List<Stream> streams = List.of(
-                    new Stream(
-                            "JSON",
-                            base + jsonTopic,
-                            ContentType.APPLICATION_JSON,
-                            JsonPayloads.clicks(1000, size),
-                            List.of(search, docs)),
-                    new Stream("PNG", base + blobTopic, ContentType.create("image/png"), pngs(size), List.of(archive)));
+            List<Flow> jsonFlows = new ArrayList<>();
+            if (es != null) {
+                Flow search = new Flow("Kafka → elasticsearch", ReadBack.elasticsearch(es.url(), index));
+                runners.add(runner(
+                        search,
+                        new ElasticsearchSinkFactory(),
+                        jsonTopic,
+                        Map.of("urls", es.url(), "index", index),
+                        bootstrap));
+                jsonFlows.add(search);
+            }
+            if (flowNames.contains("mongo")) {
+                Flow docs = new Flow(
+                        "Kafka → mongo",
+                        ReadBack.mongo(
+                                mongo.getDatabase(database).getCollection(collection, org.bson.BsonDocument.class)));
+                runners.add(runner(
+                        docs,
+                        new MongoSinkFactory(),
+                        jsonTopic,
+                        Map.of("connection-string", mongoUri, "database", database, "collection", collection),
+                        bootstrap));
+                jsonFlows.add(docs);
+            }
+            List<Stream> streams = new ArrayList<>();
+            if (!jsonFlows.isEmpty()) {
+                streams.add(new Stream(
+                        "JSON",
+                        base + jsonTopic,
+                        ContentType.APPLICATION_JSON,
+                        JsonPayloads.clicks(1000, size),
+                        jsonFlows));
+            }
+            if (flowNames.contains("postgres-minio")) {
+                Flow archive = new Flow(
+                        "Kafka → postgres-minio (PUT + row)",
+                        ReadBack.postgres(
+                                DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()), schema, minio));
+                runners.add(runner(archive, new PostgresMinioSinkFactory(), blobTopic, pgConfig, bootstrap));
+                streams.add(new Stream(
+                        "PNG", base + blobTopic, ContentType.create("image/png"), pngs(size), List.of(archive)));
+            }
             run(streams);
         } finally {
             for (SinkRunner r : runners) {
