@@ -3,12 +3,14 @@ package io.streamloader.bench;
 import io.streamloader.bench.api.ApiBench;
 import io.streamloader.bench.elasticsearch.ElasticsearchBench;
 import io.streamloader.bench.faults.FaultsBench;
+import io.streamloader.bench.latency.LatencyBench;
 import io.streamloader.bench.memory.MemoryBench;
 import io.streamloader.bench.mongo.MongoBench;
 import io.streamloader.bench.pipeline.PipelineBench;
 import io.streamloader.bench.postgres.PostgresBench;
 import io.streamloader.bench.rollup.RollupBench;
 import io.streamloader.bench.scale.ScaleBench;
+import io.streamloader.bench.sweep.SweepBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +28,9 @@ import picocli.CommandLine.Command;
             RollupBench.class,
             MemoryBench.class,
             FaultsBench.class,
-            ScaleBench.class
+            ScaleBench.class,
+            LatencyBench.class,
+            SweepBench.class
         })
 public final class Bench {
 

@@ -83,6 +83,11 @@ public final class TimedPipeline {
             }
 
             @Override
+            public int defaultBatchRecords() {
+                return factory.defaultBatchRecords(); // a policy of SINK_DEFAULT_RECORDS means the sink's
+            }
+
+            @Override
             public Sink create(SinkContext context) {
                 Sink sink = factory.create(context);
                 return new Sink() {

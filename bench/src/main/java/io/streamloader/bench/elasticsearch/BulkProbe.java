@@ -1,6 +1,7 @@
 package io.streamloader.bench.elasticsearch;
 
 import io.streamloader.bench.ChildJvm;
+import io.streamloader.bench.KafkaLoop;
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.sink.elasticsearch.ElasticsearchSinkFactory;
@@ -23,8 +24,9 @@ import org.elasticsearch.client.RestClient;
 /**
  * Child-JVM side of {@link ElasticsearchBench}. {@code raw}: NDJSON {@code _bulk} of the benchmark documents straight
  * from memory through the low-level RestClient, {@code batch} documents per request, {@code inFlight} requests at a
- * time. {@code pipeline}: the same documents from Kafka through a SinkRunner into the elasticsearch sink. Both print a
- * RESULT line timed from the first request (or write) to the last acknowledgement.
+ * time. {@code pipeline}: the same documents from Kafka through a SinkRunner into the elasticsearch sink. {@code loop}:
+ * the hand-written Kafka → Elasticsearch loop ({@link BulkLoop}) on {@code parallel} threads. All print a RESULT line
+ * timed from the first request (or write) to the last acknowledgement.
  */
 public final class BulkProbe {
     private static volatile long firstNanos;
@@ -40,9 +42,11 @@ public final class BulkProbe {
         int size = Integer.parseInt(args[4]);
         int batch = Integer.parseInt(args[5]);
         int parallel = Integer.parseInt(args[6]);
-        long bytes = "raw".equals(mode)
-                ? raw(url, index, count, size, batch, parallel)
-                : pipeline(args[7], args[8], url, index, count, batch, parallel);
+        long bytes = switch (mode) {
+            case "raw" -> raw(url, index, count, size, batch, parallel);
+            case "loop" -> loop(args[7], args[8], url, index, count, batch, parallel, Integer.parseInt(args[9]));
+            default -> pipeline(args[7], args[8], url, index, count, batch, parallel);
+        };
         System.out.printf(
                 "RESULT records=%d bytes=%d seconds=%.3f rssMib=%d heapMaxMib=%d%n",
                 timedRecords < 0 ? count : timedRecords,
@@ -124,6 +128,24 @@ public final class BulkProbe {
                 // like the raw client instead of alternating between consuming and waiting for one bulk
                 new BatchPolicy(batch * 2, 128L << 20, Duration.ofMillis(100)),
                 count);
+        firstNanos = result.firstNanos();
+        lastNanos = result.lastNanos();
+        timedRecords = result.events();
+        return result.bytes();
+    }
+
+    private static long loop(
+            String bootstrap,
+            String topic,
+            String url,
+            String index,
+            long count,
+            int batch,
+            int threads,
+            int partitions)
+            throws Exception {
+        KafkaLoop.Result result =
+                KafkaLoop.run(bootstrap, topic, partitions, threads, batch, count, () -> new BulkLoop(url, index));
         firstNanos = result.firstNanos();
         lastNanos = result.lastNanos();
         timedRecords = result.events();

@@ -11,6 +11,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
 import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.CpuSampler;
+import io.streamloader.bench.KafkaLoop;
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.sink.mongo.MongoSinkFactory;
@@ -47,7 +48,8 @@ import org.bson.json.JsonReader;
  *   <li>{@code raw-insert-id}: {@code insertMany} of the documents the sink stores, a string {@code _id} in front;
  *   <li>{@code raw-upsert}: {@code bulkWrite} of {@code ReplaceOne} upserts by id;
  *   <li>{@code sink-direct}: {@code Sink.write} of events built in memory (the sink without Kafka);
- *   <li>{@code sink}: Kafka → SinkRunner → mongo sink.
+ *   <li>{@code sink}: Kafka → SinkRunner → mongo sink;
+ *   <li>{@code loop}: the hand-written Kafka → MongoDB loop ({@link MongoLoop}), the pipeline's baseline.
  * </ul>
  */
 public final class MongoProbe {
@@ -81,6 +83,16 @@ public final class MongoProbe {
                         args.length > 6 ? Integer.parseInt(args[6]) : 1);
             case "sink-direct" -> sinkDirect(mongo, database, collection, (int) count, size);
             case "sink" -> sink(mongo, database, collection, args[6], args[7], count, Integer.parseInt(args[8]));
+            case "loop" ->
+                loop(
+                        mongo,
+                        database,
+                        collection,
+                        args[6],
+                        args[7],
+                        count,
+                        Integer.parseInt(args[8]),
+                        Integer.parseInt(args[9]));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
         long records = timedRecords < 0 ? count : timedRecords;
@@ -216,6 +228,23 @@ public final class MongoProbe {
                 workers,
                 new BatchPolicy(BATCH, 8L << 20, Duration.ofMillis(100)),
                 count);
+        firstNanos = result.firstNanos();
+        lastNanos = result.lastNanos();
+        timedRecords = result.events();
+    }
+
+    private static void loop(
+            String uri,
+            String database,
+            String collection,
+            String bootstrap,
+            String topic,
+            long count,
+            int threads,
+            int partitions)
+            throws Exception {
+        KafkaLoop.Result result = KafkaLoop.run(
+                bootstrap, topic, partitions, threads, BATCH, count, () -> new MongoLoop(uri, database, collection));
         firstNanos = result.firstNanos();
         lastNanos = result.lastNanos();
         timedRecords = result.events();

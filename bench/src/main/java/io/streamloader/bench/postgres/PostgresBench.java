@@ -7,6 +7,7 @@ import io.minio.PutObjectArgs;
 import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.CpuSampler;
 import io.streamloader.bench.JsonPayloads;
+import io.streamloader.bench.KafkaLoop;
 import io.streamloader.bench.Table;
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.bench.connect.ConnectWorker;
@@ -174,6 +175,7 @@ public final class PostgresBench implements Callable<Integer> {
                 i -> new ProducerRecord<>(plainTopic, json[(int) (i % json.length)]));
         double bestPipeline1 = 0;
         double bestPipelineN = 0;
+        double bestLoop = 0;
         if (connect) {
             kafka.createTopic(topic, partitions);
             produceEnveloped(kafka.bootstrapServers(), topic, json);
@@ -194,6 +196,9 @@ public final class PostgresBench implements Callable<Integer> {
                 bestPipeline1 = Math.max(bestPipeline1, pipelineRows(pg, s3, kafka, plainTopic, schema + "_k1", 1));
                 bestPipelineN = Math.max(
                         bestPipelineN, pipelineRows(pg, s3, kafka, plainTopic, schema + "_k" + partitions, partitions));
+                for (int threads = 1; threads <= partitions; threads++) {
+                    bestLoop = Math.max(bestLoop, loopRows(pg, kafka, plainTopic, schema, threads));
+                }
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), 1));
                 bestRawPuts = Math.max(bestRawPuts, rawPuts(s3, schema.replace('_', '-'), concurrency));
                 bestSinkBlobs = Math.max(bestSinkBlobs, sinkBlobs(single));
@@ -224,6 +229,11 @@ public final class PostgresBench implements Callable<Integer> {
         System.out.printf(
                 "blobs: best sink / best raw PUT    = %.0f / %.0f events/s = %.1f %% (target ≥ 90 %%)%n",
                 bestSinkBlobs, bestRawPuts, 100 * bestSinkBlobs / bestRawPuts);
+        double bestPipeline = Math.max(bestPipeline1, bestPipelineN);
+        System.out.printf(
+                "rows:  best pipeline / best hand-written Kafka → PostgreSQL loop (1..%d threads) = %.0f / %.0f events/s"
+                        + " = %.1f %% (target ≥ 100 %%)%n",
+                partitions, bestPipeline, bestLoop, 100 * bestPipeline / bestLoop);
         if (connect) {
             System.out.printf(
                     "rows:  ours (Kafka → pipeline) / Debezium JDBC sink %s: 1 worker vs defaults %.0f / %.0f = %.2f×"
@@ -289,6 +299,34 @@ public final class PostgresBench implements Callable<Integer> {
                 workers == 1 ? rows : 2L * rows);
         table(
                 "Kafka → pipeline → sink, " + workers + " worker" + (workers == 1 ? "" : "s") + " (rows only)",
+                r.events(),
+                r.firstNanos(),
+                r.lastNanos());
+        return r.perSecond();
+    }
+
+    /**
+     * The hand-written Kafka → PostgreSQL loop ({@link PostgresLoop}) on {@code threads} threads, in this JVM as the
+     * pipeline rows, into a copy of the sink's table: the pipeline's baseline.
+     */
+    private double loopRows(PostgresService pg, KafkaService kafka, String topic, String schema, int threads)
+            throws Exception {
+        String table = schema + ".loop_" + threads;
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
+            st.execute("create table " + table + " (like " + schema + ".events including all)");
+        }
+        KafkaLoop.Result r = KafkaLoop.run(
+                kafka.bootstrapServers(),
+                topic,
+                partitions,
+                threads,
+                batch,
+                rows,
+                () -> new PostgresLoop(pg.jdbcUrl(), pg.user(), pg.password(), table));
+        table(
+                "hand-written loop: poll → JDBC batch upsert → commit → commitSync, " + threads + " thread"
+                        + (threads == 1 ? "" : "s"),
                 r.events(),
                 r.firstNanos(),
                 r.lastNanos());
