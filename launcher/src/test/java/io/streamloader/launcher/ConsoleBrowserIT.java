@@ -106,11 +106,11 @@ class ConsoleBrowserIT {
         post(topic, "{\"email\":\"user3@example.org\",\"n\":99}");
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> new TestingKafka(kafka.bootstrapServers()).endTotal(topic + ".dlq") == 1);
-        browser.findElement(By.id("nav-dead-letters")).click();
+        click("#nav-dead-letters");
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !browser.findElements(By.cssSelector("#dlq-sink option"))
                         .isEmpty());
-        browser.findElement(By.cssSelector("#dlq-form button[type=submit]")).click();
+        click("#dlq-form button[type=submit]");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<List<String>> letters = cells("#dlq-letters tbody tr");
             assertThat(letters).hasSize(1);
@@ -124,18 +124,18 @@ class ConsoleBrowserIT {
         try (MongoClient client = MongoClients.create(mongo.connectionString())) {
             MongoCollection<Document> docs = client.getDatabase("browser").getCollection(topic);
             docs.dropIndex("by_email");
-            browser.findElement(By.cssSelector("#dlq-counts tbody tr button")).click();
+            click("#dlq-counts tbody tr button");
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(text("#dlq-result")).contains("\"replayed\": 1"));
             await().atMost(Duration.ofSeconds(60)).until(() -> docs.countDocuments(Filters.eq("n", 99)) == 1);
             shot("03-replayed");
 
             // replaying again sends nothing: the replay record knows the letter
-            browser.findElement(By.cssSelector("#dlq-counts tbody tr button")).click();
+            click("#dlq-counts tbody tr button");
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(text("#dlq-result")).contains("\"alreadyReplayed\": 1"));
             assertThat(text("#dlq-result")).contains("\"replayed\": 0");
-            browser.findElement(By.id("nav-overview")).click();
+            click("#nav-overview");
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(cells("#sinks tbody tr"))
                             .allSatisfy(r -> assertThat(r.get(7)).isEqualTo("11")));
@@ -194,7 +194,23 @@ class ConsoleBrowserIT {
     }
 
     private String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText();
+        // read in one script call: the page rebuilds its tables and results on every poll, so an element found in one
+        // call may be gone in the next
+        return String.valueOf(((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return document.querySelector(arguments[0]).innerText;", css));
+    }
+
+    /**
+     * Clicks the element {@code css} names, finding it again when the page replaced it between finding and clicking (a
+     * stale element was not clicked, so clicking again is not a double click).
+     */
+    private void click(String css) {
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(() -> {
+                    browser.findElement(By.cssSelector(css)).click();
+                    return true;
+                });
     }
 
     private void shot(String name) throws IOException {
