@@ -42,7 +42,9 @@ final class Platform implements AutoCloseable {
     private final List<SinkRunner> runners = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AdminServer admin;
-    private Javalin api;
+    /** The started producer API; null until it listens (the admin endpoint starts first). */
+    private volatile Javalin api;
+
     private boolean closed;
 
     Platform(Startup startup) {
@@ -82,7 +84,10 @@ final class Platform implements AutoCloseable {
                         registry,
                         runners,
                         startup.processors(),
-                        kafka,
+                        // not ready until the configured API listens too: it starts after the admin endpoint
+                        () -> startup.api().isPresent() && api == null
+                                ? "producer API not listening yet (starting)"
+                                : kafka.get(),
                         startup.config().kafka().clientProperties());
                 admin.start();
                 closeables.add(admin);
