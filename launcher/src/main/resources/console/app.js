@@ -107,7 +107,8 @@
     clear(processors);
     Object.keys(o.processors).sort().forEach(function (name) {
       var p = o.processors[name];
-      row(processors, [name, state(p.state), p.detail]);
+      row(processors, [name, state(p.state), p.detail, p.in.perSecond, p.out.perSecond, p.deadLettered.perSecond,
+        p.in.total, p.out.total, p.deadLettered.total, p.duplicates.total]);
     });
     plot(o);
     fillSinks(Object.keys(o.sinks).sort());
@@ -118,6 +119,10 @@
     var values = [Object.keys(o.api).reduce(function (sum, t) { return sum + o.api[t].perSecond; }, 0)];
     var reasonNames = [];
     var reasonValues = [];
+    Object.keys(o.processors).sort().forEach(function (name) {
+      names.push(name + ' in');
+      values.push(o.processors[name].in.perSecond);
+    });
     Object.keys(o.sinks).sort().forEach(function (name) {
       names.push(name + ' written');
       values.push(o.sinks[name].written.perSecond);

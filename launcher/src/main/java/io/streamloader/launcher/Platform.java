@@ -65,7 +65,7 @@ final class Platform implements AutoCloseable {
                 runner.start();
             }
             for (ClickRollupProcessor processor : startup.processors()) {
-                processor.start();
+                processor.start(registry);
                 closeables.add(processor);
                 log.info("stream processor {} started: {}", processor.name(), processor.config());
             }

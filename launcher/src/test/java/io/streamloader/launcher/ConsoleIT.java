@@ -67,6 +67,10 @@ class ConsoleIT {
         String dlq = topic + ".dlq";
         kafka.createTopic(topic, 2);
         kafka.createTopic(dlq, 1);
+        // a clickstream rollup beside the sink: its throughput and state in the overview and in /metrics
+        kafka.createTopic(topic + "-clicks", 1);
+        kafka.createTopic(topic + "-rollups", 1);
+        kafka.createTopic(topic + "-clicks.dlq", 1);
         Path config = config(kafka, topic);
         platform = new Platform(Startup.validate(config, Map.of())).start();
         String admin = "http://127.0.0.1:" + platform.adminPort();
@@ -86,6 +90,17 @@ class ConsoleIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
         testing.produce(topic, "poison-", 3, i -> i == 0 ? "<script>alert(1)</script>" : "{broken " + i);
+        String click = "{\"user_id\":\"u%d\",\"timestamp\":\"2023-07-01T10:00:0%d\",\"url\":\"http://a.example/\","
+                + "\"country\":\"Chile\"}";
+        HttpResponse<String> clicks = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + platform.apiPort() + "/topics/" + topic + "-clicks"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("[" + click.formatted(1, 1) + ","
+                                + click.formatted(2, 2) + "," + click.formatted(3, 3) + ",{\"user_id\":\"u4\"}]"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(clicks.statusCode()).as(clicks.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> testing.endTotal(dlq) == 3);
 
         // the producer API's welcome links to the console
@@ -139,6 +154,14 @@ class ConsoleIT {
             assertThat(byReason).as("dead letters by reason").isEqualTo(3);
             assertThat(overview.at("/sinks/files/state").asText()).isEqualTo("RUNNING");
             assertThat(overview.at("/sinks/files/store").asText()).isEqualTo("UP");
+            // the processor's rate and state: 4 clicks in, 1 of them dead-lettered, its rollup published
+            assertThat(overview.at("/processors/clicks/state").asText()).isEqualTo("RUNNING");
+            assertThat(overview.at("/processors/clicks/in/total").asLong()).isEqualTo(4);
+            assertThat(overview.at("/processors/clicks/deadLettered/total").asLong())
+                    .isEqualTo(1);
+            assertThat(overview.at("/processors/clicks/out/total").asLong()).isPositive();
+            assertThat(overview.at("/processors/clicks/in/perSecond").isNumber())
+                    .isTrue();
         });
         // Micrometer's Kafka binder registers a partition's records-lag at its next refresh (every 60 s)
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -166,6 +189,11 @@ class ConsoleIT {
                 .isEqualTo(3.0);
         assertThat(metrics)
                 .contains("streamloader_sink_state{sink=\"files\",state=\"RUNNING\"} 1.0")
+                .contains("streamloader_processor_state{processor=\"clicks\",state=\"RUNNING\"} 1.0")
+                .contains("streamloader_processor_events_in_total{processor=\"clicks\"} 4.0")
+                .contains(
+                        "streamloader_processor_events_dead_lettered_total{processor=\"clicks\",reason=\"invalid_click\"}"
+                                + " 1.0")
                 .anySatisfy(l -> assertThat(l).startsWith("streamloader_sink_unresolved_age_seconds{sink=\"files\"}"))
                 .anySatisfy(l -> assertThat(l).startsWith("jvm_memory_used_bytes{"))
                 .anySatisfy(l -> assertThat(l).startsWith("jvm_threads_live_threads "))
@@ -322,7 +350,18 @@ class ConsoleIT {
         Path config = dir.resolve("streamloader.yaml");
         Files.writeString(config, """
                 kafka: { bootstrap-servers: "%1$s" }
-                topics: { %3$s: { partitions: 2 } }
+                topics:
+                  %3$s: { partitions: 2 }
+                  %3$s-clicks: { partitions: 1 }
+                  %3$s-clicks.dlq: { partitions: 1 }
+                  %3$s-rollups: { partitions: 1, config: { cleanup.policy: compact } }
+                processors:
+                  clicks:
+                    type: clickstream-rollup
+                    input: %3$s-clicks
+                    output: %3$s-rollups
+                    state-dir: %7$s
+                    processing-guarantee: at-least-once
                 plugins: { dir: %2$s }
                 api: { host: 127.0.0.1, port: 0 }
                 admin:
@@ -337,7 +376,13 @@ class ConsoleIT {
                     topics: [%3$s]
                     config: { dir: %6$s }
                 """.formatted(
-                        kafka.bootstrapServers(), dir.resolve("plugins"), topic, READER, REPLAYER, dir.resolve("out")));
+                        kafka.bootstrapServers(),
+                        dir.resolve("plugins"),
+                        topic,
+                        READER,
+                        REPLAYER,
+                        dir.resolve("out"),
+                        dir.resolve("streams")));
         ConfigLoader.load(config, Map.of()); // fails here, naming the key, if the file is wrong
         return config;
     }
