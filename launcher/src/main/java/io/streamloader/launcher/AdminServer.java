@@ -13,6 +13,8 @@ import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.launcher.console.ConsoleAssets;
 import io.streamloader.launcher.console.DeadLetterStore;
+import io.streamloader.launcher.console.FlowViews;
+import io.streamloader.launcher.console.FlowsConfig;
 import io.streamloader.launcher.console.Overview;
 import io.streamloader.launcher.console.ReplayLedger;
 import io.streamloader.launcher.console.Replayer;
@@ -45,13 +47,13 @@ final class AdminServer implements AutoCloseable {
     private static final java.time.Duration STORE_CHECK_TIMEOUT = java.time.Duration.ofSeconds(3);
     /** How long one dead-letter listing or replay scan may read. */
     static final java.time.Duration DEAD_LETTER_READ_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** How long one flows view may read its topic. */
+    static final java.time.Duration FLOWS_READ_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final HttpServer server;
     private final AdminAuth auth;
 
-    /**
-     * @param kafka client properties for reading dead-letter topics and replaying letters
-     */
+    /** Without flows views. */
     AdminServer(
             AdminSettings settings,
             PrometheusMeterRegistry registry,
@@ -59,6 +61,22 @@ final class AdminServer implements AutoCloseable {
             List<ClickRollupProcessor> processors,
             Supplier<String> kafkaProblem,
             Map<String, Object> kafka)
+            throws IOException {
+        this(settings, registry, runners, processors, kafkaProblem, kafka, new FlowsConfig(List.of()));
+    }
+
+    /**
+     * @param kafka client properties for reading dead-letter topics and replaying letters
+     * @param flows the console's flows views ({@code console.flows})
+     */
+    AdminServer(
+            AdminSettings settings,
+            PrometheusMeterRegistry registry,
+            List<SinkRunner> runners,
+            List<ClickRollupProcessor> processors,
+            Supplier<String> kafkaProblem,
+            Map<String, Object> kafka,
+            FlowsConfig flows)
             throws IOException {
         this.auth = new AdminAuth(settings);
         var address = new InetSocketAddress(settings.host(), settings.port());
@@ -110,7 +128,8 @@ final class AdminServer implements AutoCloseable {
                         overview,
                         letters,
                         new Replayer(letters, kafka, new ReplayLedger()),
-                        ConsoleAssets.load())
+                        ConsoleAssets.load(),
+                        new FlowViews(flows, kafka, FLOWS_READ_TIMEOUT))
                 .register(server);
     }
 

@@ -10,6 +10,8 @@ import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.launcher.console.ConsoleAssets;
 import io.streamloader.launcher.console.ConsoleJson;
 import io.streamloader.launcher.console.DeadLetterStore;
+import io.streamloader.launcher.console.FlowViews;
+import io.streamloader.launcher.console.FlowsConfig;
 import io.streamloader.launcher.console.Overview;
 import io.streamloader.launcher.console.Replayer;
 import io.streamloader.launcher.console.Since;
@@ -29,12 +31,15 @@ import org.apache.kafka.common.KafkaException;
 /**
  * The operations console on the admin endpoint: the page and its assets at {@code /} and {@code /console/*} (open:
  * they hold no data), {@code GET /console/api/overview} and {@code GET /console/api/dead-letters?sink=NAME&limit=N}
- * (scope {@code read}), {@code POST /console/api/dead-letters/replay} (scope {@code replay}, JSON body, same origin).
+ * (scope {@code read}), {@code POST /console/api/dead-letters/replay} (scope {@code replay}, JSON body, same origin),
+ * and the flows views (scope {@code read}): {@code GET /console/api/flows} lists them, {@code
+ * /console/api/flows/view?name=NAME} answers one, {@code /console/api/flows/image?partition=P&offset=O} serves an image
+ * of the images view's topic, only when its bytes' signature is an image type.
  * Every console response carries a Content-Security-Policy that allows only the endpoint's own scripts and styles.
  */
 final class ConsoleRoutes {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsoleRoutes.class);
-    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
             + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final int MAX_BODY = 16 * 1024;
 
@@ -44,6 +49,7 @@ final class ConsoleRoutes {
     private final DeadLetterStore letters;
     private final Replayer replayer;
     private final ConsoleAssets assets;
+    private final FlowViews flows;
 
     ConsoleRoutes(
             AdminAuth auth,
@@ -51,7 +57,8 @@ final class ConsoleRoutes {
             Overview overview,
             DeadLetterStore letters,
             Replayer replayer,
-            ConsoleAssets assets) {
+            ConsoleAssets assets,
+            FlowViews flows) {
         this.auth = auth;
         this.sinks = new java.util.LinkedHashMap<>();
         sinks.forEach(s -> this.sinks.put(s.name(), s));
@@ -59,6 +66,7 @@ final class ConsoleRoutes {
         this.letters = letters;
         this.replayer = replayer;
         this.assets = assets;
+        this.flows = flows;
     }
 
     void register(HttpServer server) {
@@ -70,6 +78,80 @@ final class ConsoleRoutes {
         }));
         server.createContext("/console/api/dead-letters", guarded("GET", this::list));
         server.createContext("/console/api/dead-letters/replay", guarded("POST", this::replay));
+        server.createContext("/console/api/flows", guarded("GET", this::flows));
+    }
+
+    private void flows(HttpExchange ex) throws IOException {
+        if (!auth.authorize(ex, AdminSettings.Scope.READ)) {
+            return;
+        }
+        String path = ex.getRequestURI().getPath();
+        Map<String, String> query = query(ex.getRequestURI());
+        switch (path) {
+            case "/console/api/flows", "/console/api/flows/" -> {
+                var list = ConsoleJson.MAPPER.createArrayNode();
+                for (FlowsConfig.View view : flows.views()) {
+                    list.addObject()
+                            .put("name", view.kind().key())
+                            .put("title", view.kind().title())
+                            .put("topic", view.topic());
+                }
+                ObjectNode body = ConsoleJson.object();
+                body.set("views", list);
+                send(ex, 200, "application/json", ConsoleJson.bytes(body));
+            }
+            case "/console/api/flows/view" -> {
+                String name = query.getOrDefault("name", "");
+                Optional<FlowsConfig.View> view = flows.view(name);
+                if (view.isEmpty()) {
+                    AdminServer.problem(
+                            ex,
+                            404,
+                            "Not Found",
+                            "no flows view named like that; views: "
+                                    + flows.views().stream()
+                                            .map(v -> v.kind().key())
+                                            .toList(),
+                            "name");
+                    return;
+                }
+                send(ex, 200, "application/json", flows.json(view.get()));
+            }
+            case "/console/api/flows/image" -> {
+                int partition = (int) number(query, "partition", Integer.MAX_VALUE);
+                long offset = number(query, "offset", Long.MAX_VALUE);
+                Optional<FlowViews.Image> image = flows.image(partition, offset);
+                if (image.isEmpty()) {
+                    AdminServer.problem(
+                            ex,
+                            404,
+                            "Not Found",
+                            "no image of at most " + FlowViews.MAX_IMAGE_BYTES
+                                    + " bytes (PNG, JPEG, GIF or WebP) at that partition and offset",
+                            "offset");
+                    return;
+                }
+                // the type comes from the bytes' signature; nosniff (set for every console answer) keeps it so
+                ex.getResponseHeaders().set("Cache-Control", "private, max-age=3600");
+                ex.getResponseHeaders().set("Cross-Origin-Resource-Policy", "same-origin");
+                send(ex, 200, image.get().type(), image.get().bytes());
+            }
+            default -> AdminServer.problem(ex, 404, "Not Found", "no such flows resource", "path");
+        }
+    }
+
+    /** A whole number from 0 to {@code max} in the query; a 400 naming it otherwise. */
+    private static long number(Map<String, String> query, String field, long max) {
+        String text = query.get(field);
+        try {
+            long value = Long.parseLong(text == null ? "" : text);
+            if (value >= 0 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new BadRequest(field, field + " must be a whole number from 0 to " + max);
     }
 
     private void asset(HttpExchange ex) throws IOException {

@@ -17,6 +17,7 @@ import io.streamloader.core.config.BindAddress;
 import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
+import io.streamloader.launcher.console.FlowsConfig;
 import io.streamloader.launcher.sources.HttpPollSource;
 import io.streamloader.launcher.sources.HttpPollSourceConfig;
 import io.streamloader.launcher.sources.KafkaPublisher;
@@ -65,7 +66,7 @@ final class Platform implements AutoCloseable {
                 runner.start();
             }
             for (ClickRollupProcessor processor : startup.processors()) {
-                processor.start();
+                processor.start(registry);
                 closeables.add(processor);
                 log.info("stream processor {} started: {}", processor.name(), processor.config());
             }
@@ -88,7 +89,9 @@ final class Platform implements AutoCloseable {
                         () -> startup.api().isPresent() && api == null
                                 ? "producer API not listening yet (starting)"
                                 : kafka.get(),
-                        startup.config().kafka().clientProperties());
+                        startup.config().kafka().clientProperties(),
+                        // validated by Startup
+                        FlowsConfig.from(startup.config(), new ConfigProblems()));
                 admin.start();
                 closeables.add(admin);
                 logAdminBinding(startup.config().admin(), admin.port());

@@ -11,6 +11,7 @@ import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
 import io.streamloader.core.plugin.PluginRegistry;
 import io.streamloader.core.transform.BuiltinTransforms;
+import io.streamloader.launcher.console.FlowsConfig;
 import io.streamloader.launcher.sources.HttpPollSourceConfig;
 import io.streamloader.rollup.ClickRollup;
 import io.streamloader.rollup.ClickRollupProcessor;
@@ -88,6 +89,9 @@ record Startup(
         ConfigProblems sourceProblems = new ConfigProblems();
         HttpPollSourceConfig.fromConfig(config, sourceProblems); // started by Platform
         problems.addAll(sourceProblems.list());
+        ConfigProblems consoleProblems = new ConfigProblems();
+        FlowsConfig.from(config, consoleProblems); // used by the admin endpoint's console
+        problems.addAll(consoleProblems.list());
         Optional<ApiConfig> api = api(config, processors, problems);
         if (config.sinks().isEmpty() && api.isEmpty() && processors.isEmpty()) {
             problems.add("sinks: nothing to run; configure at least one sink (or the api section)");

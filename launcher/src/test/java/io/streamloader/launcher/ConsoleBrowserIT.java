@@ -43,7 +43,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * no downloaded browser), against a real broker and the mongo sink (the distribution's plugin) writing to the devstack
  * MongoDB server. Events posted to the producer API move the overview's numbers; a poison event (refused by a unique
  * index) shows under dead letters with its reason; the cause is fixed (the index dropped); the letter is replayed from
- * the console and stored once, and replaying again sends nothing. Screenshots go to {@code
+ * the console and stored once, and replaying again sends nothing. The flows views show a posted vehicle, a thumbnail of
+ * an uploaded PNG and a match row. Screenshots go to {@code
  * target/console-browser/}. Skipped, with a message, when chromium or chromedriver is not installed ({@code .ci/run}
  * installs them).
  */
@@ -80,6 +81,9 @@ class ConsoleBrowserIT {
         String topic = "browser" + System.nanoTime();
         kafka.createTopic(topic, 1);
         kafka.createTopic(topic + ".dlq", 1);
+        for (String flow : List.of("-fleet", "-images", "-foot")) {
+            kafka.createTopic(topic + flow, 1);
+        }
         platform = new Platform(Startup.validate(config(kafka, mongo, topic), Map.of())).start();
         String console = "http://127.0.0.1:" + platform.adminPort() + "/";
         Files.createDirectories(SHOTS);
@@ -143,6 +147,65 @@ class ConsoleBrowserIT {
             assertThat(docs.countDocuments(Filters.eq("n", 99))).isEqualTo(1);
             assertThat(docs.countDocuments()).isEqualTo(11);
         }
+
+        // the flows views, read from their topics: a vehicle, a thumbnail of an uploaded PNG, a match row
+        post(
+                topic + "-fleet",
+                "application/x-www-form-urlencoded",
+                ("timestamp=1700000000.5&make=Ford&model=Bronco"
+                                + "&position_x=12.5&position_y=40.25&position_z=0&speed=87.5&vin=1FMEE5DH0NLA00001")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        post(
+                topic + "-fleet",
+                "application/x-www-form-urlencoded",
+                ("timestamp=1700000000.7&make=Ford&model=Edge"
+                                + "&position_x=30&position_y=10&position_z=0&speed=42&vin=1FMEE5DH0NLA00002")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        post(topic + "-images", "image/png", ConsoleIT.png());
+        post(
+                topic + "-foot",
+                "application/json",
+                ("[{\"id\":400001,\"utcDate\":\"2024-05-01T19:00:00Z\","
+                                + "\"status\":\"FINISHED\",\"matchday\":33,\"competition\":{\"name\":\"Ligue 1\"},"
+                                + "\"homeTeam\":{\"name\":\"OGC Nice\"},\"awayTeam\":{\"name\":\"RC Lens\"},"
+                                + "\"score\":{\"winner\":\"HOME_TEAM\",\"fullTime\":{\"home\":2,\"away\":1}}}]")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        click("#nav-flows");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !browser.findElements(By.id("flow-tab-fleet")).isEmpty());
+        click("#flow-tab-fleet");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(cells("#flow-table tbody tr"))
+                        .anySatisfy(r -> {
+                            assertThat(r.get(0)).isEqualTo("1FMEE5DH0NLA00001");
+                            assertThat(r.get(3)).isEqualTo("87.5");
+                        })
+                        .hasSize(2));
+        assertThat(browser.findElements(By.cssSelector("svg.fleet circle"))).hasSize(2);
+        shot("05-flows-fleet");
+        click("#flow-tab-images");
+        // the thumbnail is fetched with the key and shown from a blob: it has loaded when it has a natural width
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Boolean.TRUE.equals(((JavascriptExecutor) browser)
+                        .executeScript("var i = document.querySelector('#flow-images img.thumb');"
+                                + " return i !== null && i.complete && i.naturalWidth === 24;")));
+        shot("06-flows-images");
+        click("#flow-tab-matches");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(cells("#flow-table tbody tr"))
+                        .anySatisfy(r -> assertThat(r).containsSubsequence("OGC Nice", "2 : 1", "RC Lens")));
+        shot("07-flows-matches");
+        // the admin endpoint's CPU with the flows view open (it reads its topic every 3 s): measured, reported
+        long flowsCpu = adminCpuNanos();
+        long flowsStart = System.nanoTime();
+        Thread.sleep(15_000); // a measurement window, not a wait for a condition
+        String flowsLine = String.format(
+                java.util.Locale.ROOT,
+                "CONSOLE_ADMIN_CPU_FLOWS share_of_one_core=%.4f%n",
+                (adminCpuNanos() - flowsCpu) / (double) (System.nanoTime() - flowsStart));
+        System.out.print(flowsLine);
+        Files.writeString(SHOTS.resolve("admin-cpu-flows.txt"), flowsLine);
+        click("#nav-overview");
 
         // the admin endpoint's CPU while the console is open on the overview, polling once a second
         long cpu = adminCpuNanos();
@@ -219,12 +282,16 @@ class ConsoleBrowserIT {
     }
 
     private void post(String topic, String json) throws Exception {
+        post(topic, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void post(String topic, String type, byte[] body) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(
                                         URI.create("http://127.0.0.1:" + platform.apiPort() + "/topics/" + topic))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .header("Content-Type", type)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -238,9 +305,18 @@ class ConsoleBrowserIT {
         Path config = dir.resolve("streamloader.yaml");
         Files.writeString(config, """
                 kafka: { bootstrap-servers: "%1$s" }
-                topics: { %3$s: { partitions: 1 } }
+                topics:
+                  %3$s: { partitions: 1 }
+                  %3$s-fleet: { partitions: 1 }
+                  %3$s-images: { partitions: 1 }
+                  %3$s-foot: { partitions: 1 }
                 plugins: { dir: %2$s }
-                api: { host: 127.0.0.1, port: 0 }
+                api: { host: 127.0.0.1, port: 0, topics: [%3$s, %3$s-fleet, %3$s-images, %3$s-foot] }
+                console:
+                  flows:
+                    fleet: { topic: %3$s-fleet }
+                    images: { topic: %3$s-images }
+                    matches: { topic: %3$s-foot }
                 admin: { host: 127.0.0.1, port: 0 }
                 sinks:
                   docs:

@@ -67,6 +67,14 @@ class ConsoleIT {
         String dlq = topic + ".dlq";
         kafka.createTopic(topic, 2);
         kafka.createTopic(dlq, 1);
+        // a clickstream rollup beside the sink: its throughput and state in the overview and in /metrics
+        kafka.createTopic(topic + "-clicks", 1);
+        kafka.createTopic(topic + "-rollups", 1);
+        kafka.createTopic(topic + "-clicks.dlq", 1);
+        // the flows views' topics (the clicks view reads the rollup's output)
+        for (String flow : List.of("-fleet", "-images", "-foot", "-some")) {
+            kafka.createTopic(topic + flow, 2);
+        }
         Path config = config(kafka, topic);
         platform = new Platform(Startup.validate(config, Map.of())).start();
         String admin = "http://127.0.0.1:" + platform.adminPort();
@@ -86,6 +94,17 @@ class ConsoleIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
         testing.produce(topic, "poison-", 3, i -> i == 0 ? "<script>alert(1)</script>" : "{broken " + i);
+        String click = "{\"user_id\":\"u%d\",\"timestamp\":\"2023-07-01T10:00:0%d\",\"url\":\"http://a.example/\","
+                + "\"country\":\"Chile\"}";
+        HttpResponse<String> clicks = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + platform.apiPort() + "/topics/" + topic + "-clicks"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("[" + click.formatted(1, 1) + ","
+                                + click.formatted(2, 2) + "," + click.formatted(3, 3) + ",{\"user_id\":\"u4\"}]"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(clicks.statusCode()).as(clicks.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> testing.endTotal(dlq) == 3);
 
         // the producer API's welcome links to the console
@@ -139,6 +158,14 @@ class ConsoleIT {
             assertThat(byReason).as("dead letters by reason").isEqualTo(3);
             assertThat(overview.at("/sinks/files/state").asText()).isEqualTo("RUNNING");
             assertThat(overview.at("/sinks/files/store").asText()).isEqualTo("UP");
+            // the processor's rate and state: 4 clicks in, 1 of them dead-lettered, its rollup published
+            assertThat(overview.at("/processors/clicks/state").asText()).isEqualTo("RUNNING");
+            assertThat(overview.at("/processors/clicks/in/total").asLong()).isEqualTo(4);
+            assertThat(overview.at("/processors/clicks/deadLettered/total").asLong())
+                    .isEqualTo(1);
+            assertThat(overview.at("/processors/clicks/out/total").asLong()).isPositive();
+            assertThat(overview.at("/processors/clicks/in/perSecond").isNumber())
+                    .isTrue();
         });
         // Micrometer's Kafka binder registers a partition's records-lag at its next refresh (every 60 s)
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -166,6 +193,11 @@ class ConsoleIT {
                 .isEqualTo(3.0);
         assertThat(metrics)
                 .contains("streamloader_sink_state{sink=\"files\",state=\"RUNNING\"} 1.0")
+                .contains("streamloader_processor_state{processor=\"clicks\",state=\"RUNNING\"} 1.0")
+                .contains("streamloader_processor_events_in_total{processor=\"clicks\"} 4.0")
+                .contains(
+                        "streamloader_processor_events_dead_lettered_total{processor=\"clicks\",reason=\"invalid_click\"}"
+                                + " 1.0")
                 .anySatisfy(l -> assertThat(l).startsWith("streamloader_sink_unresolved_age_seconds{sink=\"files\"}"))
                 .anySatisfy(l -> assertThat(l).startsWith("jvm_memory_used_bytes{"))
                 .anySatisfy(l -> assertThat(l).startsWith("jvm_threads_live_threads "))
@@ -177,6 +209,8 @@ class ConsoleIT {
                 .map(l -> l.split("[{ ]", 2)[0])
                 .collect(java.util.stream.Collectors.toSet());
         assertThat(exported).containsAll(MonitoringFilesTest.metricNames());
+
+        flows(admin, "http://127.0.0.1:" + platform.apiPort(), topic, testing);
 
         // the dead letters: reasons, source coordinates, escaped preview
         assertThat(get(admin + "/console/api/dead-letters?sink=files", null).statusCode())
@@ -308,6 +342,145 @@ class ConsoleIT {
                 .isEqualTo(ExitCodes.INVALID);
     }
 
+    /**
+     * The flows views on real topics: a vehicle's latest report, the rollup's page by country, a PNG as a thumbnail
+     * (served with the type of its signature) beside a hostile value that is not an image, a match row, a document.
+     */
+    private void flows(String admin, String api, String topic, TestingKafka testing) throws Exception {
+        String form =
+                "timestamp=%s&make=Ford&model=Bronco&position_x=%s&position_y=%s&position_z=0&speed=%s&vin=VIN0001";
+        post(
+                api + "/topics/" + topic + "-fleet",
+                "application/x-www-form-urlencoded",
+                bytes(form.formatted("1700000000.5", "1.5", "2.5", "80")));
+        post(
+                api + "/topics/" + topic + "-fleet",
+                "application/x-www-form-urlencoded",
+                bytes(form.formatted("1700000001.5", "3.5", "4.5", "91.5")));
+        post(
+                api + "/topics/" + topic + "-fleet",
+                "application/json",
+                bytes("{\"vin\":\"<b>VIN2</b>\u202e\",\"speed\":\"1e999\",\"make\":\"<img src=x onerror=alert(1)>\"}"));
+        byte[] png = png();
+        post(api + "/topics/" + topic + "-images", "image/png", png);
+        testing.produce(
+                topic + "-images", "svg-", 1, i -> "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>");
+        post(
+                api + "/topics/" + topic + "-foot",
+                "application/json",
+                bytes("[{\"id\":400001,\"utcDate\":\"2024-05-01T19:00:00Z\",\"status\":\"FINISHED\",\"matchday\":33,"
+                        + "\"competition\":{\"name\":\"Ligue 1\"},\"homeTeam\":{\"name\":\"OGC Nice\"},"
+                        + "\"awayTeam\":{\"name\":\"RC Lens\"},"
+                        + "\"score\":{\"winner\":\"HOME_TEAM\",\"fullTime\":{\"home\":2,\"away\":1}}}]"));
+        post(api + "/topics/" + topic + "-some", "application/json", bytes("{\"vehicle\":\"<script>x</script>\"}"));
+
+        assertThat(get(admin + "/console/api/flows", null).statusCode()).isEqualTo(401);
+        JsonNode views = JSON.readTree(get(admin + "/console/api/flows", READER).body());
+        assertThat(views.get("views").findValuesAsText("name"))
+                .containsExactly("fleet", "clicks", "images", "matches", "somedata");
+        assertThat(get(admin + "/console/api/flows/view?name=nope", READER).statusCode())
+                .isEqualTo(404);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> answer = get(admin + "/console/api/flows/view?name=fleet", READER);
+            assertThat(answer.body()).doesNotContain("<b>").doesNotContain("<img");
+            JsonNode fleet = JSON.readTree(answer.body());
+            assertThat(fleet.get("vehicles")).hasSize(2);
+            JsonNode vin1 = fleet.get("vehicles").get(1);
+            assertThat(vin1.get("vin").asText()).isEqualTo("VIN0001");
+            assertThat(vin1.get("speed").asDouble()).isEqualTo(91.5);
+            assertThat(vin1.get("x").asDouble()).isEqualTo(3.5);
+            JsonNode hostile = fleet.get("vehicles").get(0);
+            assertThat(hostile.get("vin").asText()).startsWith("<b>VIN2</b>").doesNotContain("\u202e");
+            assertThat(hostile.has("speed")).as("1e999 is not finite").isFalse();
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode clicks = JSON.readTree(
+                    get(admin + "/console/api/flows/view?name=clicks", READER).body());
+            assertThat(clicks.at("/countries/0/country").asText()).isEqualTo("Chile");
+            assertThat(clicks.at("/countries/0/pages/0/url").asText()).isEqualTo("http://a.example/");
+            assertThat(clicks.at("/countries/0/pages/0/clicks").asLong()).isEqualTo(3);
+        });
+        JsonNode[] images = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            images[0] = JSON.readTree(get(admin + "/console/api/flows/view?name=images", READER)
+                            .body())
+                    .get("images");
+            assertThat(images[0]).hasSize(2);
+        });
+        JsonNode image = null;
+        JsonNode svg = null;
+        for (JsonNode i : images[0]) {
+            if (i.path("type").asText().equals("image/png")) {
+                image = i;
+            } else {
+                svg = i;
+            }
+        }
+        assertThat(image).isNotNull();
+        assertThat(image.get("thumbnail").asBoolean()).isTrue();
+        assertThat(image.get("size").asInt()).isEqualTo(png.length);
+        assertThat(svg).isNotNull();
+        assertThat(svg.get("thumbnail").asBoolean()).isFalse();
+        String at = "?partition=" + image.get("partition").asInt() + "&offset="
+                + image.get("offset").asLong();
+        assertThat(get(admin + "/console/api/flows/image" + at, null).statusCode())
+                .isEqualTo(401);
+        HttpResponse<byte[]> served = http.send(
+                HttpRequest.newBuilder(URI.create(admin + "/console/api/flows/image" + at))
+                        .header("X-API-Key", READER)
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.body()).isEqualTo(png);
+        assertThat(served.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(served.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        String svgAt = "?partition=" + svg.get("partition").asInt() + "&offset="
+                + svg.get("offset").asLong();
+        assertThat(get(admin + "/console/api/flows/image" + svgAt, READER).statusCode())
+                .isEqualTo(404);
+        assertThat(get(admin + "/console/api/flows/image?partition=0&offset=-1", READER)
+                        .statusCode())
+                .isEqualTo(400);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode matches = JSON.readTree(
+                    get(admin + "/console/api/flows/view?name=matches", READER).body());
+            assertThat(matches.at("/matches/0/home").asText()).isEqualTo("OGC Nice");
+            assertThat(matches.at("/matches/0/away").asText()).isEqualTo("RC Lens");
+            assertThat(matches.at("/matches/0/homeGoals").asInt()).isEqualTo(2);
+            HttpResponse<String> some = get(admin + "/console/api/flows/view?name=somedata", READER);
+            assertThat(some.body()).doesNotContain("<script>");
+            assertThat(JSON.readTree(some.body()).at("/documents/0/value/text").asText())
+                    .contains("<script>x</script>");
+        });
+    }
+
+    /** A small real PNG. */
+    static byte[] png() throws IOException {
+        var image = new java.awt.image.BufferedImage(24, 16, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < 24; x++) {
+            for (int y = 0; y < 16; y++) {
+                image.setRGB(x, y, x < 12 ? 0x2b6cb0 : 0xc05621);
+            }
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    private void post(String url, String type, byte[] body) throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(url + ": " + answer.body()).isEqualTo(200);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     private Path config(KafkaService kafka, String topic) throws IOException {
         assertThat(PLUGIN)
                 .as("the example's plugin directory; build it with ./mvnw -B -pl launcher -am verify")
@@ -322,9 +495,34 @@ class ConsoleIT {
         Path config = dir.resolve("streamloader.yaml");
         Files.writeString(config, """
                 kafka: { bootstrap-servers: "%1$s" }
-                topics: { %3$s: { partitions: 2 } }
+                topics:
+                  %3$s: { partitions: 2 }
+                  %3$s-clicks: { partitions: 1 }
+                  %3$s-clicks.dlq: { partitions: 1 }
+                  %3$s-rollups: { partitions: 1, config: { cleanup.policy: compact } }
+                  %3$s-fleet: { partitions: 2 }
+                  %3$s-images: { partitions: 2 }
+                  %3$s-foot: { partitions: 2 }
+                  %3$s-some: { partitions: 2 }
+                console:
+                  flows:
+                    fleet: { topic: %3$s-fleet }
+                    clicks: { topic: %3$s-rollups }
+                    images: { topic: %3$s-images }
+                    matches: { topic: %3$s-foot }
+                    somedata: { topic: %3$s-some }
+                processors:
+                  clicks:
+                    type: clickstream-rollup
+                    input: %3$s-clicks
+                    output: %3$s-rollups
+                    state-dir: %7$s
+                    processing-guarantee: at-least-once
                 plugins: { dir: %2$s }
-                api: { host: 127.0.0.1, port: 0 }
+                api:
+                  host: 127.0.0.1
+                  port: 0
+                  topics: [%3$s, %3$s-clicks, %3$s-fleet, %3$s-images, %3$s-foot, %3$s-some]
                 admin:
                   host: 127.0.0.1
                   port: 0
@@ -337,7 +535,13 @@ class ConsoleIT {
                     topics: [%3$s]
                     config: { dir: %6$s }
                 """.formatted(
-                        kafka.bootstrapServers(), dir.resolve("plugins"), topic, READER, REPLAYER, dir.resolve("out")));
+                        kafka.bootstrapServers(),
+                        dir.resolve("plugins"),
+                        topic,
+                        READER,
+                        REPLAYER,
+                        dir.resolve("out"),
+                        dir.resolve("streams")));
         ConfigLoader.load(config, Map.of()); // fails here, naming the key, if the file is wrong
         return config;
     }

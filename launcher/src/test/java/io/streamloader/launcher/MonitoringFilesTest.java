@@ -96,7 +96,9 @@ class MonitoringFilesTest {
                         "Runner state",
                         "Consumer lag by partition",
                         "Age of the oldest unwritten event",
-                        "Dead letters/s by reason");
+                        "Dead letters/s by reason",
+                        "Processor events/s",
+                        "Processor state");
         dashboard.get("panels").forEach(p -> {
             if (!p.get("type").asText().equals("row")) {
                 assertThat(p.at("/datasource/uid").asText())
@@ -116,12 +118,14 @@ class MonitoringFilesTest {
                         "StreamloaderLagGrowing",
                         "StreamloaderRunnerNotRunning",
                         "StreamloaderApiErrors",
-                        "StreamloaderApiThrottling");
+                        "StreamloaderApiThrottling",
+                        "StreamloaderProcessorNotRunning");
         assertThat(alerts.get("StreamloaderDeadLetters")).contains("streamloader_sink_dead_letters_total");
         assertThat(alerts.get("StreamloaderLagGrowing")).contains("deriv(kafka_consumer_fetch_manager_records_lag");
         assertThat(alerts.get("StreamloaderRunnerNotRunning")).contains("state=\"RUNNING\"");
         assertThat(alerts.get("StreamloaderApiErrors")).contains("status=~\"5..\"");
         assertThat(alerts.get("StreamloaderApiThrottling")).contains("status=\"429\"");
+        assertThat(alerts.get("StreamloaderProcessorNotRunning")).contains("streamloader_processor_state");
     }
 
     @Test

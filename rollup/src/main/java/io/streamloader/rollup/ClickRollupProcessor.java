@@ -1,5 +1,9 @@
 package io.streamloader.rollup;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.core.pipeline.RunnerHealth;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #start()} checks that the input, output and dead-letter topics exist (the project never creates topics
  *       implicitly) and warns when the output is not compacted, then starts the streams threads and returns; it throws
  *       when a topic is missing or Kafka cannot be reached.
+ *   <li>{@link #start(MeterRegistry)} also exports the processor's rate and state ({@link RollupMetrics}, tag {@code
+ *       processor}) and Kafka Streams' own metrics (Micrometer's {@link KafkaStreamsMetrics}, same tag) until {@link
+ *       #close()}.
  *   <li>{@link #health()} is {@code STARTING} while joining and restoring state, {@code RUNNING} when processing,
  *       {@code FAILED} with the cause after an error that stopped the streams client, {@code STOPPED} after {@link
  *       #close()}.
@@ -52,6 +59,8 @@ public final class ClickRollupProcessor implements AutoCloseable {
     private volatile RunnerHealth health = new RunnerHealth(RunnerHealth.State.STOPPED, "not started", Instant.now());
     private volatile String failure;
     private KafkaStreams streams;
+    private RollupMetrics metrics;
+    private KafkaStreamsMetrics streamsMetrics;
     private boolean closed;
 
     /**
@@ -76,31 +85,53 @@ public final class ClickRollupProcessor implements AutoCloseable {
     }
 
     /**
-     * Checks the topics and starts processing in the background.
+     * Checks the topics and starts processing in the background, with meters nobody reads.
      *
      * @throws IllegalStateException when a topic is missing, Kafka cannot be reached, or this was closed or started
      */
-    public synchronized void start() {
+    public void start() {
+        start(new SimpleMeterRegistry());
+    }
+
+    /**
+     * Checks the topics and starts processing in the background, exporting the processor's meters to {@code
+     * registry}.
+     *
+     * @throws IllegalStateException when a topic is missing, Kafka cannot be reached, or this was closed or started
+     */
+    public synchronized void start(MeterRegistry registry) {
         if (closed || streams != null) {
             throw new IllegalStateException("processor " + name() + " was already started or closed");
         }
         health = new RunnerHealth(RunnerHealth.State.STARTING, "checking topics", Instant.now());
-        checkTopics();
-        KafkaStreams candidate = new KafkaStreams(ClickRollupTopology.build(config), streamsProperties());
+        RollupMetrics meters = new RollupMetrics(name(), registry, this::health);
+        try {
+            checkTopics();
+        } catch (RuntimeException e) {
+            meters.close();
+            throw e;
+        }
+        KafkaStreams candidate = new KafkaStreams(ClickRollupTopology.build(config, meters), streamsProperties());
         candidate.setStateListener((now, before) -> onState(now));
         candidate.setUncaughtExceptionHandler(e -> {
             failure = e.toString();
             LOG.error("processor {}: stream thread failed, stopping the processor", name(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(candidate, Tags.of("processor", name()));
         try {
+            binder.bindTo(registry);
             candidate.start();
         } catch (RuntimeException e) {
             candidate.close(CLOSE_TIMEOUT);
+            binder.close();
+            meters.close();
             health = new RunnerHealth(RunnerHealth.State.FAILED, e.toString(), Instant.now());
             throw e;
         }
         streams = candidate;
+        metrics = meters;
+        streamsMetrics = binder;
         LOG.info(
                 "processor {}: rolling up {} into {} (application id {}, {}, dead letters to {})",
                 name(),
@@ -118,19 +149,27 @@ public final class ClickRollupProcessor implements AutoCloseable {
     @Override
     public void close() {
         KafkaStreams toClose;
+        RollupMetrics meters;
+        KafkaStreamsMetrics binder;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             toClose = streams;
+            meters = metrics;
+            binder = streamsMetrics;
         }
         if (toClose != null) {
             toClose.close(CLOSE_TIMEOUT);
+            binder.close();
         }
         health = failure != null
                 ? new RunnerHealth(RunnerHealth.State.FAILED, failure, Instant.now())
                 : new RunnerHealth(RunnerHealth.State.STOPPED, "", Instant.now());
+        if (meters != null) {
+            meters.close(); // after the final state: a scrape in between still sees it
+        }
         LOG.info("processor {}: stopped", name());
     }
 

@@ -51,6 +51,11 @@ public final class ClickRollupTopology {
     private ClickRollupTopology() {}
 
     public static Topology build(ClickRollupConfig config) {
+        return build(config, RollupMetrics.unregistered(config.name()));
+    }
+
+    /** The topology, counting into {@code metrics} (events in, dead letters, duplicates, rollups out). */
+    public static Topology build(ClickRollupConfig config, RollupMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(
@@ -63,7 +68,7 @@ public final class ClickRollupTopology {
         Map<String, KStream<byte[], ParsedClick>> parsed = builder.stream(
                         config.input(),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("clicks"))
-                .processValues(() -> new ParseProcessor(config.name()), Named.as("parse"))
+                .processValues(() -> new ParseProcessor(config.name(), metrics), Named.as("parse"))
                 .split(Named.as("parsed-"))
                 .branch((key, value) -> value instanceof ParsedClick.Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("valid"));
@@ -83,7 +88,7 @@ public final class ClickRollupTopology {
                         Named.as("pair-key"))
                 .repartition(Repartitioned.with(Serdes.String(), Codecs.CLICK).withName(REPARTITION))
                 .processValues(
-                        () -> new DedupProcessor(config.name(), config.dedupRetention()),
+                        () -> new DedupProcessor(config.name(), config.dedupRetention(), metrics),
                         Named.as("dedup"),
                         DedupProcessor.SEEN_STORE,
                         DedupProcessor.USERS_STORE)
@@ -96,7 +101,7 @@ public final class ClickRollupTopology {
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(Codecs.ROLLUP))
                 .toStream(Named.as("rollups"))
-                .processValues(DocumentProcessor::new, Named.as("document"))
+                .processValues(() -> new DocumentProcessor(metrics), Named.as("document"))
                 .to(
                         config.output(),
                         Produced.with(Serdes.String(), Serdes.ByteArray()).withName("click-events"));
@@ -105,7 +110,12 @@ public final class ClickRollupTopology {
 
     /** The rollup as its JSON document, with only the headers the sink needs: the id and the content type. */
     private static final class DocumentProcessor implements FixedKeyProcessor<String, Rollup, byte[]> {
+        private final RollupMetrics metrics;
         private FixedKeyProcessorContext<String, byte[]> context;
+
+        DocumentProcessor(RollupMetrics metrics) {
+            this.metrics = metrics;
+        }
 
         @Override
         public void init(FixedKeyProcessorContext<String, byte[]> context) {
@@ -121,6 +131,7 @@ public final class ClickRollupTopology {
             headers.add(Event.ID_HEADER, record.key().getBytes(StandardCharsets.UTF_8));
             headers.add(Event.CONTENT_TYPE_HEADER, "application/json".getBytes(StandardCharsets.UTF_8));
             context.forward(record.withValue(record.value().toJson()).withHeaders(headers));
+            metrics.out();
         }
     }
 }

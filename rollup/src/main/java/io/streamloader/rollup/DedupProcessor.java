@@ -32,12 +32,14 @@ final class DedupProcessor implements FixedKeyProcessor<String, Click, NewClick>
 
     private final String processorName;
     private final long retentionMillis;
+    private final RollupMetrics metrics;
     private FixedKeyProcessorContext<String, NewClick> context;
     private WindowStore<String, Long> seen;
     private KeyValueStore<String, byte[]> users;
 
-    DedupProcessor(String processorName, Duration retention) {
+    DedupProcessor(String processorName, Duration retention, RollupMetrics metrics) {
         this.processorName = processorName;
+        this.metrics = metrics;
         this.retentionMillis = retention.toMillis();
     }
 
@@ -54,6 +56,7 @@ final class DedupProcessor implements FixedKeyProcessor<String, Click, NewClick>
         long time = record.timestamp();
         if (alreadySeen(click.eventId(), time)) {
             LOG.debug("processor {}: duplicate event {} dropped", processorName, click.eventId());
+            metrics.duplicate();
             return;
         }
         seen.put(click.eventId(), time, time);

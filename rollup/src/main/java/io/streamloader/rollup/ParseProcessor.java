@@ -29,10 +29,12 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedCl
     private static final Logger LOG = LoggerFactory.getLogger(ParseProcessor.class);
 
     private final String processorName;
+    private final RollupMetrics metrics;
     private FixedKeyProcessorContext<byte[], ParsedClick> context;
 
-    ParseProcessor(String processorName) {
+    ParseProcessor(String processorName, RollupMetrics metrics) {
         this.processorName = processorName;
+        this.metrics = metrics;
     }
 
     @Override
@@ -42,6 +44,7 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedCl
 
     @Override
     public void process(FixedKeyRecord<byte[], byte[]> record) {
+        metrics.in();
         RecordMetadata source = context.recordMetadata().orElse(null);
         String topic = source == null ? "unknown" : source.topic();
         int partition = source == null ? -1 : source.partition();
@@ -68,6 +71,7 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedCl
             add(headers, SOURCE_TOPIC, topic);
             add(headers, SOURCE_PARTITION, Integer.toString(partition));
             add(headers, SOURCE_OFFSET, Long.toString(offset));
+            metrics.deadLettered(rejected.errorClass());
         }
         context.forward(record.withValue(parsed));
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.spi.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +39,7 @@ class ClickRollupTopologyTest {
     @TempDir
     Path stateDir;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private ClickRollupConfig config;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> clicks;
@@ -63,7 +66,9 @@ class ClickRollupTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(ClickRollupTopology.build(config), props, NOW);
+        RollupMetrics metrics =
+                new RollupMetrics("clickstream", registry, () -> new RunnerHealth(RunnerHealth.State.RUNNING, "", NOW));
+        driver = new TopologyTestDriver(ClickRollupTopology.build(config, metrics), props, NOW);
         clicks = driver.createInputTopic("clickstream", new ByteArraySerializer(), new ByteArraySerializer());
         rollups = driver.createOutputTopic("click_events", new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters =
@@ -271,6 +276,44 @@ class ClickRollupTopologyTest {
                         Map.entry("blank-country", "invalid_click: missing country"));
         assertThat(reasons.get("not-json")).startsWith("parse_error: value is not JSON");
         assertThat(documents()).containsOnlyKeys(url + "|Chile");
+    }
+
+    @Test
+    void countsEventsInDeadLettersByClassDuplicatesAndRollupsOutTaggedWithTheProcessor() {
+        String url = "http://a.example/";
+        post("e1", click("u1", "2023-07-01T00:00:00", url, "Chile"));
+        post("e1", click("u1", "2023-07-01T00:00:00", url, "Chile"));
+        post("e2", click("u2", "2023-07-01T00:00:01", url, "Peru"));
+        post("bad-1", "{not json");
+        post("bad-2", "{\"user_id\":\"u1\",\"timestamp\":\"2023-07-01T00:00:00\",\"country\":\"Chile\"}");
+        post("bad-3", "{\"user_id\":\"u1\",\"timestamp\":\"yesterday\",\"url\":\"u\",\"country\":\"Chile\"}");
+        int published = rollups.readRecordsToList().size();
+
+        assertThat(count(RollupMetrics.EVENTS_IN, null)).isEqualTo(6);
+        assertThat(count(RollupMetrics.DUPLICATES, null)).isEqualTo(1);
+        assertThat(count(RollupMetrics.DEAD_LETTERED, ClickParser.PARSE_ERROR)).isEqualTo(1);
+        assertThat(count(RollupMetrics.DEAD_LETTERED, ClickParser.INVALID_CLICK))
+                .isEqualTo(2);
+        assertThat(deadLetters.readRecordsToList()).hasSize(3);
+        assertThat(published).isPositive();
+        assertThat(count(RollupMetrics.ROLLUPS_OUT, null)).isEqualTo(published);
+        assertThat(registry.get(RollupMetrics.STATE)
+                        .tags("processor", "clickstream", "state", "RUNNING")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(registry.get(RollupMetrics.STATE)
+                        .tags("processor", "clickstream", "state", "FAILED")
+                        .gauge()
+                        .value())
+                .isZero();
+    }
+
+    private double count(String meter, String reason) {
+        var search = registry.get(meter).tag("processor", "clickstream");
+        return (reason == null ? search : search.tag("reason", reason))
+                .counter()
+                .count();
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * @param admin section {@code admin:}, the operations endpoint (health, metrics)
  * @param processors section {@code processors:}, bound by the stream processors
  * @param sources section {@code sources:}, bound by the launcher's sources (HTTP poll)
+ * @param console section {@code console:}, bound by the launcher's operations console (its flows views)
  */
 public record StreamloaderConfig(
         KafkaSettings kafka,
@@ -31,7 +32,8 @@ public record StreamloaderConfig(
         AdminSettings admin,
         RawSection api,
         RawSection processors,
-        RawSection sources) {
+        RawSection sources,
+        RawSection console) {
 
     public StreamloaderConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -43,6 +45,7 @@ public record StreamloaderConfig(
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(processors, "processors");
         Objects.requireNonNull(sources, "sources");
+        Objects.requireNonNull(console, "console");
     }
 
     /**
@@ -72,8 +75,10 @@ public record StreamloaderConfig(
         RawSection api = root.raw("api");
         RawSection processors = root.raw("processors");
         RawSection sources = root.raw("sources");
+        RawSection console = root.raw("console");
         root.finish();
-        return new StreamloaderConfig(kafka, topics, sinks, disabled, plugins, admin, api, processors, sources);
+        return new StreamloaderConfig(
+                kafka, topics, sinks, disabled, plugins, admin, api, processors, sources, console);
     }
 
     /** The topic named {@code name} under {@code topics:}. */
@@ -134,6 +139,8 @@ public record StreamloaderConfig(
                 .append(processors)
                 .append(", ")
                 .append(sources)
+                .append(", ")
+                .append(console)
                 .append(']')
                 .toString();
     }

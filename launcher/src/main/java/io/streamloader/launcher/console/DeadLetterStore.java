@@ -31,14 +31,21 @@ public final class DeadLetterStore {
 
     private final Map<String, Object> kafka;
     private final Duration timeout;
+    private final String clientPrefix;
 
     /**
      * @param kafka client properties (bootstrap servers, security)
      * @param timeout how long one listing or scan may read
      */
     public DeadLetterStore(Map<String, Object> kafka, Duration timeout) {
+        this(kafka, timeout, "sl-console-dlq-");
+    }
+
+    /** A reader whose consumers' client ids start with {@code clientPrefix} (the flows views read other topics). */
+    DeadLetterStore(Map<String, Object> kafka, Duration timeout, String clientPrefix) {
         this.kafka = Map.copyOf(kafka);
         this.timeout = timeout;
+        this.clientPrefix = clientPrefix;
     }
 
     /** The sink's dead-letter topics, one per source topic, in order and without repeats. */
@@ -230,7 +237,7 @@ public final class DeadLetterStore {
     KafkaConsumer<byte[], byte[]> consumer() {
         Map<String, Object> props = new HashMap<>(kafka);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sl-console-dlq-" + Long.toHexString(System.nanoTime()));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientPrefix + Long.toHexString(System.nanoTime()));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // looking must not create a topic

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamloader.core.pipeline.RunnerHealth;
+import io.streamloader.rollup.RollupMetrics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  * per topic the events the producer API had acknowledged, per sink the events written, retried and dead-lettered
  * (totals and per-second rates over the last second or so; dead letters also by reason, the failure's error class),
  * its consumer lag per partition, state and reason,
- * restarts, and each processor's state. Cheap: one answer is reused for {@link #CACHE_NANOS}, however many consoles
+ * restarts, and each processor's state with its reason and its events in, rollups out, dead letters and duplicates
+ * ({@link RollupMetrics}). Cheap: one answer is reused for {@link #CACHE_NANOS}, however many consoles
  * poll.
  */
 public final class Overview {
@@ -118,7 +120,14 @@ public final class Overview {
         ObjectNode processorNodes = root.putObject("processors");
         for (ProcessorView p : processors) {
             RunnerHealth h = p.health().get();
-            processorNodes.putObject(p.name()).put("state", h.state().name()).put("detail", h.detail());
+            ObjectNode node = processorNodes.putObject(p.name());
+            node.put("state", h.state().name())
+                    .put("detail", h.detail())
+                    .put("since", h.since().toString());
+            node.set("in", measure(totals, base, "pin|" + p.name(), seconds));
+            node.set("out", measure(totals, base, "pout|" + p.name(), seconds));
+            node.set("deadLettered", measure(totals, base, "pdead|" + p.name(), seconds));
+            node.set("duplicates", measure(totals, base, "pdup|" + p.name(), seconds));
         }
         root.put("kafka", health.path("kafka").asText("UNKNOWN"));
         root.put("status", health.path("status").asText("UNKNOWN"));
@@ -143,6 +152,10 @@ public final class Overview {
         add(totals, RETRIED, "retried|");
         add(totals, DEAD_LETTERED, "dead|");
         add(totals, RESTARTS, "restarts|");
+        addProcessor(totals, RollupMetrics.EVENTS_IN, "pin|");
+        addProcessor(totals, RollupMetrics.ROLLUPS_OUT, "pout|");
+        addProcessor(totals, RollupMetrics.DEAD_LETTERED, "pdead|");
+        addProcessor(totals, RollupMetrics.DUPLICATES, "pdup|");
         for (Counter c : registry.find(DEAD_LETTERS_BY_REASON).counters()) {
             totals.merge(
                     "reason|" + c.getId().getTag("sink") + "|" + c.getId().getTag("reason"), c.count(), Double::sum);
@@ -153,6 +166,12 @@ public final class Overview {
     private void add(Map<String, Double> totals, String meter, String prefix) {
         for (Counter c : registry.find(meter).counters()) {
             totals.merge(prefix + c.getId().getTag("sink"), c.count(), Double::sum);
+        }
+    }
+
+    private void addProcessor(Map<String, Double> totals, String meter, String prefix) {
+        for (Counter c : registry.find(meter).counters()) {
+            totals.merge(prefix + c.getId().getTag("processor"), c.count(), Double::sum);
         }
     }
 
