@@ -188,6 +188,13 @@ final class DevCommand implements Callable<Integer> {
                         ? "jdbc:postgresql://127.0.0.1:9/postgres"
                         : DevStack.postgres().jdbcUrl());
         env.put("S3_ENDPOINT", noArchive ? "http://127.0.0.1:9" : DevStack.s3().endpoint());
+        // seed 002's football-data.org poll source runs when the user has a token, as the original's /footdata did
+        String footToken = System.getenv("FOOT_TOKEN");
+        boolean foot = footToken != null && !footToken.isBlank();
+        env.put("FOOT_SOURCE_ENABLED", Boolean.toString(foot));
+        if (foot) {
+            env.put("FOOT_TOKEN", footToken);
+        }
         return env;
     }
 

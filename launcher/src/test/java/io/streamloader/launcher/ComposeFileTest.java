@@ -38,7 +38,7 @@ class ComposeFileTest {
     private static final Path DIR =
             Path.of(System.getProperty("basedir", ".")).resolve("../compose").normalize();
     /** Compose's own interpolation: {@code ${VAR}}, {@code ${VAR:-default}}; {@code $$} is a literal {@code $}. */
-    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("(?<!\\$)\\$\\{(\\w+)(?::?([-?])([^}]*))?}");
+    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("(?<!\\$)\\$\\{(\\w+)(?::?([-?+])([^}]*))?}");
     /** host:port in a bootstrap list or a URL ({@code //host:port}, {@code user@host:port}). */
     private static final Pattern HOST_PORT = Pattern.compile("(?:^|[/@,])([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{2,5})\\b");
 
@@ -283,7 +283,7 @@ class ComposeFileTest {
     }
 
     /**
-     * Compose's interpolation: {@code ${VAR:-default}} gives the default; {@code ${VAR:?message}} (required, no default)
+     * Compose's interpolation: {@code ${VAR:-default}} gives the default, {@code ${VAR:+word}} nothing; {@code ${VAR:?message}} (required, no default)
      * takes the value of {@code compose/.env.example}, which must name it.
      */
     private static String resolve(String value) {
@@ -296,6 +296,8 @@ class ComposeFileTest {
                         .as(".env.example names required %s", m.group(1))
                         .containsKey(m.group(1));
                 resolved = ENV_EXAMPLE.get(m.group(1));
+            } else if ("+".equals(m.group(2))) {
+                resolved = ""; // ${VAR:+word}: word only when VAR is set, and no .env is
             } else {
                 resolved = m.group(3) == null ? "" : m.group(3);
             }

@@ -7,11 +7,13 @@ import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.StreamloaderConfig;
 import io.streamloader.core.config.TopicSettings;
 import io.streamloader.core.pipeline.RunnerSettings;
+import io.streamloader.core.pipeline.TransformSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -90,6 +92,9 @@ class FlowConfigsDriftTest {
             out.put(prefix + "type", sink.type());
             out.put(prefix + "topics", sink.topics().toString());
             out.put(prefix + "filter", sink.filter().toString());
+            for (TransformSpec step : sink.transforms().specs()) {
+                out.put(step.keyPath(), step.type() + " " + new TreeMap<>(step.config()));
+            }
             sink.sinkConfig().forEach((key, value) -> {
                 if (!WHERE_AND_WHO.contains(key)) {
                     out.put(prefix + "config." + key, mountIndependent(value));
@@ -101,6 +106,20 @@ class FlowConfigsDriftTest {
             topicConfig.keySet().removeAll(SIZING);
             out.put("topics." + topic.name(), topicConfig.toString());
         }
+        // sources: all but whether one runs (each setup's environment decides) and header values (tokens)
+        config.sources().bind(new ConfigProblems()).sections().forEach((name, node) -> {
+            for (String key : List.of(
+                    "type",
+                    "url",
+                    "topic",
+                    "items",
+                    "id-field",
+                    "version-field",
+                    "interval",
+                    "max-requests-per-minute")) {
+                out.put("sources." + name + "." + key, node.string(key, ""));
+            }
+        });
         var processors = config.processors().bind(new ConfigProblems());
         processors.sections().forEach((name, node) -> {
             out.put("processors." + name + ".type", node.string("type", ""));
@@ -146,7 +165,12 @@ class FlowConfigsDriftTest {
                 .containsEntry("sinks.fleet.topics", "[events]")
                 .containsEntry("processors.clickstream.type", "clickstream-rollup")
                 .containsEntry("topics.images", "{max.message.bytes=10485760}")
-                .containsEntry("topics.click_events", "{cleanup.policy=compact}");
+                .containsEntry("topics.click_events", "{cleanup.policy=compact}")
+                .containsEntry("sinks.docs.config.arrays", "split")
+                .containsEntry("sinks.docs.config.arrays.id-field", "id")
+                .containsEntry("sources.footdata.url", "https://api.football-data.org/v4/matches")
+                .containsEntry("sources.footdata.topic", "footdata");
+        assertThat(dev.get("sinks.images.transforms[0]")).startsWith("decode ");
         assertThat(dev.get("sinks.fleet.filter")).contains("/vin");
     }
 

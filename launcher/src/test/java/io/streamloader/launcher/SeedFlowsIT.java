@@ -383,7 +383,9 @@ class SeedFlowsIT {
 
     /**
      * Seed 002: the somedata producer's objects produced straight into Kafka are stored as the API's GET /somedata
-     * stores them; footdata posted as an array of matches is one document per match with the match's own fields.
+     * stores them; footdata posted as an array of matches is one document per match with the match's own fields, and
+     * so is the footdata producer's own record, one JSON array of matches produced straight into the topic (no key),
+     * each match under its id.
      */
     @Test
     void somedataAsTheProducerSendsItAndFootdataMatchesLandInMongo() throws Exception {
@@ -400,6 +402,11 @@ class SeedFlowsIT {
                             ("{\"0\": \"" + vehicle + "\", \"1\": \"" + vehicle + "\"}")
                                     .getBytes(StandardCharsets.UTF_8)))
                     .get();
+            // producer_footdata.py: the /footdata reply (an array of matches) as one record, value json.dumps(...)
+            String array = "[" + match(900_003, "Stade Rennais FC", "FC Nantes") + ", "
+                    + match(900_004, "Olympique de Marseille", "Montpellier HSC") + "]";
+            producer.send(new ProducerRecord<>("footdata", null, array.getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         String matches =
                 "[" + match(900_001, "Lille OSC", "RC Lens") + "," + match(900_002, "AS Monaco FC", "OGC Nice") + "]";
@@ -409,18 +416,19 @@ class SeedFlowsIT {
 
         try (MongoClient client = MongoClients.create(mongo)) {
             var db = client.getDatabase("streamloader");
+            List<Integer> ids = List.of(900_001, 900_002, 900_003, 900_004);
             await().atMost(PATIENCE)
                     .until(() -> db.getCollection("somedata").countDocuments(new Document("0", vehicle)) == 2
-                            && db.getCollection("footdata")
-                                            .countDocuments(
-                                                    new Document("id", new Document("$in", List.of(900_001, 900_002))))
-                                    == 2);
+                            && db.getCollection("footdata").countDocuments(new Document("id", new Document("$in", ids)))
+                                    == 4);
             for (Document doc : db.getCollection("somedata").find(new Document("0", vehicle))) {
                 assertThat(doc.keySet()).containsExactly("_id", "0", "1");
                 assertThat(doc.get("1")).isEqualTo(vehicle);
             }
-            for (Document doc : db.getCollection("footdata")
-                    .find(new Document("id", new Document("$in", List.of(900_001, 900_002))))) {
+            for (Document doc : db.getCollection("footdata").find(new Document("id", new Document("$in", ids)))) {
+                if (doc.getInteger("id") > 900_002) {
+                    assertThat(doc.get("_id")).isEqualTo(doc.get("id")); // the producer's array: one per match id
+                }
                 assertThat(doc.keySet())
                         .containsExactlyInAnyOrder(
                                 "_id",

@@ -2,6 +2,7 @@ package io.streamloader.sink.mongo;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -70,6 +71,16 @@ sealed interface Converted {
             idBytes.asNIO().get(4, out, 4, idElement);
             source.get(source.position() + 4, out, 4 + idElement, length - 4); // elements and the trailing 0
             return new RawBsonDocument(out);
+        }
+    }
+
+    /**
+     * A JSON array split into one document per element ({@code arrays: split}); empty for {@code []}, which stores
+     * nothing. Element i of the array is document i.
+     */
+    record Elements(List<Document> documents) implements Converted {
+        public Elements {
+            documents = List.copyOf(documents);
         }
     }
 

@@ -2,6 +2,7 @@ package io.streamloader.sink.mongo;
 
 import io.streamloader.sink.support.Utf8;
 import io.streamloader.spi.Event;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -61,26 +62,38 @@ final class DocumentConverter {
      * convert, such as {@code {"$oid": "zz"}}) is that event's rejection.
      */
     Converted convert(Event event) {
+        if (!event.isJson()) {
+            return reject("content type '" + event.contentType() + "' is not JSON", "not_json");
+        }
+        return convert(event.valueBuffer(), event.id());
+    }
+
+    /**
+     * The document to store for a JSON value (an event's, or one element of an event's array) under {@code id} unless
+     * the id-field names another; never throws, as {@link #convert(Event)}.
+     */
+    Converted convert(ByteBuffer value, String id) {
         try {
-            if (!event.isJson()) {
-                return reject("content type '" + event.contentType() + "' is not JSON", "not_json");
-            }
             if (fast.isPresent()) {
-                Optional<JsonToBson.Parsed> parsed = fast.get().parse(event.valueBuffer(), event.id());
+                Optional<JsonToBson.Parsed> parsed = fast.get().parse(value, id);
                 if (parsed.isPresent()) {
-                    return sized(checked(parsed.get(), event.id()));
+                    return sized(checked(parsed.get(), id));
                 }
             }
         } catch (RuntimeException | StackOverflowError e) {
             return unconvertible(e);
         }
-        return convertWithJsonReader(event);
+        return convertWithJsonReader(value, id);
     }
 
     /** JsonReader parses the text, then the top level is scanned and the {@code _id} spliced in; see the class doc. */
     Converted convertWithJsonReader(Event event) {
+        return convertWithJsonReader(event.valueBuffer(), event.id());
+    }
+
+    private Converted convertWithJsonReader(ByteBuffer value, String id) {
         try {
-            return sized(readWithJsonReader(event));
+            return sized(readWithJsonReader(value, id));
         } catch (RuntimeException | StackOverflowError e) {
             return unconvertible(e);
         }
@@ -134,10 +147,10 @@ final class DocumentConverter {
         return document.get("_id").equals(id) ? new Converted.Document(id, document, false) : conflictingId();
     }
 
-    private Converted readWithJsonReader(Event event) {
+    private Converted readWithJsonReader(ByteBuffer value, String eventId) {
         String json;
         try {
-            json = Utf8.strict(event.valueBuffer()); // not valueAsString(): it would store U+FFFD for the bad bytes
+            json = Utf8.strict(value); // not valueAsString(): it would store U+FFFD for the bad bytes
         } catch (IllegalArgumentException e) {
             return reject(e.getMessage(), "invalid_utf8");
         }
@@ -208,7 +221,7 @@ final class DocumentConverter {
             if (top.hasId()) {
                 return ownId();
             }
-            id = new BsonString(event.id());
+            id = new BsonString(eventId);
         }
         if (dateFields.isEmpty()) {
             return new Converted.Document(id, raw);

@@ -22,9 +22,11 @@ import io.streamloader.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.BsonDocument;
@@ -49,6 +51,7 @@ final class MongoSink implements Sink {
     private final MongoSinkConfig config;
     private final MongoClient client;
     private final DocumentConverter converter;
+    private final Optional<ArrayElements> arrays;
     private final IndexInstaller indexes;
     private final Map<String, MongoNamespace> namespaceByTopic = new HashMap<>();
     private final Set<MongoNamespace> prepared = new HashSet<>();
@@ -58,6 +61,13 @@ final class MongoSink implements Sink {
         this.config = config;
         this.client = client;
         this.converter = new DocumentConverter(config.idField(), config.dateFields(), config.maxDocumentSize());
+        this.arrays = config.splitArrays()
+                ? Optional.of(new ArrayElements(
+                        config.arraysIdField(),
+                        config.dateFields(),
+                        config.maxDocumentSize(),
+                        config.arraysMaxElements()))
+                : Optional.empty();
         this.indexes = new IndexInstaller(config, client);
     }
 
@@ -90,28 +100,73 @@ final class MongoSink implements Sink {
         List<EventFailure> failures = new ArrayList<>();
         Map<MongoNamespace, NamespaceBatch> byNamespace = new LinkedHashMap<>();
         for (Event event : batch) {
-            switch (converter.convert(event)) {
-                case Converted.Rejected r -> failures.add(EventFailure.permanent(event, r.reason(), r.errorClass()));
-                case Converted.Document d -> {
-                    MongoNamespace namespace;
-                    try {
-                        namespace = namespaceOf(event);
-                    } catch (IllegalArgumentException e) {
-                        failures.add(EventFailure.permanent(
-                                event,
-                                "topic '" + event.topic() + "' gives no valid MongoDB namespace: " + e.getMessage(),
-                                "invalid_namespace"));
-                        continue;
+            Converted converted = convert(event);
+            if (converted instanceof Converted.Rejected r) {
+                failures.add(EventFailure.permanent(event, r.reason(), r.errorClass()));
+                continue;
+            }
+            if (converted instanceof Converted.Elements e && e.documents().isEmpty()) {
+                continue; // an empty array: nothing to store
+            }
+            MongoNamespace namespace;
+            try {
+                namespace = namespaceOf(event);
+            } catch (IllegalArgumentException e) {
+                failures.add(EventFailure.permanent(
+                        event,
+                        "topic '" + event.topic() + "' gives no valid MongoDB namespace: " + e.getMessage(),
+                        "invalid_namespace"));
+                continue;
+            }
+            NamespaceBatch target = byNamespace.computeIfAbsent(namespace, NamespaceBatch::new);
+            switch (converted) {
+                case Converted.Document d -> target.add(event, d, -1);
+                case Converted.Elements e -> {
+                    for (int i = 0; i < e.documents().size(); i++) {
+                        target.add(event, e.documents().get(i), i);
                     }
-                    byNamespace.computeIfAbsent(namespace, NamespaceBatch::new).add(event, d);
                 }
+                case Converted.Rejected r -> throw new IllegalStateException("handled above");
             }
         }
         for (NamespaceBatch namespaceBatch : byNamespace.values()) {
             prepare(namespaceBatch.namespace);
             failures.addAll(write(namespaceBatch));
         }
-        return WriteResult.failed(failures);
+        return WriteResult.failed(onePerEvent(failures));
+    }
+
+    private Converted convert(Event event) {
+        if (arrays.isPresent() && ArrayElements.isArray(event)) {
+            return arrays.get().split(event);
+        }
+        return converter.convert(event);
+    }
+
+    /**
+     * An event split into elements fails once, however many of its elements failed: a permanent failure of any
+     * element dead-letters it (the first such reason kept), else the first retriable one retries it (all its
+     * elements are written again, under the same ids).
+     */
+    private static List<EventFailure> onePerEvent(List<EventFailure> failures) {
+        if (failures.size() < 2) {
+            return failures;
+        }
+        Map<Event, EventFailure> byEvent = new IdentityHashMap<>();
+        List<Event> order = new ArrayList<>();
+        for (EventFailure failure : failures) {
+            EventFailure seen = byEvent.get(failure.event());
+            if (seen == null) {
+                order.add(failure.event());
+                byEvent.put(failure.event(), failure);
+            } else if (seen.kind() != FailureKind.PERMANENT && failure.kind() == FailureKind.PERMANENT) {
+                byEvent.put(failure.event(), failure);
+            }
+        }
+        if (order.size() == failures.size()) {
+            return failures;
+        }
+        return order.stream().map(byEvent::get).toList();
     }
 
     private void prepare(MongoNamespace namespace) {
@@ -148,11 +203,12 @@ final class MongoSink implements Sink {
                     continue; // stored; events before the last one of its _id are superseded by it
                 }
                 if (failure.kind() == FailureKind.PERMANENT && group.events.size() > 1) {
-                    failures.add(failure.of(group.removeLast()));
+                    int element = group.elements.getLast();
+                    failures.add(failure.of(group.removeLast(), element));
                     again.add(group);
                 } else {
-                    for (Event event : group.events) {
-                        failures.add(failure.of(event));
+                    for (int i = 0; i < group.events.size(); i++) {
+                        failures.add(failure.of(group.events.get(i), group.elements.get(i)));
                     }
                 }
             }
@@ -163,8 +219,10 @@ final class MongoSink implements Sink {
 
     /** Why one document was not written. */
     private record Failure(FailureKind kind, String reason, String errorClass) {
-        EventFailure of(Event event) {
-            return new EventFailure(event, kind, reason, errorClass);
+        /** {@code element}: the index of the document in the event's array, or -1 for an event stored whole. */
+        EventFailure of(Event event, int element) {
+            return new EventFailure(
+                    event, kind, element < 0 ? reason : "array element " + element + ": " + reason, errorClass);
         }
     }
 
@@ -335,7 +393,8 @@ final class MongoSink implements Sink {
             this.namespace = namespace;
         }
 
-        void add(Event event, Converted.Document document) {
+        /** {@code element}: the document's index in the event's array, or -1 for an event stored whole. */
+        void add(Event event, Converted.Document document, int element) {
             IdGroup group = byId.get(document.id());
             if (group == null) {
                 group = new IdGroup(document.id());
@@ -344,6 +403,7 @@ final class MongoSink implements Sink {
             }
             group.events.add(event);
             group.documents.add(document);
+            group.elements.add(element);
         }
     }
 
@@ -356,6 +416,7 @@ final class MongoSink implements Sink {
         final BsonValue id;
         final List<Event> events = new ArrayList<>(1);
         final List<Converted.Document> documents = new ArrayList<>(1);
+        final List<Integer> elements = new ArrayList<>(1);
 
         IdGroup(BsonValue id) {
             this.id = id;
@@ -368,6 +429,7 @@ final class MongoSink implements Sink {
         /** Drops the latest event and its document (refused for good), returning the event. */
         Event removeLast() {
             documents.removeLast();
+            elements.removeLast();
             return events.removeLast();
         }
     }

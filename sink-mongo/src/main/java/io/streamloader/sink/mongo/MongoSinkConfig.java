@@ -43,6 +43,11 @@ import org.bson.BsonValue;
  * @param socketTimeout {@value #SOCKET_TIMEOUT}: read timeout of one request; a half-open connection surfaces after
  *     this long as a retriable failure, so keep it above the slowest healthy bulk write
  * @param maxDocumentSize {@value #MAX_DOCUMENT_SIZE}: larger BSON documents go to the dead-letter topic
+ * @param splitArrays {@value #ARRAYS}: {@code split} stores a JSON array value as one document per element (seed
+ *     002's footdata producer writes one array of matches per record); {@code refuse} (default) dead-letters it
+ * @param arraysIdField {@value #ARRAYS_ID_FIELD}: dotted path of the element field holding an element's {@code _id};
+ *     an element without it (and every element when this is unset) is stored under {@code <event id>-<index>}
+ * @param arraysMaxElements {@value #ARRAYS_MAX_ELEMENTS}: an array with more elements is dead-lettered
  * @param indexes {@value #INDEXES}{@code .<name>.*}: indexes created at start
  */
 public record MongoSinkConfig(
@@ -64,6 +69,9 @@ public record MongoSinkConfig(
         Duration connectTimeout,
         Duration socketTimeout,
         int maxDocumentSize,
+        boolean splitArrays,
+        Optional<String> arraysIdField,
+        int arraysMaxElements,
         List<IndexSpec> indexes) {
 
     public static final String CONNECTION_STRING = "connection-string";
@@ -83,6 +91,9 @@ public record MongoSinkConfig(
     public static final String CONNECT_TIMEOUT = "connect-timeout";
     public static final String SOCKET_TIMEOUT = "socket-timeout";
     public static final String MAX_DOCUMENT_SIZE = "max-document-size";
+    public static final String ARRAYS = "arrays";
+    public static final String ARRAYS_ID_FIELD = "arrays.id-field";
+    public static final String ARRAYS_MAX_ELEMENTS = "arrays.max-elements";
     public static final String INDEXES = "indexes";
 
     /** Keys whose values are secrets. */
@@ -93,6 +104,10 @@ public record MongoSinkConfig(
     public static final String DEFAULT_COLLECTION = "{topic}";
     /** MongoDB's own limit on a BSON document. */
     public static final int MONGO_MAX_DOCUMENT_SIZE = 16 * 1024 * 1024;
+    /** Far above a day of football-data matches, far below what would make one event a long write. */
+    public static final int DEFAULT_ARRAYS_MAX_ELEMENTS = 10_000;
+
+    public static final int MAX_ARRAYS_MAX_ELEMENTS = 1_000_000;
 
     private static final Pattern FIELD_PATH = Pattern.compile("[^.$\\x00][^.\\x00]*(\\.[^.\\x00]+)*");
     private static final Set<String> INDEX_KEYS =
@@ -116,6 +131,10 @@ public record MongoSinkConfig(
         Objects.requireNonNull(socketTimeout, "socketTimeout");
         if (maxDocumentSize < 1 || maxDocumentSize > MONGO_MAX_DOCUMENT_SIZE) {
             throw new IllegalArgumentException("maxDocumentSize must be 1.." + MONGO_MAX_DOCUMENT_SIZE);
+        }
+        Objects.requireNonNull(arraysIdField, "arraysIdField");
+        if (arraysMaxElements < 1 || arraysMaxElements > MAX_ARRAYS_MAX_ELEMENTS) {
+            throw new IllegalArgumentException("arraysMaxElements must be 1.." + MAX_ARRAYS_MAX_ELEMENTS);
         }
         indexes = List.copyOf(indexes);
     }
@@ -173,6 +192,19 @@ public record MongoSinkConfig(
             r.problem(MAX_DOCUMENT_SIZE, "must be between 1 and 16MiB, was " + maxSize);
             maxSize = MONGO_MAX_DOCUMENT_SIZE;
         }
+        boolean splitArrays = r.oneOf(ARRAYS, "refuse", "refuse", "split").equals("split");
+        Optional<String> arraysIdField = r.optional(ARRAYS_ID_FIELD);
+        arraysIdField
+                .filter(f -> !FIELD_PATH.matcher(f).matches())
+                .ifPresent(
+                        f -> r.problem(ARRAYS_ID_FIELD, "'" + f + "' is not a dotted field path like id or match.id"));
+        int maxElements = r.integer(ARRAYS_MAX_ELEMENTS, DEFAULT_ARRAYS_MAX_ELEMENTS, 1, MAX_ARRAYS_MAX_ELEMENTS);
+        if (!splitArrays) {
+            for (String key : List.of(ARRAYS_ID_FIELD, ARRAYS_MAX_ELEMENTS)) {
+                r.optional(key)
+                        .ifPresent(v -> r.problem(key, "applies only with " + context.keyPath(ARRAYS) + ": split"));
+            }
+        }
         List<IndexSpec> indexes = indexes(r, collection);
         r.finish();
         return new MongoSinkConfig(
@@ -194,6 +226,9 @@ public record MongoSinkConfig(
                 connect,
                 socket,
                 (int) maxSize,
+                splitArrays,
+                arraysIdField,
+                maxElements,
                 indexes);
     }
 
@@ -212,7 +247,9 @@ public record MongoSinkConfig(
                 + ", collection=" + collection + ", idField=" + idField.orElse("") + ", dateFields=" + dateFields
                 + ", writeConcern=" + writeConcern.orElse("") + ", writeConcernTimeout=" + writeConcernTimeout
                 + ", serverSelectionTimeout=" + serverSelectionTimeout + ", connectTimeout=" + connectTimeout
-                + ", socketTimeout=" + socketTimeout + ", maxDocumentSize=" + maxDocumentSize + ", indexes="
+                + ", socketTimeout=" + socketTimeout + ", maxDocumentSize=" + maxDocumentSize + ", arrays="
+                + (splitArrays ? "split" : "refuse") + ", arraysIdField=" + arraysIdField.orElse("")
+                + ", arraysMaxElements=" + arraysMaxElements + ", indexes="
                 + indexes.stream().map(IndexSpec::name).toList() + "]";
     }
 

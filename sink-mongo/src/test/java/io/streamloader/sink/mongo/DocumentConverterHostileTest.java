@@ -44,6 +44,7 @@ class DocumentConverterHostileTest {
                 assertThat(r.reason()).isNotBlank();
                 assertThat(r.errorClass()).isNotBlank();
             }
+            case Converted.Elements e -> throw new AssertionError("only arrays: split makes elements");
             case Converted.Document d -> {
                 assertThat(sample.fate()).as("%s stored", sample).isNotEqualTo(Fate.REFUSED);
                 assertThat(d.withId().containsKey("_id")).isTrue();

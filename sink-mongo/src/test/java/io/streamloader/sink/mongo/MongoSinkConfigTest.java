@@ -49,6 +49,9 @@ class MongoSinkConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.maxDocumentSize()).isEqualTo(16 * 1024 * 1024);
+        assertThat(c.splitArrays()).isFalse();
+        assertThat(c.arraysIdField()).isEmpty();
+        assertThat(c.arraysMaxElements()).isEqualTo(10_000);
         assertThat(c.indexes()).isEmpty();
     }
 
@@ -73,6 +76,9 @@ class MongoSinkConfigTest {
                 Map.entry("connect-timeout", "1500ms"),
                 Map.entry("socket-timeout", "1m"),
                 Map.entry("max-document-size", "1MiB"),
+                Map.entry("arrays", "split"),
+                Map.entry("arrays.id-field", "match.id"),
+                Map.entry("arrays.max-elements", "250"),
                 Map.entry("indexes.by_team.keys", "homeTeam.id:1, utcDate:-1"),
                 Map.entry("indexes.by_team.unique", "true"),
                 Map.entry("indexes.by_team.sparse", "true"),
@@ -97,6 +103,10 @@ class MongoSinkConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.maxDocumentSize()).isEqualTo(1 << 20);
+        assertThat(c.splitArrays()).isTrue();
+        assertThat(c.arraysIdField()).contains("match.id");
+        assertThat(c.arraysMaxElements()).isEqualTo(250);
+        assertThat(c.toString()).contains("arrays=split", "arraysIdField=match.id", "arraysMaxElements=250");
         assertThat(c.indexes())
                 .containsExactly(
                         new IndexSpec(
@@ -149,6 +159,22 @@ class MongoSinkConfigTest {
                 .anyMatch(p -> p.startsWith("sinks.docs.config.batch-size: unknown setting"));
         assertThat(e.problems()).hasSize(13);
         assertThat(e.getMessage()).doesNotContain("only-a-password");
+    }
+
+    @Test
+    void arraySettingsAreValidatedNamingTheirKeys() {
+        assertThat(problems(Map.of("arrays", "explode", "arrays.max-elements", "0", "arrays.id-field", "a..b"))
+                        .problems())
+                .containsExactlyInAnyOrder(
+                        "sinks.docs.config.arrays: must be one of refuse, split, was 'explode'",
+                        "sinks.docs.config.arrays.max-elements: must be between 1 and 1000000, was 0",
+                        "sinks.docs.config.arrays.id-field: 'a..b' is not a dotted field path like id or match.id",
+                        "sinks.docs.config.arrays.id-field: applies only with sinks.docs.config.arrays: split",
+                        "sinks.docs.config.arrays.max-elements: applies only with sinks.docs.config.arrays: split");
+        assertThat(problems(Map.of("arrays", "split", "arrays.max-elements", "many"))
+                        .problems())
+                .containsExactly("sinks.docs.config.arrays.max-elements: must be a whole number, was 'many'");
+        assertThat(config(Map.of("arrays", "Refuse")).splitArrays()).isFalse();
     }
 
     @Test
