@@ -52,8 +52,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--rate",
             defaultValue = "0",
-            description = "requests per second, each timed from when it was due (no coordinated omission);"
-                    + " 0 = as fast as --concurrency allows (fleet: vehicles / period)")
+            converter = RateConverter.class,
+            description = "requests per second, each timed from when it was due (no coordinated omission); 0 (the"
+                    + " default) = the original's pace (somedata, footdata: one every 10 s; clickstream 10/s; fleet:"
+                    + " vehicles / period; images 3/s); max = as fast as --concurrency allows")
     double rate;
 
     @Option(
@@ -162,7 +164,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     new CommandLine(this), "--concurrency must be at most " + MAX_CONCURRENCY + " (one thread each)");
         }
         Workload workload = withApiKey(workload());
-        double pace = rate > 0 ? rate : workload.naturalRate();
+        double pace = rate == RateConverter.MAX ? 0 : rate > 0 ? rate : workload.naturalRate();
         long requests = count == null ? Long.MAX_VALUE : count;
         try (var sender = new HttpSender(concurrency, Duration.ofSeconds(5), timeout)) {
             var run = new LoadRun(sender, url, workload);
@@ -269,6 +271,25 @@ public final class GenerateCommand implements Callable<Integer> {
                 return w.naturalRate();
             }
         };
+    }
+
+    /** A non-negative finite number of requests per second, or {@code max} for as fast as possible. */
+    static final class RateConverter implements CommandLine.ITypeConverter<Double> {
+        /** {@code --rate max}: no schedule, each request sent as soon as a sender is free. */
+        static final double MAX = Double.POSITIVE_INFINITY;
+
+        @Override
+        public Double convert(String value) {
+            String v = value.strip();
+            if (v.equalsIgnoreCase("max")) {
+                return MAX;
+            }
+            if (v.matches("[0-9]{1,9}(\\.[0-9]{1,9})?")) { // ASCII digits only: no NaN, Infinity, 1e999 or 2d
+                return Double.parseDouble(v);
+            }
+            throw new CommandLine.TypeConversionException(
+                    "expected requests per second (a number, 0 for the original's pace) or max, was '" + value + "'");
+        }
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 2m}, or an ISO-8601 duration. */

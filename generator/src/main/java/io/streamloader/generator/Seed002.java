@@ -25,17 +25,20 @@ final class Seed002 {
     private static final String[][] COMPETITIONS = {{"2015", "Ligue 1", "FL1"}, {"2001", "UEFA Champions League", "CL"}
     };
 
+    /** Both producers call their API every 10 s (and run 120 s, so about 12 messages: without --count we run on). */
+    static final double ORIGINAL_RATE = 0.1;
+
     private Seed002() {}
 
     static Workload somedata(String path) {
-        return (base, seq, random) -> Workload.get(
+        return everyTenSeconds((base, seq, random) -> Workload.get(
                         base,
                         path + "/" + VEHICLES[random.nextInt(VEHICLES.length)] + "?number=" + (1 + random.nextInt(4)))
-                .build();
+                .build());
     }
 
     static Workload footdata(String path) {
-        return (base, seq, random) -> {
+        return everyTenSeconds((base, seq, random) -> {
             ArrayNode matches = JSON.createArrayNode();
             int n = 1 + random.nextInt(5);
             for (int i = 0; i < n; i++) {
@@ -46,6 +49,20 @@ final class Seed002 {
                         .build();
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static Workload everyTenSeconds(Workload w) {
+        return new Workload() {
+            @Override
+            public Request request(java.net.URI base, long seq, RandomGenerator random) {
+                return w.request(base, seq, random);
+            }
+
+            @Override
+            public double naturalRate() {
+                return ORIGINAL_RATE;
             }
         };
     }

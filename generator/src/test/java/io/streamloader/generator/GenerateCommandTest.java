@@ -92,9 +92,9 @@ class GenerateCommandTest {
     void somedataAndFootdataFollowSeed002() throws Exception {
         withApi(
                 (url, records) -> {
-                    assertThat(generate("somedata", "--count", "5", "--url", url))
+                    assertThat(generate("somedata", "--count", "5", "--rate", "max", "--url", url))
                             .isZero();
-                    assertThat(generate("footdata", "--count", "5", "--url", url))
+                    assertThat(generate("footdata", "--count", "5", "--rate", "max", "--url", url))
                             .isZero();
                 },
                 records -> {

@@ -100,8 +100,8 @@ class GenerateLatencyTest {
     @Test
     void withoutARateLatencyIsTheServiceTime() {
         var command = new GenerateCommand();
-        // somedata has no natural pace (clickstream's is the original's 10 clicks/s, which would set a schedule)
-        run("somedata", command, "--count", "5", "--concurrency", "1");
+        // --rate max: no schedule (every workload's default is its original's pace, which sets one)
+        run("somedata", command, "--count", "5", "--concurrency", "1", "--rate", "max");
 
         var summary = command.summary;
         assertThat(summary.latency()).isEqualTo(summary.service());
@@ -130,6 +130,11 @@ class GenerateLatencyTest {
                 .isEqualTo(2);
         assertThat(cli.execute("clickstream", "--warmup", "-1", "--url", url(), "--no-progress"))
                 .isEqualTo(2);
+        for (String rate : new String[] {"-1", "NaN", "Infinity", "1e999", "2d", "", "٣", "maximum"}) {
+            assertThat(cli.execute("clickstream", "--rate", rate, "--url", url(), "--no-progress"))
+                    .as("--rate %s", rate)
+                    .isEqualTo(2);
+        }
         assertThat(served).hasValue(0);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--count").contains("--rate");
     }

@@ -75,6 +75,16 @@ class OriginalKnobsTest {
     }
 
     @Test
+    void somedataAndFootdataCallEveryTenSecondsUnlessToldOtherwise() {
+        assertThat(Seed002.somedata("/somedata").naturalRate()).isEqualTo(0.1);
+        assertThat(Seed002.footdata("/footdata").naturalRate()).isEqualTo(0.1);
+        var converter = new GenerateCommand.RateConverter();
+        assertThat(converter.convert("max")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(converter.convert(" 2.5 ")).isEqualTo(2.5);
+        assertThat(converter.convert("0")).isZero();
+    }
+
+    @Test
     void commandLineKnobsReachTheWorkloads() {
         GenerateCommand command = new GenerateCommand();
         new CommandLine(command)
