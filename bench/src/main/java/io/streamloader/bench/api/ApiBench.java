@@ -325,6 +325,8 @@ public final class ApiBench implements Callable<Integer> {
                 Integer.toString(eventBytes),
                 "--concurrency",
                 Integer.toString(concurrency),
+                "--rate",
+                "max", // the load, not the original's 10 clicks/s
                 "--warmup",
                 Long.toString(warmup),
                 "--no-progress"));
