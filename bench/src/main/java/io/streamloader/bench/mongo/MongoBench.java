@@ -219,7 +219,7 @@ public final class MongoBench implements Callable<Integer> {
         if (connect) {
             System.out.printf(
                     "best of the run, ours / mongo-kafka-connect %s: defaults (tasks.max=1) %.0f / %.0f docs/s = %.2f×;"
-                            + " %d workers vs tasks.max=%d %.0f / %.0f docs/s = %.2f× (the targets hold per round,"
+                            + " %d workers vs tasks.max=%d %.0f / %.0f docs/s = %.2f× (targets: per round,"
                             + " below)%n",
                     ConnectWorker.MONGO_VERSION,
                     bestSink1,

@@ -149,6 +149,13 @@ public final class PostgresBench implements Callable<Integer> {
     /** CPU of the PostgreSQL server (the postmaster and its children: backends, WAL writer, ...) and of the machine. */
     private CpuSampler cpu;
 
+    /** The pipeline against the loop and Debezium, per round; kept for the smoke test. */
+    private final PeerRatios ratios = new PeerRatios("Debezium JDBC sink " + ConnectWorker.DEBEZIUM_VERSION);
+
+    public PeerRatios ratios() {
+        return ratios;
+    }
+
     /** What the PostgreSQL backends were doing (pg_stat_activity): waiting for this JVM, on a CPU, or on a lock. */
     private PgActivity activity;
 
@@ -182,7 +189,6 @@ public final class PostgresBench implements Callable<Integer> {
         double bestPipeline1 = 0;
         double bestPipelineN = 0;
         double bestLoop = 0;
-        PeerRatios ratios = new PeerRatios("Debezium JDBC sink " + ConnectWorker.DEBEZIUM_VERSION);
         if (connect) {
             kafka.createTopic(topic, partitions);
             produceEnveloped(kafka.bootstrapServers(), topic, json);
@@ -255,7 +261,7 @@ public final class PostgresBench implements Callable<Integer> {
             System.out.printf(
                     "rows:  best of the run, ours (Kafka → pipeline) / Debezium JDBC sink %s: 1 worker vs defaults"
                             + " %.0f / %.0f = %.2f×; %d workers vs tasks.max=partitions + reWriteBatchedInserts"
-                            + " %.0f / %.0f = %.2f× (the targets hold per round, above)%n",
+                            + " %.0f / %.0f = %.2f× (targets: per round, above)%n",
                     ConnectWorker.DEBEZIUM_VERSION,
                     bestPipeline1,
                     bestDebeziumDefault,
