@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One flow of the latency bench (a sink and its store): counts the events its runner stored, and measures for the
  * sampled acknowledged events how long until {@link ReadBack} sees them. A checker thread asks the store for every
- * waiting id each {@value #CHECK_INTERVAL_MS} ms, so a latency is exact to that interval plus one read.
+ * waiting id each {@value #CHECK_INTERVAL_MS} ms; each event is charged until the read that confirmed it returned, so
+ * a latency is exact to that interval plus its own read.
  */
 final class Flow {
     static final long CHECK_INTERVAL_MS = 5;
@@ -75,12 +76,10 @@ final class Flow {
             List<String> ids = new ArrayList<>(waiting.keySet());
             for (int from = 0; from < ids.size(); from += MAX_IDS_PER_READ) {
                 List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_READ));
-                var present = readBack.present(chunk);
-                long now = System.nanoTime();
-                for (String id : present) {
-                    Long ack = waiting.remove(id);
+                for (Map.Entry<String, Long> seen : readBack.present(chunk).entrySet()) {
+                    Long ack = waiting.remove(seen.getKey());
                     if (ack != null) {
-                        millis.add((now - ack) / 1e6);
+                        millis.add((seen.getValue() - ack) / 1e6);
                     }
                 }
             }
