@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.spi.ToolProvider;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
@@ -40,6 +44,38 @@ class DistributionContentsIT {
                 .as("dev/test-only files in lib/")
                 .isEmpty();
         assertThat(lib).allMatch(n -> n.endsWith(".jar"), "only jars");
+    }
+
+    @Test
+    void everyClassOurJarsInLibReferToIsInLibExceptDevServicesDevStack() throws IOException {
+        // lib/ lost what only devstack brought: a host class using one of those jars would compile (provided scope is
+        // on
+        // the compile classpath) and fail in `run`. jdeps resolves every reference of our jars against lib/ alone.
+        Path libDir = DIST.resolve("lib").toAbsolutePath();
+        String classpath = fileNames(libDir).stream()
+                .map(n -> libDir.resolve(n).toString())
+                .collect(Collectors.joining(File.pathSeparator));
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+        for (String jar : fileNames(libDir)) {
+            if (!jar.startsWith("streamloader-")) {
+                continue;
+            }
+            StringWriter out = new StringWriter();
+            int code = jdeps.run(
+                    new PrintWriter(out),
+                    new PrintWriter(out),
+                    "--multi-release",
+                    "21",
+                    "--missing-deps",
+                    "-cp",
+                    classpath,
+                    libDir.resolve(jar).toString());
+            assertThat(code).as(out.toString()).isZero();
+            assertThat(out.toString().lines())
+                    .as("references of " + jar + " that lib/ cannot resolve")
+                    .filteredOn(l -> l.contains("not found") && !l.contains(" -> not found"))
+                    .allMatch(l -> l.strip().startsWith("io.streamloader.launcher.DevServices "));
+        }
     }
 
     @Test
