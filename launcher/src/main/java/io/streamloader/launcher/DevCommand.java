@@ -3,22 +3,16 @@ package io.streamloader.launcher;
 import io.streamloader.core.config.ConfigException;
 import io.streamloader.core.config.ConfigLoader;
 import io.streamloader.core.config.StreamloaderConfig;
-import io.streamloader.devstack.DevStack;
-import io.streamloader.devstack.DevStackException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code streamloader dev}: the whole platform on real local services (no Docker), on their usual ports so everyday
- * tools connect without flags, until Ctrl-C.
+ * tools connect without flags, until Ctrl-C or SIGTERM (exit 0). The services come from devstack, which is not in
+ * the distribution's {@code lib/}: {@code bin/streamloader dev} adds {@code dev-lib/} to the classpath, and only
+ * {@link DevServices} touches it, so this class loads (for {@code --help}, say) without it.
  */
 @Command(
         name = "dev",
@@ -41,6 +37,7 @@ import picocli.CommandLine.Spec;
         })
 final class DevCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DevCommand.class);
+    static final String DEV_STACK_CLASS = "io.streamloader.devstack.DevStack";
 
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka (default ${DEFAULT-VALUE}).")
     int kafkaPort;
@@ -101,6 +98,13 @@ final class DevCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!devStackAvailable()) {
+            err.println("dev: the dev stack (devstack: Kafka, Elasticsearch, PostgreSQL, S3 and MongoDB servers) is not"
+                    + " on the classpath. Start dev with the distribution's bin/streamloader, which adds dev-lib/ for"
+                    + " this command, or ./streamloader dev from a checkout; the container image has no dev stack (use"
+                    + " compose/ there).");
+            return ExitCodes.FAILURE;
+        }
         List<Service> services = List.of(
                 new Service("Kafka", "--kafka-port", kafkaPort, true),
                 new Service("Elasticsearch", "--elasticsearch-port", elasticsearchPort, !noElasticsearch),
@@ -120,82 +124,49 @@ final class DevCommand implements Callable<Integer> {
             taken.forEach(err::println);
             return ExitCodes.INVALID;
         }
-        System.setProperty("streamloader.devstack.kafka.port", Integer.toString(kafkaPort));
-        System.setProperty("streamloader.devstack.elasticsearch.port", Integer.toString(elasticsearchPort));
-        System.setProperty("streamloader.devstack.postgres.port", Integer.toString(postgresPort));
-        System.setProperty("streamloader.devstack.s3.port", Integer.toString(s3Port));
-        System.setProperty("streamloader.devstack.mongo.port", Integer.toString(mongoPort));
-        System.setProperty(DevStack.KEEP_DATA_PROPERTY, Boolean.toString(keepData));
-        // sinks and API stop first, then the services (see runUntilStopped below), never concurrently
-        System.setProperty(DevStack.SHUTDOWN_HOOK_PROPERTY, "false");
+        DevServices.configure(this);
 
         Platform platform;
         try {
             out.println("Starting local services (Elasticsearch takes 10-30 s)...");
             out.flush();
-            Map<String, String> env = startServices();
+            Map<String, String> env = DevServices.start(this);
             StreamloaderConfig config = ConfigLoader.parse(devConfig(), env);
             createTopics(config);
             platform = new Platform(Startup.validate("dev configuration", config)).start();
-        } catch (DevStackException | CompletionException e) {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            err.println("dev: could not start: " + cause.getMessage());
-            DevStack.stopAll();
+        } catch (DevServices.StartFailure e) {
+            err.println("dev: could not start: " + e.getMessage());
+            DevServices.stopAll();
             return ExitCodes.FAILURE;
         } catch (ConfigException e) {
             err.println("dev: " + e.getMessage());
-            DevStack.stopAll();
+            DevServices.stopAll();
             return ExitCodes.FAILURE;
         }
         printWelcome(out, platform);
-        return RunCommand.runUntilStopped(platform, DevStack::stopAll);
+        exitZeroOnStopSignals();
+        return RunCommand.runUntilStopped(platform, DevServices::stopAll);
     }
 
-    /** Starts the enabled services concurrently (Elasticsearch dominates) and returns the dev config's values. */
-    private Map<String, String> startServices() {
-        Map<String, String> env = new HashMap<>();
-        env.put("STREAMLOADER_HOME", Startup.resolve(Path.of(".")).normalize().toString());
-        env.put("API_PORT", Integer.toString(apiPort));
-        env.put("ADMIN_PORT", Integer.toString(adminPort));
-        CompletableFuture<Void> es = noElasticsearch
-                ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> DevStack.elasticsearch());
-        CompletableFuture<Void> archive = noArchive
-                ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> {
-                    DevStack.postgres();
-                    DevStack.s3();
-                });
-        env.put("KAFKA_BOOTSTRAP_SERVERS", DevStack.kafka().bootstrapServers());
-        // the rollup's local stores live and go with this run's Kafka: kept across runs, they would describe another
-        // broker's topics and be thrown away as corrupted at every start
-        env.put("STREAMS_STATE_DIR", DevStack.dataDir("streams").toString());
-        env.put("MONGO_ENABLED", Boolean.toString(!noMongo));
-        env.put(
-                "MONGO_URL",
-                noMongo ? "mongodb://127.0.0.1:9" : DevStack.mongo().connectionString());
-        CompletableFuture.allOf(es, archive).join();
-        env.put("ELASTICSEARCH_ENABLED", Boolean.toString(!noElasticsearch));
-        env.put(
-                "ELASTICSEARCH_URL",
-                noElasticsearch
-                        ? "http://127.0.0.1:9"
-                        : DevStack.elasticsearch().url());
-        env.put("ARCHIVE_ENABLED", Boolean.toString(!noArchive));
-        env.put(
-                "POSTGRES_URL",
-                noArchive
-                        ? "jdbc:postgresql://127.0.0.1:9/postgres"
-                        : DevStack.postgres().jdbcUrl());
-        env.put("S3_ENDPOINT", noArchive ? "http://127.0.0.1:9" : DevStack.s3().endpoint());
-        // seed 002's football-data.org poll source runs when the user has a token, as the original's /footdata did
-        String footToken = System.getenv("FOOT_TOKEN");
-        boolean foot = footToken != null && !footToken.isBlank();
-        env.put("FOOT_SOURCE_ENABLED", Boolean.toString(foot));
-        if (foot) {
-            env.put("FOOT_TOKEN", footToken);
+    /** True when devstack is on the classpath (looked up without loading it). */
+    static boolean devStackAvailable() {
+        try {
+            Class.forName(DEV_STACK_CLASS, false, DevCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
-        return env;
+    }
+
+    /**
+     * SIGTERM and Ctrl-C are how dev is meant to stop, so they exit 0 once the shutdown hook stopped the platform and
+     * the services (the JVM's own handlers exit 143 and 130).
+     */
+    @SuppressWarnings("sunapi") // sun.misc.Signal (jdk.unsupported): the JDK offers no supported way to do this
+    private static void exitZeroOnStopSignals() {
+        for (String name : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.exit(ExitCodes.OK));
+        }
     }
 
     private static String devConfig() throws IOException {
