@@ -36,6 +36,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,8 +94,16 @@ class ConnectAdapterIT {
                 .as("sink-postgres-minio's plugin directory (package it first)")
                 .isDirectory();
         String cluster = "connect-adapter-it-" + System.nanoTime();
-        worker = TestingConnectWorker.start("adapter-it-1", cluster, kafka.bootstrapServers());
-        second = TestingConnectWorker.start("adapter-it-2", cluster, kafka.bootstrapServers());
+        // started side by side: a worker's start is most of this class's time
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<TestingConnectWorker> other =
+                    pool.submit(() -> TestingConnectWorker.start("adapter-it-2", cluster, kafka.bootstrapServers()));
+            try {
+                worker = TestingConnectWorker.start("adapter-it-1", cluster, kafka.bootstrapServers());
+            } finally {
+                second = other.get(); // even when the first failed, so that stopWorkers stops it
+            }
+        }
     }
 
     @AfterAll
