@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
  * A real Kafka Connect <b>distributed</b> worker ({@code ConnectDistributed}) in a child JVM, with the jars of {@code
  * src/test/connect-worker/pom.xml} (resolved into {@code target/connect-worker} on first use) and this module's
  * packaged plugin directory on its {@code plugin.path}. It keeps connector configs, offsets and status in Kafka topics
- * of its own cluster group ({@code connect-<name>-<nanos>}), as a production Connect cluster does; more workers started
- * with the same group would share its tasks. Its log goes to {@code target/connect-<name>.log}. Connectors are managed
+ * of its cluster group, as a production Connect cluster does; workers started with the same cluster share its tasks. Its log goes to {@code target/connect-<name>.log}. Connectors are managed
  * through its REST API.
  */
 @SuppressWarnings({"unchecked", "rawtypes"}) // a one-element array of responses, written from the await's lambda
@@ -48,6 +47,15 @@ final class TestingConnectWorker implements AutoCloseable {
     }
 
     static TestingConnectWorker start(String name, String bootstrap) throws IOException, InterruptedException {
+        return start(name, "connect-" + name + "-" + System.nanoTime(), bootstrap);
+    }
+
+    /**
+     * A worker of the Connect cluster {@code cluster} (its group id and the prefix of its storage topics): workers
+     * started with the same cluster share its connectors' tasks and take over the tasks of one that dies.
+     */
+    static TestingConnectWorker start(String name, String cluster, String bootstrap)
+            throws IOException, InterruptedException {
         resolveJars();
         if (!Files.isDirectory(PLUGIN_PATH.resolve("streamloader-connect"))) {
             throw new IllegalStateException(PLUGIN_PATH + "/streamloader-connect is missing: run the package phase");
@@ -60,7 +68,6 @@ final class TestingConnectWorker implements AutoCloseable {
         w.setProperty("key.converter", bytes);
         w.setProperty("value.converter", bytes);
         w.setProperty("header.converter", bytes);
-        String cluster = "connect-" + name + "-" + System.nanoTime();
         w.setProperty("group.id", cluster);
         for (String store : List.of("config", "offset", "status")) {
             w.setProperty(store + ".storage.topic", cluster + "-" + store + "s");
@@ -69,6 +76,14 @@ final class TestingConnectWorker implements AutoCloseable {
         w.setProperty("offset.storage.partitions", "1");
         w.setProperty("status.storage.partitions", "1");
         w.setProperty("offset.flush.interval.ms", "500");
+        // a dead worker leaves the cluster group after 6 s (the broker's minimum; default 10 s), and its tasks are
+        // handed to the survivors 3 s after that instead of Connect's default 5 min of waiting for it to come back
+        w.setProperty("session.timeout.ms", "6000");
+        w.setProperty("heartbeat.interval.ms", "1000");
+        w.setProperty("scheduled.rebalance.max.delay.ms", "3000");
+        // likewise its tasks' consumers leave their connector's group after 6 s, not 45 s
+        w.setProperty("consumer.session.timeout.ms", "6000");
+        w.setProperty("consumer.heartbeat.interval.ms", "1000");
         w.setProperty("plugin.path", PLUGIN_PATH.toString());
         // found through the connector's META-INF/services entry, as Connect recommends (no reflective scan)
         w.setProperty("plugin.discovery", "service_load");
@@ -188,6 +203,17 @@ final class TestingConnectWorker implements AutoCloseable {
                 "PUT",
                 "/connector-plugins/" + StreamloaderSinkConnector.class.getSimpleName() + "/config/validate",
                 config);
+    }
+
+    /** The id Connect gives this worker in status replies: the host and port of its REST listener. */
+    String workerId() {
+        return rest.getHost() + ":" + rest.getPort();
+    }
+
+    /** Kills the worker's JVM ({@code SIGKILL}): it leaves nothing behind it, as a crashed machine. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     String tail() {

@@ -22,7 +22,11 @@ import java.util.function.LongSupplier;
  * The worker log goes to {@code bench/target/connect-NAME.log}.
  */
 public final class ConnectWorker implements AutoCloseable {
-    private static final Path HOME = Path.of("bench", "connect").toAbsolutePath();
+    /** The repository root: the working directory of bench/run, or the parent of bench's own (its tests). */
+    private static final Path ROOT =
+            (Files.isDirectory(Path.of("bench", "connect")) ? Path.of("") : Path.of("..")).toAbsolutePath();
+
+    private static final Path HOME = ROOT.resolve("bench").resolve("connect").normalize();
     private static final Path TARGET = HOME.resolve("target");
 
     /** mongo-kafka-connect, {@code all} classifier; keep in step with bench/connect/pom.xml. */
@@ -56,7 +60,12 @@ public final class ConnectWorker implements AutoCloseable {
         }
         System.err.println("resolving Kafka Connect " + KAFKA_CONNECT_VERSION + " and connectors into " + TARGET);
         Process mvn = new ProcessBuilder(
-                        "./mvnw", "-B", "-q", "-f", HOME.resolve("pom.xml").toString(), "package")
+                        ROOT.resolve("mvnw").normalize().toString(),
+                        "-B",
+                        "-q",
+                        "-f",
+                        HOME.resolve("pom.xml").toString(),
+                        "package")
                 .inheritIO()
                 .start();
         if (mvn.waitFor() != 0) {
@@ -80,7 +89,7 @@ public final class ConnectWorker implements AutoCloseable {
             throws IOException, InterruptedException {
         resolve();
         Path dir = Files.createDirectories(
-                Path.of("bench", "target", "connect", name).toAbsolutePath());
+                ROOT.resolve("bench/target/connect/" + name).normalize());
         Properties w = new Properties();
         w.setProperty("bootstrap.servers", bootstrap);
         w.setProperty("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -112,7 +121,7 @@ public final class ConnectWorker implements AutoCloseable {
         command.add("org.apache.kafka.connect.cli.ConnectStandalone");
         command.add(workerFile.toString());
         command.add(connectorFile.toString());
-        Path log = Path.of("bench", "target", "connect-" + name + ".log").toAbsolutePath();
+        Path log = ROOT.resolve("bench/target/connect-" + name + ".log").normalize();
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

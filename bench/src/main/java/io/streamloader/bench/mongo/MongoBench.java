@@ -256,24 +256,7 @@ public final class MongoBench implements Callable<Integer> {
             int tasks,
             MongoClient admin)
             throws Exception {
-        Map<String, String> connector = Map.of(
-                "connector.class",
-                "com.mongodb.kafka.connect.MongoSinkConnector",
-                "tasks.max",
-                str(tasks),
-                "topics",
-                topic,
-                "connection.uri",
-                uri,
-                "database",
-                database,
-                "collection",
-                collection,
-                // closest to our sink: _id from the record's coordinates, ReplaceOne upsert by _id (idempotent replay)
-                "document.id.strategy",
-                "com.mongodb.kafka.connect.sink.processor.id.strategy.KafkaMetaDataStrategy",
-                "writemodel.strategy",
-                "com.mongodb.kafka.connect.sink.writemodel.strategy.ReplaceOneDefaultStrategy");
+        Map<String, String> connector = connectorConfig(tasks, topic, uri, database, collection);
         String name = "mongo-sink-" + collection + "-" + System.currentTimeMillis();
         MongoCollection<Document> target = admin.getDatabase(database).getCollection(collection);
         try (ConnectWorker worker =
@@ -302,6 +285,33 @@ public final class MongoBench implements Callable<Integer> {
                     cpuFields.getOrDefault("busyPct", "-"));
             return m.perSecond();
         }
+    }
+
+    /**
+     * The mongo-kafka-connect connector settings of this bench's Connect rows (also {@code bench/run scale}'s): records
+     * of {@code topic} into {@code database.collection}, {@code tasks.max=tasks}, everything else the connector's
+     * default but the id and write model.
+     */
+    public static Map<String, String> connectorConfig(
+            int tasks, String topic, String uri, String database, String collection) {
+        return Map.of(
+                "connector.class",
+                "com.mongodb.kafka.connect.MongoSinkConnector",
+                "tasks.max",
+                str(tasks),
+                "topics",
+                topic,
+                "connection.uri",
+                uri,
+                "database",
+                database,
+                "collection",
+                collection,
+                // closest to our sink: _id from the record's coordinates, ReplaceOne upsert by _id (idempotent replay)
+                "document.id.strategy",
+                "com.mongodb.kafka.connect.sink.processor.id.strategy.KafkaMetaDataStrategy",
+                "writemodel.strategy",
+                "com.mongodb.kafka.connect.sink.writemodel.strategy.ReplaceOneDefaultStrategy");
     }
 
     private static MongoService devstackMongo() {

@@ -8,7 +8,6 @@ import com.mongodb.client.MongoCollection;
 import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
-import io.streamloader.bench.connect.ConnectWorker;
 import io.streamloader.bench.distribution.RunProcess;
 import io.streamloader.bench.distribution.SinkProgress;
 import io.streamloader.devstack.DevStack;
@@ -36,19 +35,26 @@ import picocli.CommandLine.Option;
  * sink's consumer group on a topic filled up front; at a third of the events one process is killed ({@code kill -9})
  * or leaves (SIGTERM), at two thirds a new one joins. Watched from outside every 100 ms (committed offsets, and each
  * process's log for the partitions it owns); prints each process's share, the takeover time, and the check of the
- * store (every id once: lost 0, dup 0), the dead-letter topic and the lag. Then, unless {@code --no-adapter}, the same
- * sink on the same events through one {@code streamloader run} with T workers and through the Kafka Connect adapter
- * with {@code tasks.max} T in a standalone Connect worker.
+ * store (every id once: lost 0, dup 0), the dead-letter topic and the lag. Then, unless {@code --no-rows}, one table
+ * of events/s of the same sink on the same events ({@link ThroughputRows}): {@code streamloader run} with 1 and 2
+ * processes × 1, 2 and 3 workers, the Kafka Connect adapter in a standalone Connect worker with {@code tasks.max} 1 and
+ * 3, and beside it the native MongoDB connector (mongo-kafka-connect) with the same task counts.
  */
 @Command(
         name = "scale",
         mixinStandardHelpOptions = true,
         description =
                 "N 'streamloader run' processes sharing a mongo sink's group, one killed or leaving mid-way and one"
-                        + " joining: per-process share, takeover, lost/dup; and the Connect adapter vs the pipeline.")
+                        + " joining: per-process share, takeover, lost/dup; then events/s of the pipeline (processes ×"
+                        + " workers), the Connect adapter and mongo-kafka-connect (tasks).")
 public final class ScaleBench implements Callable<Integer> {
-    static final Path DISTRIBUTION = Path.of("launcher", "target", "streamloader");
-    static final Path ADAPTER_PLUGIN_PATH = Path.of("connect-adapter", "target", "plugin");
+    /** The repository root: the working directory of bench/run, or the parent of bench's own (its tests). */
+    static final Path ROOT = (Files.isDirectory(Path.of("bench")) ? Path.of("") : Path.of(".."))
+            .toAbsolutePath()
+            .normalize();
+
+    static final Path DISTRIBUTION = ROOT.resolve("launcher/target/streamloader");
+    static final Path ADAPTER_PLUGIN_PATH = ROOT.resolve("connect-adapter/target/plugin");
     static final String BUILD = "./mvnw -B -q -pl bench,launcher,connect-adapter -am package -DskipTests";
 
     @Option(names = "--events", defaultValue = "300000", description = "Events (default ${DEFAULT-VALUE}).")
@@ -93,13 +99,51 @@ public final class ScaleBench implements Callable<Integer> {
     int size;
 
     @Option(
-            names = "--tasks",
-            defaultValue = "3",
-            description = "Workers / Connect tasks of the adapter rows (default ${DEFAULT-VALUE}).")
-    int tasks;
+            names = "--rows-processes",
+            split = ",",
+            defaultValue = "1,2",
+            description = "Process counts of the 'streamloader run' throughput rows (default ${DEFAULT-VALUE}).")
+    List<Integer> rowProcesses;
 
-    @Option(names = "--no-adapter", description = "Skip the adapter-vs-pipeline rows.")
-    boolean noAdapter;
+    @Option(
+            names = "--rows-workers",
+            split = ",",
+            defaultValue = "1,2,3",
+            description = "Workers per process of the 'streamloader run' throughput rows (default ${DEFAULT-VALUE}).")
+    List<Integer> rowWorkers;
+
+    @Option(
+            names = "--rows-tasks",
+            split = ",",
+            defaultValue = "1,3",
+            description = "tasks.max of the Connect rows, adapter and mongo-kafka-connect (default ${DEFAULT-VALUE}).")
+    List<Integer> rowTasks;
+
+    @Option(
+            names = "--rows-heap",
+            defaultValue = "512m",
+            description = "-Xmx of every writer JVM of the throughput rows (default ${DEFAULT-VALUE}).")
+    String rowHeap;
+
+    @Option(
+            names = "--connect-max-poll-records",
+            defaultValue = "0",
+            description = "consumer.max.poll.records of both Connect workers; 0: Connect's default, 500 (default"
+                    + " ${DEFAULT-VALUE}).")
+    int connectMaxPollRecords;
+
+    @Option(names = "--no-rows", description = "Skip the throughput rows.")
+    boolean noRows;
+
+    @Option(names = "--no-group-run", description = "Skip the kill-and-join run; only the throughput rows.")
+    boolean noGroupRun;
+
+    private List<ThroughputRows.Row> rows = List.of();
+
+    /** The throughput rows of the last run. */
+    List<ThroughputRows.Row> rows() {
+        return rows;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -125,18 +169,72 @@ public final class ScaleBench implements Callable<Integer> {
             r.headers().add("sl-event-id", ("e-" + i).getBytes(UTF_8));
             return r;
         });
-        Path dir = Files.createDirectories(
-                Path.of("bench", "target", "scale", topic).toAbsolutePath());
+        Path dir = Files.createDirectories(ROOT.resolve("bench/target/scale/" + topic));
         boolean passed;
         try (Admin admin = kafka.admin();
                 MongoClient client = MongoClients.create(mongo.connectionString())) {
-            ScaleRun run = new ScaleRun(bin, dir, topic, admin);
-            passed = run.groupRun(kafka.bootstrapServers(), mongo.connectionString(), client);
-            if (!noAdapter) {
-                run.adapterRows(kafka.bootstrapServers(), mongo.connectionString(), client);
+            passed = true;
+            if (!noGroupRun) {
+                ScaleRun run = new ScaleRun(bin, dir, topic, admin);
+                passed = run.groupRun(kafka.bootstrapServers(), mongo.connectionString(), client);
+            }
+            if (!noRows) {
+                throughputRows(
+                        new ThroughputRows.Setup(
+                                bin,
+                                dir,
+                                kafka.bootstrapServers(),
+                                mongo.connectionString(),
+                                topic,
+                                events,
+                                partitions,
+                                rowHeap,
+                                connectMaxPollRecords),
+                        admin,
+                        client);
             }
         }
         return passed ? 0 : 1;
+    }
+
+    /**
+     * The same events, read whole by each row: {@code streamloader run} with every process and worker count that the
+     * partitions allow, then the adapter and mongo-kafka-connect in Connect for every task count; one table.
+     */
+    private void throughputRows(ThroughputRows.Setup setup, Admin admin, MongoClient client) throws Exception {
+        long load = System.nanoTime();
+        double loadBefore = loadAverage();
+        ThroughputRows table = new ThroughputRows(setup, admin, client);
+        for (int p : rowProcesses) {
+            for (int w : rowWorkers) {
+                if (p * w <= partitions) {
+                    table.pipeline(p, w);
+                }
+            }
+        }
+        for (int t : rowTasks) {
+            table.adapter(t);
+            table.nativeConnector(t);
+        }
+        rows = table.rows();
+        System.out.println();
+        System.out.printf(
+                "Throughput: %d × %d B events, %d partitions, mongo sink, one topic filled up front, each row from the"
+                        + " earliest offset (-Xmx%s per writer JVM; Connect consumer.max.poll.records %s);"
+                        + " load average %.1f before, %.1f after (%.0f s)%n",
+                events,
+                size,
+                partitions,
+                rowHeap,
+                connectMaxPollRecords > 0 ? Integer.toString(connectMaxPollRecords) : "500 (default)",
+                loadBefore,
+                loadAverage(),
+                (System.nanoTime() - load) / 1e9);
+        System.out.print(table.render());
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** One run's state: the processes, their logs, what each committed. */
@@ -320,94 +418,6 @@ public final class ScaleBench implements Callable<Integer> {
             }
             running.clear();
             return failures.isEmpty();
-        }
-
-        /** The same events into fresh databases: one process with {@code tasks} workers, then the Connect adapter. */
-        void adapterRows(String bootstrap, String mongoUrl, MongoClient client) throws Exception {
-            String pipelineDb = "scale_pipe_" + Long.toString(System.nanoTime(), 36);
-            Path config = writeConfig(bootstrap, mongoUrl, topic + ".pipe", pipelineDb, tasks, "pipe");
-            RunProcess pipe = RunProcess.start(bin, config, log("pipe"), "-Xmx" + heap);
-            double[] pipeline;
-            try {
-                pipeline = measure(client.getDatabase(pipelineDb).getCollection(topic), pipe::isAlive);
-            } finally {
-                pipe.sigterm();
-                client.getDatabase(pipelineDb).drop();
-            }
-            String adapterDb = "scale_connect_" + Long.toString(System.nanoTime(), 36);
-            Map<String, String> worker = new LinkedHashMap<>();
-            String bytes = "org.apache.kafka.connect.converters.ByteArrayConverter";
-            worker.put("key.converter", bytes);
-            worker.put("value.converter", bytes);
-            worker.put("header.converter", bytes);
-            worker.put("plugin.path", ADAPTER_PLUGIN_PATH.toAbsolutePath().toString());
-            worker.put("plugin.discovery", "service_load");
-            worker.put("consumer.max.poll.records", "1000");
-            Map<String, String> connector = new LinkedHashMap<>();
-            connector.put("connector.class", "io.streamloader.connect.StreamloaderSinkConnector");
-            connector.put("tasks.max", Integer.toString(tasks));
-            connector.put("topics", topic);
-            connector.put("streamloader.sink.type", "mongo");
-            connector.put(
-                    "streamloader.plugins.dir",
-                    DISTRIBUTION.resolve("plugins").toAbsolutePath().toString());
-            connector.put("streamloader.sink.config.connection-string", mongoUrl);
-            connector.put("streamloader.sink.config.database", adapterDb);
-            connector.put("errors.tolerance", "all");
-            connector.put("errors.deadletterqueue.topic.name", topic + ".connect.dlq");
-            connector.put("errors.deadletterqueue.topic.replication.factor", "1");
-            double[] adapter;
-            try (ConnectWorker connect = ConnectWorker.start(
-                    "scale-adapter-" + System.nanoTime(), bootstrap, "mongo", heap, worker, connector)) {
-                adapter = measure(
-                        client.getDatabase(adapterDb).getCollection(topic),
-                        () -> connect.process().isAlive());
-            } finally {
-                client.getDatabase(adapterDb).drop();
-            }
-            Table table = new Table("writer (same sink, same events)", "stored", "seconds", "events/s");
-            table.row(
-                    "streamloader run, " + tasks + " workers",
-                    (long) pipeline[0],
-                    Table.seconds(pipeline[1]),
-                    Table.rate((long) pipeline[0], pipeline[1]));
-            table.row(
-                    "Connect " + ConnectWorker.KAFKA_CONNECT_VERSION + " + adapter, tasks.max=" + tasks,
-                    (long) adapter[0],
-                    Table.seconds(adapter[1]),
-                    Table.rate((long) adapter[0], adapter[1]));
-            System.out.println();
-            System.out.print(table);
-            System.out.printf(
-                    "adapter / pipeline: %.1f %%%n", 100 * (adapter[0] / adapter[1]) / (pipeline[0] / pipeline[1]));
-        }
-
-        /** Polls the collection's count until every event is there: {documents timed, seconds}, from the first seen. */
-        private double[] measure(MongoCollection<Document> docs, java.util.function.BooleanSupplier alive)
-                throws Exception {
-            long firstNanos = 0;
-            long firstCount = 0;
-            long lastProgress = System.nanoTime();
-            long seen = 0;
-            while (true) {
-                long n = docs.countDocuments();
-                long now = System.nanoTime();
-                if (n > seen) {
-                    seen = n;
-                    lastProgress = now;
-                }
-                if (n > 0 && firstNanos == 0) {
-                    firstNanos = now;
-                    firstCount = n;
-                }
-                if (n >= events) {
-                    return new double[] {n - firstCount, (now - firstNanos) / 1e9};
-                }
-                if (!alive.getAsBoolean() || now - lastProgress > TimeUnit.MINUTES.toNanos(2)) {
-                    throw new IllegalStateException("stalled at " + n + " of " + events + " in " + docs.getNamespace());
-                }
-                Thread.sleep(250);
-            }
         }
 
         private void start(Path config, String name) throws Exception {

@@ -123,6 +123,10 @@ final class RowWriter implements AutoCloseable {
                 .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, batchSize)
                 .applySetting(AvailableSettings.JDBC_TIME_ZONE, "UTC")
                 .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
+                // no Bean Validation: Hibernate also looks in the system class loader, and a host with the validation
+                // API there (a Kafka Connect worker: Jersey brings it) made it activate validation with classes this
+                // plugin's loader cannot see (NoClassDefFoundError: jakarta/validation/ValidatorFactory)
+                .applySetting(AvailableSettings.JAKARTA_VALIDATION_MODE, "none")
                 .build();
         try {
             SessionFactory sessions = new MetadataSources(registry)
