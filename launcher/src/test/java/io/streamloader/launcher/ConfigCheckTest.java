@@ -129,6 +129,41 @@ class ConfigCheckTest {
         assertThat(out.toString()).contains("is valid").contains("search").doesNotContain("hunter2");
     }
 
+    /** Each sink's URL style with a password inside, under keys that are not secret by name: never printed. */
+    @Test
+    void aPasswordInsideAnyUrlIsMaskedInTheOutput() throws IOException {
+        Path file = config("""
+                topics:
+                  events: {}
+                plugins:
+                  dir: PLUGINS
+                sinks:
+                  archive:
+                    type: echo
+                    topics: [events]
+                    config:
+                      jdbc.url: jdbc:postgresql://db:5432/app?user=sl&password=hunter2
+                      jdbc.other-url: jdbc:postgresql://sl:hunter2@db:5432/app
+                  docs:
+                    type: echo
+                    topics: [events]
+                    config:
+                      connection-string: mongodb://sl:hunter2@db1:27017,db2:27017/app
+                  search:
+                    type: echo
+                    topics: [events]
+                    config:
+                      urls: http://elastic:hunter2@es:9200, http://es2:9200/?api_key=hunter2
+                """);
+        assertThat(run("config", "check", file.toString())).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString())
+                .contains("is valid")
+                .contains("jdbc:postgresql://sl:****@db")
+                .contains("elastic:****@es")
+                .doesNotContain("hunter2");
+        assertThat(err.toString()).doesNotContain("hunter2");
+    }
+
     @Test
     void anUnknownSinkTypeNamesTheKeyAndTheTypesThatExist() throws IOException {
         Path file = config("""

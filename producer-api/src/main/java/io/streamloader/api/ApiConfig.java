@@ -1,7 +1,6 @@
 package io.streamloader.api;
 
 import io.streamloader.core.config.ConfigNode;
-import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.StreamloaderConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,76 +67,141 @@ public record ApiConfig(
 
     private static final Pattern ROUTE = Pattern.compile("/[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*");
     private static final Set<String> RESERVED = Set.of("topics", "health", "metrics", "openapi.json");
+    private static final String MEDIA_TYPE = "[a-z0-9.+-]+/([a-z0-9.+-]+|\\*)";
 
     public ApiConfig {
         Objects.requireNonNull(host, "api.host");
-        require(!host.isBlank(), "api.host must not be blank");
-        require(port >= 0 && port <= 65535, "api.port must be between 0 and 65535, got " + port);
         routes = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(routes, "api.routes")));
-        routes.forEach((path, topic) -> {
-            require(ROUTE.matcher(path).matches(), "api.routes key '" + path + "' must be a path like /events");
-            require(
-                    !RESERVED.contains(path.substring(1).split("/")[0]),
-                    "api.routes key '" + path + "' collides with a built-in path");
-            require(TOPIC.matcher(topic).matches(), "api.routes." + path + " is not a valid topic name: " + topic);
-        });
         topics = List.copyOf(Objects.requireNonNull(topics, "api.topics"));
-        topics.forEach(t -> require(TOPIC.matcher(t).matches(), "api.topics has an invalid topic name: " + t));
         protectedTopics = Set.copyOf(Objects.requireNonNull(protectedTopics, "protectedTopics"));
-        for (String t : topics) {
-            String why = TopicAccess.refusal(t, protectedTopics).orElse(null);
-            require(why == null, "api.topics lists '" + t + "', " + why + ", which the API never writes");
-        }
-        for (var route : routes.entrySet()) {
-            String why = TopicAccess.refusal(route.getValue(), protectedTopics).orElse(null);
-            require(
-                    why == null,
-                    "api.routes." + route.getKey() + " targets '" + route.getValue() + "', " + why
-                            + ", which the API never writes");
-        }
         limits = Objects.requireNonNull(limits, "api.limits");
-        require(maxBodyBytes > 0, "api.max-body-bytes must be positive, got " + maxBodyBytes);
-        require(maxBodyBytes <= Integer.MAX_VALUE - 8, "api.max-body-bytes must be below 2 GiB");
-        require(
-                maxInFlightBytes >= maxBodyBytes,
-                "api.max-in-flight-bytes (" + maxInFlightBytes + ") must be at least api.max-body-bytes ("
-                        + maxBodyBytes + ")");
-        require(maxInFlightBytes <= Integer.MAX_VALUE, "api.max-in-flight-bytes must be below 2 GiB");
         Objects.requireNonNull(requestTimeout, "api.request-timeout");
-        require(requestTimeout.toMillis() >= 1, "api.request-timeout must be at least 1ms");
         Objects.requireNonNull(retryAfter, "api.retry-after");
-        require(!retryAfter.isNegative(), "api.retry-after must not be negative");
         idField = Objects.requireNonNull(idField, "api.id-field").filter(f -> !f.isBlank());
         keyField = Objects.requireNonNull(keyField, "api.key-field").filter(f -> !f.isBlank());
         schemas = Map.copyOf(Objects.requireNonNull(schemas, "api.schemas"));
-        Objects.requireNonNull(security, "api.keys").checkBinding(host);
+        Objects.requireNonNull(security, "api.keys");
         blobContentTypes = List.copyOf(Objects.requireNonNull(blobContentTypes, "api.blob-content-types"));
-        blobContentTypes.forEach(t -> require(
-                t.matches("[a-z0-9.+-]+/([a-z0-9.+-]+|\\*)"),
-                "api.blob-content-types has an invalid media type: " + t));
-        var perTopic = new LinkedHashMap<String, List<String>>();
-        Set<String> served = allTopics(routes, topics);
-        Objects.requireNonNull(topicBlobContentTypes, "api.topic-blob-content-types")
-                .forEach((topic, types) -> {
-                    require(
-                            served.contains(topic),
-                            "api.topic-blob-content-types." + topic + " names a topic the API does not serve");
-                    types.forEach(t -> require(
-                            t.matches("[a-z0-9.+-]+/([a-z0-9.+-]+|\\*)"),
-                            "api.topic-blob-content-types." + topic + " has an invalid media type: " + t));
-                    perTopic.put(topic, List.copyOf(types));
-                });
-        topicBlobContentTypes = Map.copyOf(perTopic);
-        for (String topic : schemas.keySet()) {
-            require(allTopics(routes, topics).contains(topic), "api.schemas." + topic + " names an unknown topic");
-        }
         positionalTopics = List.copyOf(Objects.requireNonNull(positionalTopics, "api.positional-topics"));
+        var perTopic = new LinkedHashMap<String, List<String>>();
+        Objects.requireNonNull(topicBlobContentTypes, "api.topic-blob-content-types")
+                .forEach((topic, types) -> perTopic.put(topic, List.copyOf(types)));
+        topicBlobContentTypes = Map.copyOf(perTopic);
+
+        // every check runs, so that a binder can report all of them at once (ApiConfigBinder)
+        var p = new Problems();
+        p.require(!host.isBlank(), "api.host", "api.host must not be blank");
+        p.require(port >= 0 && port <= 65535, "api.port", "api.port must be between 0 and 65535, got " + port);
+        routes.forEach((path, topic) -> {
+            p.require(
+                    ROUTE.matcher(path).matches(),
+                    "api.routes",
+                    "api.routes key '" + path + "' must be a path like /events");
+            p.require(
+                    !ROUTE.matcher(path).matches()
+                            || !RESERVED.contains(path.substring(1).split("/")[0]),
+                    "api.routes",
+                    "api.routes key '" + path + "' collides with a built-in path");
+            p.require(
+                    TOPIC.matcher(topic).matches(),
+                    "api.routes." + path,
+                    "api.routes." + path + " is not a valid topic name: " + topic);
+        });
+        topics.forEach(
+                t -> p.require(TOPIC.matcher(t).matches(), "api.topics", "api.topics has an invalid topic name: " + t));
+        for (String t : topics) {
+            String why = TopicAccess.refusal(t, protectedTopics).orElse(null);
+            p.require(
+                    why == null, "api.topics", "api.topics lists '" + t + "', " + why + ", which the API never writes");
+        }
+        for (var route : routes.entrySet()) {
+            String why = TopicAccess.refusal(route.getValue(), protectedTopics).orElse(null);
+            p.require(
+                    why == null,
+                    "api.routes." + route.getKey(),
+                    "api.routes." + route.getKey() + " targets '" + route.getValue() + "', " + why
+                            + ", which the API never writes");
+        }
+        p.require(maxBodyBytes > 0, "api.max-body-bytes", "api.max-body-bytes must be positive, got " + maxBodyBytes);
+        p.require(
+                maxBodyBytes <= Integer.MAX_VALUE - 8, "api.max-body-bytes", "api.max-body-bytes must be below 2 GiB");
+        p.require(
+                maxInFlightBytes >= maxBodyBytes,
+                "api.max-in-flight-bytes",
+                "api.max-in-flight-bytes (" + maxInFlightBytes + ") must be at least api.max-body-bytes ("
+                        + maxBodyBytes + ")");
+        p.require(
+                maxInFlightBytes <= Integer.MAX_VALUE,
+                "api.max-in-flight-bytes",
+                "api.max-in-flight-bytes must be below 2 GiB");
+        p.require(requestTimeout.toMillis() >= 1, "api.request-timeout", "api.request-timeout must be at least 1ms");
+        p.require(!retryAfter.isNegative(), "api.retry-after", "api.retry-after must not be negative");
+        try {
+            security.checkBinding(host);
+        } catch (IllegalArgumentException e) {
+            p.require(false, "api.host", e.getMessage());
+        }
+        blobContentTypes.forEach(t -> p.require(
+                t.matches(MEDIA_TYPE),
+                "api.blob-content-types",
+                "api.blob-content-types has an invalid media type: " + t));
+        Set<String> served = allTopics(routes, topics);
+        topicBlobContentTypes.forEach((topic, types) -> {
+            String key = "api.topic-blob-content-types." + topic;
+            p.require(served.contains(topic), key, key + " names a topic the API does not serve");
+            types.forEach(t -> p.require(t.matches(MEDIA_TYPE), key, key + " has an invalid media type: " + t));
+        });
+        for (String topic : schemas.keySet()) {
+            p.require(
+                    served.contains(topic), "api.schemas." + topic, "api.schemas." + topic + " names an unknown topic");
+        }
         for (String topic : positionalTopics) {
-            require(TOPIC.matcher(topic).matches(), "api.positional-topics has an invalid topic name: " + topic);
-            require(
-                    allTopics(routes, topics).contains(topic),
-                    "api.positional-topics names an unknown topic: " + topic + " (the API serves "
-                            + allTopics(routes, topics) + ")");
+            p.require(
+                    TOPIC.matcher(topic).matches(),
+                    "api.positional-topics",
+                    "api.positional-topics has an invalid topic name: " + topic);
+            p.require(
+                    !TOPIC.matcher(topic).matches() || served.contains(topic),
+                    "api.positional-topics",
+                    "api.positional-topics names an unknown topic: " + topic + " (the API serves " + served + ")");
+        }
+        p.throwIfAny();
+    }
+
+    /**
+     * The record's checks found problems: {@link #problems()} has each with its key path, the message all of them.
+     * Thrown by the constructor; {@link ApiConfigBinder} turns it into config problems.
+     */
+    static final class InvalidException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient List<Map.Entry<String, String>> problems;
+
+        InvalidException(List<Map.Entry<String, String>> problems) {
+            super(String.join("; ", problems.stream().map(Map.Entry::getValue).toList()));
+            this.problems = List.copyOf(problems);
+        }
+
+        /** Each problem as key path → message (the message starts with the key path). */
+        List<Map.Entry<String, String>> problems() {
+            return problems;
+        }
+    }
+
+    /** Collects the constructor's findings; one problem per key path, as in ConfigProblems. */
+    private static final class Problems {
+        private final Map<String, String> found = new LinkedHashMap<>();
+
+        void require(boolean ok, String keyPath, String message) {
+            if (!ok) {
+                found.putIfAbsent(keyPath, message);
+            }
+        }
+
+        void throwIfAny() {
+            if (!found.isEmpty()) {
+                throw new InvalidException(List.copyOf(found.entrySet()));
+            }
         }
     }
 
@@ -151,97 +215,22 @@ public record ApiConfig(
     }
 
     /**
-     * Binds the {@code api:} section of a loaded file. {@code api.topics} defaults to the input topics of sinks and
-     * processors; processor outputs and dead-letter topics are never writable (see {@link #from(ConfigNode, List,
-     * Set)}); schema paths are taken as written (relative to the working directory).
+     * Binds the {@code api:} section of a loaded file; see {@link ApiConfigBinder#bind(StreamloaderConfig)}.
      *
      * @throws io.streamloader.core.config.ConfigException listing every problem, each with its key path
      */
     public static ApiConfig from(StreamloaderConfig file) {
-        var problems = new ConfigProblems();
-        var node = file.api().bind(problems);
-        var inputs = new LinkedHashSet<String>();
-        var derived = new LinkedHashSet<String>();
-        file.sinks()
-                .forEach(sink -> sink.topics().forEach(t -> {
-                    inputs.add(t);
-                    derived.add(sink.deadLetterTopicFor(t));
-                }));
-        // processors are bound by their own module (rollup), which producer-api does not depend on: read their topics
-        // here, problems ignored (the processors' binder reports them), with the built-in rollup's defaults
-        file.processors().bind(new ConfigProblems()).sections().forEach((name, p) -> {
-            boolean rollup = p.string("type", "").equals("clickstream-rollup");
-            String input = p.optionalString("input").orElse(rollup ? "clickstream" : null);
-            if (input != null) {
-                inputs.add(input);
-                derived.add(p.section("dead-letter").string("topic", input + ".dlq"));
-            }
-            p.optionalString("output")
-                    .or(() -> Optional.ofNullable(rollup ? "click_events" : null))
-                    .ifPresent(derived::add);
-        });
-        ApiConfig config = from(node, List.copyOf(inputs), derived);
-        node.finish();
-        problems.throwIfAny("streamloader.yaml");
-        return config;
+        return ApiConfigBinder.bind(file);
     }
 
-    /**
-     * Binds an {@code api:} node; problems (including the record's own validation) go to the node, and the defaults
-     * are returned when there are any. Call {@link ConfigNode#finish()} afterwards to reject unknown keys.
-     */
+    /** Binds an {@code api:} node; see {@link ApiConfigBinder#bind(ConfigNode, List, Set)}. */
     public static ApiConfig from(ConfigNode node, List<String> fileTopics) {
-        return from(node, fileTopics, Set.of());
+        return ApiConfigBinder.bind(node, fileTopics, Set.of());
     }
 
-    /**
-     * Like {@link #from(ConfigNode, List)}, with the topics no request may write: processor outputs and dead-letter
-     * topics. Those are left out of the default {@code api.topics}, and listing one explicitly is a problem naming the
-     * key.
-     *
-     * @param defaultTopics {@code api.topics} when the file has none: the inputs of sinks and processors
-     * @param protectedTopics processor outputs and every configured dead-letter topic
-     */
+    /** Binds an {@code api:} node; see {@link ApiConfigBinder#bind(ConfigNode, List, Set)}. */
     public static ApiConfig from(ConfigNode node, List<String> defaultTopics, Set<String> protectedTopics) {
-        var d = defaults();
-        var writableDefaults = defaultTopics.stream()
-                .filter(t -> TopicAccess.refusal(t, protectedTopics).isEmpty())
-                .toList();
-        var b = builder()
-                .host(node.string("host", d.host()))
-                .port(node.integer("port", d.port(), 0, 65535))
-                .topics(node.stringList("topics", writableDefaults))
-                .maxBodyBytes(node.bytes("max-body-bytes", d.maxBodyBytes()))
-                .maxInFlightBytes(node.bytes("max-in-flight-bytes", d.maxInFlightBytes()))
-                .requestTimeout(node.duration("request-timeout", d.requestTimeout()))
-                .retryAfter(node.duration("retry-after", d.retryAfter()))
-                .idField(node.string("id-field", d.idField().orElse("")))
-                .keyField(node.string("key-field", d.keyField().orElse("")))
-                .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()))
-                .positionalTopics(node.stringList("positional-topics", d.positionalTopics()))
-                .limits(RequestLimits.from(node.section("limits")))
-                .protectedTopics(protectedTopics);
-        // a list flattens to one comma-joined value
-        node.flatStringMap("topic-blob-content-types")
-                .forEach((topic, types) -> b.topicBlobContentTypes(
-                        topic,
-                        java.util.Arrays.stream(types.split(","))
-                                .map(String::trim)
-                                .filter(t -> !t.isEmpty())
-                                .toList()));
-        Map<String, String> routes = node.flatStringMap("routes");
-        if (node.has("routes")) {
-            b.routes(routes); // `routes: {}` turns the demo routes off; /topics/{topic} stays
-        }
-        node.flatStringMap("schemas").forEach((topic, file) -> b.schema(topic, Path.of(file)));
-        // keys are named entries so the secret itself is a value, which ${ENV} interpolation reaches (keys are not)
-        b.security(ApiSecurity.from(node));
-        try {
-            return b.build();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            node.problem(e.getMessage());
-            return d;
-        }
+        return ApiConfigBinder.bind(node, defaultTopics, protectedTopics);
     }
 
     /** Every topic the API writes to: the routes' topics and {@link #topics()}, sorted. */
@@ -283,12 +272,6 @@ public record ApiConfig(
         var all = new TreeSet<>(routes.values());
         all.addAll(topics);
         return all;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 
     /** Mutable builder starting from the defaults. */

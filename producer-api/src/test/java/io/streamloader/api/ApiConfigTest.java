@@ -186,7 +186,7 @@ class ApiConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .singleElement(STRING)
-                        .contains("api.positional-topics names an unknown topic: clikstream")
+                        .contains("api.positional-topics: names an unknown topic: clikstream")
                         .contains("[clickstream, events, footdata, somedata]"));
         assertThatThrownBy(() -> ApiConfig.builder()
                         .positionalTopics(List.of("bad topic"))
@@ -205,7 +205,7 @@ class ApiConfigTest {
                         e -> assertThat(e.problems())
                                 .singleElement(STRING)
                                 .startsWith("api")
-                                .contains("api.host 0.0.0.0 is not a loopback address")
+                                .contains("api.host: 0.0.0.0 is not a loopback address")
                                 .contains("api.keys")
                                 .contains("api.allow-unauthenticated"));
         assertThatThrownBy(() -> ApiConfig.builder().host("10.1.2.3").build()).hasMessageContaining("api.host");
@@ -268,7 +268,7 @@ class ApiConfigTest {
         var launcherView = ApiConfig.from(bound, List.of("clicks", "raw", "rollups"), Set.of("rollups", "failed"));
         assertThat(problems.list())
                 .singleElement(STRING)
-                .contains("api.topics lists 'rollups', a processor output or dead-letter topic");
+                .contains("api.topics: lists 'rollups', a processor output or dead-letter topic");
         assertThat(launcherView).isEqualTo(ApiConfig.defaults());
 
         var implicit = ApiConfig.from(
@@ -299,7 +299,7 @@ class ApiConfigTest {
         assertThatThrownBy(
                         () -> ApiConfig.from(ConfigLoader.parse(yaml + "api:\n  topics: [click_events]\n", Map.of())))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("api.topics lists 'click_events'");
+                .hasMessageContaining("api.topics: lists 'click_events'");
     }
 
     @Test
@@ -352,5 +352,29 @@ class ApiConfigTest {
         assertThat(java.util.UUID.fromString(a).version()).isEqualTo(7);
         assertThat(java.util.UUID.fromString(a).variant()).isEqualTo(2);
         assertThat(a.substring(0, 13)).isLessThan(b.substring(0, 13));
+    }
+
+    /** Five different mistakes, two found by the getters and three by the record's checks across keys: all reported. */
+    @Test
+    void fiveMistakesGiveFiveProblemsEachWithItsKeyPath() {
+        var yaml = """
+                api:
+                  port: 70000
+                  request-timeout: 5
+                  max-in-flight-bytes: 1KiB
+                  topics: [bad topic]
+                  routes: {/health: events}
+                """;
+        assertThatThrownBy(() -> ApiConfig.from(ConfigLoader.parse(yaml, Map.of())))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "api.port: must be at most 65535, was 70000",
+                                        "api.request-timeout: expected " + io.streamloader.core.config.Durations.FORMS
+                                                + ", was \"5\" (a bare number has no unit; write 5ms or 5s)",
+                                        "api.routes: key '/health' collides with a built-in path",
+                                        "api.topics: has an invalid topic name: bad topic",
+                                        "api.max-in-flight-bytes: (1024) must be at least api.max-body-bytes (16777216)"));
     }
 }

@@ -93,7 +93,7 @@ class ProducerApiAuthIT {
                         e -> assertThat(e.problems())
                                 .singleElement()
                                 .asString()
-                                .contains("api.host :: is not a loopback address"));
+                                .contains("api.host: :: is not a loopback address"));
     }
 
     @Test

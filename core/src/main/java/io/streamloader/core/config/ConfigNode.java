@@ -2,8 +2,9 @@ package io.streamloader.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.streamloader.sink.support.ConfigGrammar;
+import io.streamloader.sink.support.Secret;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,51 +120,64 @@ public final class ConfigNode {
 
     /** A whole number within {@code [min, max]}. */
     public long longValue(String key, long defaultValue, long min, long max) {
-        return scalar(key, defaultValue, "a whole number", s -> inRange(Long.parseLong(s.strip()), min, max));
+        return scalar(key, defaultValue, "a whole number", s -> ConfigGrammar.whole(s, min, max));
     }
 
     /** A finite number within {@code [min, max]}. */
     public double doubleValue(String key, double defaultValue, double min, double max) {
-        return scalar(key, defaultValue, "a number", s -> {
-            double d = Double.parseDouble(s.strip());
-            if (!Double.isFinite(d)) {
-                throw new NumberFormatException();
-            }
-            return inRange(d, min, max);
-        });
+        return scalar(key, defaultValue, "a number", s -> ConfigGrammar.number(s, min, max));
     }
 
     /** {@code true} or {@code false}, ignoring case. */
     public boolean bool(String key, boolean defaultValue) {
-        return scalar(key, defaultValue, "true or false", s -> switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, was " + Durations.quoted(s));
-        });
+        return scalar(key, defaultValue, "true or false", ConfigGrammar::bool);
+    }
+
+    /** One of {@code allowed}, ignoring case; returns the allowed spelling. */
+    public String oneOf(String key, String defaultValue, String... allowed) {
+        return scalar(
+                key,
+                defaultValue,
+                "one of " + String.join(", ", allowed),
+                s -> ConfigGrammar.oneOf(s, List.of(allowed)));
+    }
+
+    /** A constant of {@code type}, written as its name in any case with {@code -} or {@code _}. */
+    public <E extends Enum<E>> E enumValue(String key, E defaultValue) {
+        return scalar(key, defaultValue, "a name", s -> ConfigGrammar.enumValue(s, defaultValue.getDeclaringClass()));
+    }
+
+    /** A secret, masked wherever printed; {@link Secret#NONE} when absent. */
+    public Secret secret(String key) {
+        return optionalString(key).map(Secret::of).orElse(Secret.NONE);
     }
 
     /** A non-negative duration; see {@link Durations#parse} for the forms. */
     public Duration duration(String key, Duration defaultValue) {
-        return scalar(key, defaultValue, Durations.FORMS, Durations::parse);
+        return scalar(key, defaultValue, ConfigGrammar.DURATION_FORMS, ConfigGrammar::duration);
+    }
+
+    /** A duration greater than zero. */
+    public Duration positiveDuration(String key, Duration defaultValue) {
+        return scalar(key, defaultValue, ConfigGrammar.DURATION_FORMS, ConfigGrammar::positiveDuration);
     }
 
     /** A non-negative size in bytes; see {@link ByteSizes#parse} for the forms. */
     public long bytes(String key, long defaultValue) {
-        return scalar(key, defaultValue, ByteSizes.FORMS, ByteSizes::parse);
+        return scalar(key, defaultValue, ConfigGrammar.SIZE_FORMS, ConfigGrammar::bytes);
     }
 
     public URI uri(String key, URI defaultValue) {
-        return scalar(key, defaultValue, "a URI", s -> {
-            try {
-                return new URI(s.strip());
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("is not a valid URI: " + e.getMessage(), e);
-            }
-        });
+        return scalar(key, defaultValue, "a URI", ConfigGrammar::uri);
+    }
+
+    /** An absolute URL with a scheme and a host. */
+    public URI url(String key, URI defaultValue) {
+        return scalar(key, defaultValue, "a URL", ConfigGrammar::url);
     }
 
     public Path path(String key, Path defaultValue) {
-        return scalar(key, defaultValue, "a file path", s -> Path.of(s.strip()));
+        return scalar(key, defaultValue, "a file path", ConfigGrammar::path);
     }
 
     /**
@@ -189,7 +203,7 @@ public final class ConfigNode {
             problem(key, "expected a list or a comma-separated string, got a mapping");
             return defaultValue;
         } else {
-            raw.addAll(List.of(v.asText().split(",")));
+            return ConfigGrammar.list(v.asText());
         }
         return raw.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
@@ -303,9 +317,7 @@ public final class ConfigNode {
         }
         try {
             return parse.apply(v.asText());
-        } catch (NumberFormatException e) {
-            problem(key, "expected " + expected + ", was " + describe(v));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // the grammar's message says what was expected and quotes the value
             problem(key, e.getMessage());
         }
         return defaultValue;
@@ -317,16 +329,6 @@ public final class ConfigNode {
         return v == null || v.isNull() ? Optional.empty() : Optional.of(v);
     }
 
-    private static <N extends Comparable<N>> N inRange(N value, N min, N max) {
-        if (value.compareTo(min) < 0) {
-            throw new IllegalArgumentException("must be at least " + min + ", was " + value);
-        }
-        if (value.compareTo(max) > 0) {
-            throw new IllegalArgumentException("must be at most " + max + ", was " + value);
-        }
-        return value;
-    }
-
     static String describe(JsonNode v) {
         if (v.isObject()) {
             return "a mapping";
@@ -334,7 +336,7 @@ public final class ConfigNode {
         if (v.isArray()) {
             return "a list";
         }
-        return v.isTextual() ? Durations.quoted(v.textValue()) : v.asText();
+        return v.isTextual() ? ConfigGrammar.quoted(v.textValue()) : v.asText();
     }
 
     /** The keys of a mapping in file order. */

@@ -1,5 +1,6 @@
 package io.streamloader.core.config;
 
+import io.streamloader.sink.support.Secret;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,8 @@ public final class ConfigProblems {
     /** Records a problem with the value at {@code keyPath}, unless it has one; an empty path means the whole file. */
     public void add(String keyPath, String message) {
         if (keyPaths.add(keyPath)) {
-            problems.add(keyPath.isEmpty() ? message : keyPath + ": " + message);
+            String masked = Secret.maskUrls(message); // a message may quote a URL carrying a password
+            problems.add(keyPath.isEmpty() ? masked : keyPath + ": " + masked);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.streamloader.core.config;
 
+import io.streamloader.sink.support.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public record KafkaSecurity(
         String protocol,
         String saslMechanism,
         Optional<String> username,
-        Optional<String> password,
+        Optional<Secret> password,
         Optional<Path> caFile) {
 
     public static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
@@ -77,7 +78,8 @@ public record KafkaSecurity(
             mechanism = "SCRAM-SHA-512";
         }
         Optional<String> username = node.optionalString("username").filter(s -> !s.isBlank());
-        Optional<String> password = node.optionalString("password").filter(s -> !s.isEmpty());
+        Optional<Secret> password =
+                node.optionalString("password").filter(s -> !s.isEmpty()).map(Secret::of);
         if (usesSasl(protocol)) {
             if (username.isEmpty()) {
                 node.problem("username", "is required with protocol " + protocol);
@@ -117,7 +119,7 @@ public record KafkaSecurity(
             props.put(
                     "sasl.jaas.config",
                     module + " required username=\"" + jaasEscape(username.orElseThrow()) + "\" password=\""
-                            + jaasEscape(password.orElseThrow()) + "\";");
+                            + jaasEscape(password.orElseThrow().reveal()) + "\";");
         }
         caFile.ifPresent(ca -> {
             props.put("ssl.truststore.type", "PEM");
@@ -142,7 +144,7 @@ public record KafkaSecurity(
     @Override
     public String toString() {
         return "KafkaSecurity[protocol=" + protocol + ", saslMechanism=" + saslMechanism + ", username="
-                + username.orElse("") + ", password=" + (password.isPresent() ? SecretMasker.MASK : "") + ", caFile="
+                + username.orElse("") + ", password=" + password.orElse(Secret.NONE) + ", caFile="
                 + caFile.map(Path::toString).orElse("") + "]";
     }
 }

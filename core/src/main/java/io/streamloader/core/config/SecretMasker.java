@@ -1,5 +1,6 @@
 package io.streamloader.core.config;
 
+import io.streamloader.sink.support.Secret;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,9 +53,12 @@ public final class SecretMasker {
         return PATTERNS.stream().anyMatch(squashed::contains);
     }
 
-    /** The value to print for {@code key}: {@link #MASK} for a secret, else {@code value}. */
+    /**
+     * The value to print for {@code key}: {@link #MASK} for a secret, else {@code value} with the secrets of any URL in
+     * it masked ({@link Secret#maskUrls}: a JDBC or connection-string password is not a key of its own).
+     */
     public String mask(String key, String value) {
-        return isSecret(key) ? MASK : value;
+        return isSecret(key) ? MASK : Secret.maskUrls(value);
     }
 
     /** A copy of {@code config} with secret values masked, in the same iteration order. */

@@ -1,5 +1,6 @@
 package io.streamloader.core.transform;
 
+import io.streamloader.sink.support.ConfigGrammar;
 import io.streamloader.spi.TransformConfigException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,21 +40,20 @@ final class StepConfig {
 
     /** A comma-separated list (YAML lists of scalars arrive joined with commas), blanks dropped. */
     List<String> list(String key) {
-        return optional(key)
-                .map(v -> Arrays.stream(v.split(","))
-                        .map(String::strip)
-                        .filter(s -> !s.isEmpty())
-                        .toList())
-                .orElse(List.of());
+        return optional(key).map(ConfigGrammar::list).orElse(List.of());
     }
 
     boolean bool(String key, boolean defaultValue) {
-        String v = string(key, Boolean.toString(defaultValue)).strip();
-        if (!v.equals("true") && !v.equals("false")) {
-            problem(key, "must be true or false, was '" + v + "'");
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
             return defaultValue;
         }
-        return Boolean.parseBoolean(v);
+        try {
+            return ConfigGrammar.bool(v.get()); // the one grammar of host and plugins
+        } catch (IllegalArgumentException e) {
+            problem(key, e.getMessage());
+            return defaultValue;
+        }
     }
 
     /** One of {@code allowed}, the first being the default. */

@@ -90,7 +90,7 @@ class ConfigNodeTest {
                         "size: expected " + ByteSizes.FORMS + ", was \"1.5MiB\"",
                         "linger: expected " + Durations.FORMS + ", was \"200\" (a bare number has no unit; write"
                                 + " 200ms or 200s)",
-                        "url: is not a valid URI: Illegal character in authority at index 8: http://a b",
+                        "url: is not a valid URI: \"http://a b\" (Illegal character in authority)",
                         "hosts: expected a list or a comma-separated string, got a mapping",
                         "nested.deep.workers: must be at least 1, was 0");
     }

@@ -54,4 +54,21 @@ class SecretMaskerTest {
                         entry("s3.bucket", "b"),
                         entry("s3.secret-key", "****"));
     }
+
+    /** {@code config check} prints sink configs through the masker: a password inside any sink's URL never shows. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "jdbc:postgresql://db:5432/app?user=sl&password=hunter2",
+                "jdbc:postgresql://sl:hunter2@db:5432/app",
+                "mongodb://sl:hunter2@db1:27017,db2:27017/app",
+                "http://elastic:hunter2@es:9200",
+                "http://es:9200/?api_key=hunter2"
+            })
+    void passwordsInsideUrlsAreMaskedUnderAnyKey(String url) {
+        String printed = SecretMasker.withKeys(Set.of())
+                .mask(Map.of("jdbc.url", url, "urls", url))
+                .toString();
+        assertThat(printed).doesNotContain("hunter2").contains("****");
+    }
 }

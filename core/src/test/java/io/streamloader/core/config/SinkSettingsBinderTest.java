@@ -152,7 +152,7 @@ class SinkSettingsBinderTest {
                         "sinks.search.retry.initial-backoff: must be positive, was 0s",
                         "sinks.search.retry.max-backoff: must not be below initial-backoff (100ms), was 50ms",
                         "sinks.search.retry.multiplier: must be at least 1.0, was 0.5",
-                        "sinks.search.retry.jitter: must be at most 1.0, was 2.0",
+                        "sinks.search.retry.jitter: must be at most 1.0, was 2",
                         "sinks.search.retry.event-give-up-after: expected forever or " + Durations.FORMS
                                 + ", was \"soon\"",
                         "sinks.search.dead-letter.topic: is not a legal Kafka topic name pattern: use a-z, A-Z, 0-9,"

@@ -3,6 +3,7 @@ package io.streamloader.sink.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
+import io.streamloader.sink.support.Secret;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import java.io.IOException;
@@ -67,14 +68,14 @@ final class Connections {
                                 AuthScope.ANY,
                                 new UsernamePasswordCredentials(
                                         config.username().get(),
-                                        config.password().orElse("")));
+                                        config.password().map(Secret::reveal).orElse("")));
                         http.setDefaultCredentialsProvider(credentials);
                     }
                     return http;
                 });
         config.apiKey()
                 .ifPresent(key -> builder.setDefaultHeaders(
-                        new Header[] {new BasicHeader(HttpHeaders.AUTHORIZATION, "ApiKey " + key)}));
+                        new Header[] {new BasicHeader(HttpHeaders.AUTHORIZATION, "ApiKey " + key.reveal())}));
         RestClient rest = builder.build();
         ElasticsearchClient typed = new ElasticsearchClient(new RestClientTransport(rest, new Jackson3JsonpMapper()));
         return new Clients(rest, typed);

@@ -1,5 +1,7 @@
 package io.streamloader.sink.elasticsearch;
 
+import io.streamloader.sink.support.ConfigGrammar;
+import io.streamloader.sink.support.Secret;
 import io.streamloader.sink.support.SinkConfigReader;
 import io.streamloader.spi.SinkContext;
 import java.io.IOException;
@@ -48,8 +50,8 @@ import java.util.regex.Pattern;
 public record ElasticsearchSinkConfig(
         List<URI> urls,
         Optional<String> username,
-        Optional<String> password,
-        Optional<String> apiKey,
+        Optional<Secret> password,
+        Optional<Secret> apiKey,
         Optional<Path> caFile,
         boolean verifyHostname,
         Duration connectTimeout,
@@ -147,12 +149,12 @@ public record ElasticsearchSinkConfig(
         List<URI> urls = r.uris(URLS, List.of(DEFAULT_URL));
         for (URI url : urls) {
             if (!url.getScheme().equals("http") && !url.getScheme().equals("https")) {
-                r.problem(URLS, "'" + url + "' must use http or https");
+                r.problem(URLS, ConfigGrammar.quoted(url.toString()) + " must use http or https");
             }
         }
         Optional<String> username = r.optional(USERNAME);
-        Optional<String> password = r.optional(PASSWORD);
-        Optional<String> apiKey = r.optional(API_KEY);
+        Optional<Secret> password = r.optional(PASSWORD).map(Secret::of);
+        Optional<Secret> apiKey = r.optional(API_KEY).map(Secret::of);
         if (username.isPresent() != password.isPresent()) {
             r.problem(username.isPresent() ? PASSWORD : USERNAME, "username and password must be set together");
         }
@@ -162,8 +164,8 @@ public record ElasticsearchSinkConfig(
         Optional<Path> caFile = r.readableFile(TLS_CA_FILE);
         caFile.flatMap(ElasticsearchSinkConfig::certificateProblem).ifPresent(p -> r.problem(TLS_CA_FILE, p));
         boolean verifyHostname = r.bool(TLS_VERIFY_HOSTNAME, true);
-        Duration connectTimeout = positive(r, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
-        Duration requestTimeout = positive(r, REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+        Duration connectTimeout = r.positiveDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+        Duration requestTimeout = r.positiveDuration(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
         IndexPattern index = IndexPattern.DEFAULT;
         String indexText = r.string(INDEX, DEFAULT_INDEX);
         try {
@@ -274,20 +276,12 @@ public record ElasticsearchSinkConfig(
         }
     }
 
-    private static Duration positive(SinkConfigReader r, String key, Duration defaultValue) {
-        Duration d = r.duration(key, defaultValue);
-        if (d.isZero() || d.isNegative()) {
-            r.problem(key, "must be positive, was " + d);
-            return defaultValue;
-        }
-        return d;
-    }
-
-    /** Without secrets: they show as {@code ***} when set. */
+    /** Without secrets: they show as {@code ****} when set, and so does a password inside a URL. */
     @Override
     public String toString() {
-        return "ElasticsearchSinkConfig[urls=" + urls + ", username=" + username.orElse("") + ", password="
-                + (password.isPresent() ? "***" : "") + ", apiKey=" + (apiKey.isPresent() ? "***" : "") + ", caFile="
+        return "ElasticsearchSinkConfig[urls=" + Secret.maskUrls(urls.toString()) + ", username="
+                + username.orElse("") + ", password=" + password.orElse(Secret.NONE) + ", apiKey="
+                + apiKey.orElse(Secret.NONE) + ", caFile="
                 + caFile.map(Path::toString).orElse("") + ", verifyHostname=" + verifyHostname + ", connectTimeout="
                 + connectTimeout + ", requestTimeout=" + requestTimeout + ", index=" + index + ", timestampField="
                 + timestampField.orElse("") + ", timestampFormat=" + timestampFormat.configName()

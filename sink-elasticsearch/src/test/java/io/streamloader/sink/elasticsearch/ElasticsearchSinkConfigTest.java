@@ -2,6 +2,7 @@ package io.streamloader.sink.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamloader.sink.support.Secret;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import java.net.URI;
@@ -76,7 +77,7 @@ class ElasticsearchSinkConfigTest {
         ElasticsearchSinkConfig c = parse(raw);
         assertThat(c.urls()).containsExactly(URI.create("https://es1:9200"), URI.create("https://es2:9201"));
         assertThat(c.username()).contains("elastic");
-        assertThat(c.password()).contains("s3cret");
+        assertThat(c.password().map(Secret::reveal)).contains("s3cret");
         assertThat(c.caFile()).contains(CA);
         assertThat(c.verifyHostname()).isFalse();
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -104,9 +105,9 @@ class ElasticsearchSinkConfigTest {
     @Test
     void secretsAreMaskedInToString() {
         ElasticsearchSinkConfig basic = parse(Map.of("username", "elastic", "password", "s3cret"));
-        assertThat(basic.toString()).doesNotContain("s3cret").contains("username=elastic, password=***");
+        assertThat(basic.toString()).doesNotContain("s3cret").contains("username=elastic, password=****");
         ElasticsearchSinkConfig apiKey = parse(Map.of("api-key", "k3y"));
-        assertThat(apiKey.toString()).doesNotContain("k3y").contains("apiKey=***");
+        assertThat(apiKey.toString()).doesNotContain("k3y").contains("apiKey=****");
         assertThat(new ElasticsearchSinkFactory().secretKeys()).containsExactlyInAnyOrder("password", "api-key");
     }
 
@@ -138,23 +139,27 @@ class ElasticsearchSinkConfigTest {
         raw.put("bulk.max-in-flight", "many");
         raw.put("colour", "red");
         assertThat(problems(raw))
-                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.urls: 'ftp://es:21' must use http"))
+                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.urls: \"ftp://es:21\" must use http"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.password: username and password"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.api-key: set either api-key"))
                 .anySatisfy(p -> assertThat(p)
                         .startsWith("sinks.search.config.tls.ca-file: file /no/such/http_ca.crt does not exist"))
-                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.tls.verify-hostname: must be true"))
-                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.connect-timeout: must be a duration"))
+                .anySatisfy(p ->
+                        assertThat(p).startsWith("sinks.search.config.tls.verify-hostname: expected true or false"))
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("sinks.search.config.connect-timeout: expected a whole number with a unit"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.request-timeout: must be positive"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.index: 'Logs/': an index name"))
-                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.timestamp.enabled: must be true"))
-                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.bulk.max-docs: must be between"))
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("sinks.search.config.timestamp.enabled: expected true or false"))
+                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.bulk.max-docs: must be at least 1"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.bulk.max-bytes: must be between"))
-                .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.bulk.max-in-flight: must be a whole"))
+                .anySatisfy(p ->
+                        assertThat(p).startsWith("sinks.search.config.bulk.max-in-flight: expected a whole number"))
                 .anySatisfy(p -> assertThat(p).startsWith("sinks.search.config.colour: unknown setting"))
                 .anySatisfy(p -> assertThat(p)
                         .isEqualTo("sinks.search.config.timestamp.format: must be one of iso, epoch-seconds,"
-                                + " epoch-millis, was 'unix'"))
+                                + " epoch-millis, was \"unix\""))
                 .anySatisfy(p -> assertThat(p)
                         .isEqualTo("sinks.search.config.positional.fields: names a field twice: [a, b, a]"))
                 .hasSize(15);
@@ -199,5 +204,15 @@ class ElasticsearchSinkConfigTest {
                 .isEqualTo("1742700000999");
         assertThat(ElasticsearchSinkConfig.TimestampFormat.ISO.json(java.time.Instant.ofEpochMilli(1742700000999L)))
                 .isEqualTo("\"2025-03-23T03:20:00.999Z\"");
+    }
+
+    /** User-info or a key parameter in a node URL is masked in the config and every problem. */
+    @Test
+    void aPasswordInsideAUrlIsNeverPrinted() {
+        Map<String, String> raw =
+                new HashMap<>(Map.of("urls", "http://elastic:hunter2@es1:9200, http://es2:9200/?api_key=hunter2"));
+        assertThat(parse(raw).toString()).contains("elastic:****@es1").doesNotContain("hunter2");
+        raw.put("urls", "ftp://elastic:hunter2@es1:21, http://elastic:hunter2@es 2");
+        assertThat(problems(raw)).hasSize(2).allSatisfy(p -> assertThat(p).doesNotContain("hunter2"));
     }
 }

@@ -21,7 +21,8 @@ final class MongoClientSettingsFactory {
     private MongoClientSettingsFactory() {}
 
     static MongoClientSettings settings(MongoSinkConfig config) {
-        ConnectionString connection = new ConnectionString(config.connectionString());
+        ConnectionString connection =
+                new ConnectionString(config.connectionString().reveal());
         MongoClientSettings.Builder builder = MongoClientSettings.builder()
                 .applyConnectionString(connection)
                 .applicationName(
@@ -37,7 +38,7 @@ final class MongoClientSettingsFactory {
                 .writeConcern(writeConcern(config, connection));
         config.username()
                 .ifPresent(user -> builder.credential(MongoCredential.createCredential(
-                        user, config.authSource(), config.password().toCharArray())));
+                        user, config.authSource(), config.password().reveal().toCharArray())));
         if (config.tls() || config.tlsCaFile().isPresent() || config.tlsAllowInvalidHostnames()) {
             builder.applyToSslSettings(ssl -> {
                 ssl.enabled(true).invalidHostNameAllowed(config.tlsAllowInvalidHostnames());

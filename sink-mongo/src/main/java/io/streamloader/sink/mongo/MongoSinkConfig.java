@@ -1,6 +1,8 @@
 package io.streamloader.sink.mongo;
 
 import com.mongodb.ConnectionString;
+import io.streamloader.sink.support.ConfigGrammar;
+import io.streamloader.sink.support.Secret;
 import io.streamloader.sink.support.SinkConfigReader;
 import io.streamloader.spi.SinkContext;
 import java.nio.file.Path;
@@ -52,9 +54,9 @@ import org.bson.BsonValue;
  */
 public record MongoSinkConfig(
         String sinkName,
-        String connectionString,
+        Secret connectionString,
         Optional<String> username,
-        String password,
+        Secret password,
         String authSource,
         boolean tls,
         Optional<Path> tlsCaFile,
@@ -146,15 +148,15 @@ public record MongoSinkConfig(
      */
     public static MongoSinkConfig from(SinkContext context) {
         SinkConfigReader r = new SinkConfigReader(context);
-        String connectionString = r.string(CONNECTION_STRING, DEFAULT_CONNECTION_STRING);
+        Secret connectionString = Secret.of(r.string(CONNECTION_STRING, DEFAULT_CONNECTION_STRING));
         try {
-            new ConnectionString(connectionString);
-        } catch (IllegalArgumentException e) {
+            new ConnectionString(connectionString.reveal());
+        } catch (RuntimeException e) { // hostile text may fail in any way; problem() masks a URL's password
             // the driver's message does not echo the string, so no secret leaks into the problem list
             r.problem(CONNECTION_STRING, "is not a valid MongoDB connection string: " + e.getMessage());
         }
         Optional<String> username = r.optional(USERNAME);
-        String password = r.string(PASSWORD, "");
+        Secret password = r.secret(PASSWORD);
         if (!password.isEmpty() && username.isEmpty()) {
             r.problem(PASSWORD, "is set but " + context.keyPath(USERNAME) + " is not");
         }
@@ -183,10 +185,10 @@ public record MongoSinkConfig(
                         WRITE_CONCERN,
                         "must be 'majority' or a number of members ≥ 1 (unacknowledged writes would lose"
                                 + " events), was '" + w + "'"));
-        Duration wtimeout = positive(r, WRITE_CONCERN_TIMEOUT, Duration.ofSeconds(15));
-        Duration serverSelection = positive(r, SERVER_SELECTION_TIMEOUT, Duration.ofSeconds(5));
-        Duration connect = positive(r, CONNECT_TIMEOUT, Duration.ofSeconds(5));
-        Duration socket = positive(r, SOCKET_TIMEOUT, Duration.ofSeconds(10));
+        Duration wtimeout = r.positiveDuration(WRITE_CONCERN_TIMEOUT, Duration.ofSeconds(15));
+        Duration serverSelection = r.positiveDuration(SERVER_SELECTION_TIMEOUT, Duration.ofSeconds(5));
+        Duration connect = r.positiveDuration(CONNECT_TIMEOUT, Duration.ofSeconds(5));
+        Duration socket = r.positiveDuration(SOCKET_TIMEOUT, Duration.ofSeconds(10));
         long maxSize = r.bytes(MAX_DOCUMENT_SIZE, MONGO_MAX_DOCUMENT_SIZE);
         if (maxSize < 1 || maxSize > MONGO_MAX_DOCUMENT_SIZE) {
             r.problem(MAX_DOCUMENT_SIZE, "must be between 1 and 16MiB, was " + maxSize);
@@ -234,13 +236,13 @@ public record MongoSinkConfig(
 
     /** The connection string with any password replaced by {@code ****}, for logs. */
     public String maskedConnectionString() {
-        return Redaction.maskConnectionString(connectionString);
+        return Secret.maskUrls(connectionString.reveal());
     }
 
     @Override
     public String toString() {
         return "MongoSinkConfig[sink=" + sinkName + ", connectionString=" + maskedConnectionString() + ", username="
-                + username.orElse("") + ", password=" + (password.isEmpty() ? "" : "****") + ", authSource="
+                + username.orElse("") + ", password=" + password + ", authSource="
                 + authSource + ", tls=" + tls + ", tlsCaFile="
                 + tlsCaFile.map(Path::toString).orElse("")
                 + ", tlsAllowInvalidHostnames=" + tlsAllowInvalidHostnames + ", database=" + database
@@ -251,15 +253,6 @@ public record MongoSinkConfig(
                 + (splitArrays ? "split" : "refuse") + ", arraysIdField=" + arraysIdField.orElse("")
                 + ", arraysMaxElements=" + arraysMaxElements + ", indexes="
                 + indexes.stream().map(IndexSpec::name).toList() + "]";
-    }
-
-    private static Duration positive(SinkConfigReader r, String key, Duration defaultValue) {
-        Duration d = r.duration(key, defaultValue);
-        if (d.isZero() || d.isNegative()) {
-            r.problem(key, "must be positive, was " + d);
-            return defaultValue;
-        }
-        return d;
     }
 
     private static List<IndexSpec> indexes(SinkConfigReader r, String collectionPattern) {
@@ -341,31 +334,10 @@ public record MongoSinkConfig(
     }
 
     private static boolean indexBool(SinkConfigReader r, String key, String value) {
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> {
-                r.problem(key, "must be true or false, was '" + value + "'");
-                yield false;
-            }
-        };
+        return value == null || value.isBlank() ? false : r.parse(key, value, false, ConfigGrammar::bool);
     }
 
     private static Duration indexDuration(SinkConfigReader r, String key, String value) {
-        var m = Pattern.compile("(\\d+)\\s*(s|m|h|d)").matcher(value);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        r.problem(key, "must be a duration like 30s, 5m, 1h, 7d, was '" + value + "'");
-        return Duration.ZERO;
+        return r.parse(key, value, Duration.ZERO, ConfigGrammar::duration);
     }
 }

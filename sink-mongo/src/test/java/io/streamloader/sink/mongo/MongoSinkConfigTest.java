@@ -32,9 +32,9 @@ class MongoSinkConfigTest {
     void defaults() {
         MongoSinkConfig c = config(Map.of());
         assertThat(c.sinkName()).isEqualTo("docs");
-        assertThat(c.connectionString()).isEqualTo("mongodb://localhost:27017");
+        assertThat(c.connectionString().reveal()).isEqualTo("mongodb://localhost:27017");
         assertThat(c.username()).isEmpty();
-        assertThat(c.password()).isEmpty();
+        assertThat(c.password().isEmpty()).isTrue();
         assertThat(c.authSource()).isEqualTo("admin");
         assertThat(c.tls()).isFalse();
         assertThat(c.tlsCaFile()).isEmpty();
@@ -65,7 +65,7 @@ class MongoSinkConfigTest {
                 Map.entry("auth-source", "users"),
                 Map.entry("tls.enabled", "true"),
                 Map.entry("tls.ca-file", ca.toString()),
-                Map.entry("tls.allow-invalid-hostnames", "yes"),
+                Map.entry("tls.allow-invalid-hostnames", "true"),
                 Map.entry("database", "seed_{topic}"),
                 Map.entry("collection", "events"),
                 Map.entry("id-field", "match.id"),
@@ -86,9 +86,9 @@ class MongoSinkConfigTest {
                 Map.entry("indexes.by_team.partial-filter", "{\"status\": \"FINISHED\"}"),
                 Map.entry("indexes.ttl.keys", "lastUpdated"),
                 Map.entry("indexes.ttl.expire-after", "7d")));
-        assertThat(c.connectionString()).isEqualTo("mongodb://db1:27017,db2:27017/?replicaSet=rs0");
+        assertThat(c.connectionString().reveal()).isEqualTo("mongodb://db1:27017,db2:27017/?replicaSet=rs0");
         assertThat(c.username()).contains("loader");
-        assertThat(c.password()).isEqualTo("s3cret");
+        assertThat(c.password().reveal()).isEqualTo("s3cret");
         assertThat(c.authSource()).isEqualTo("users");
         assertThat(c.tls()).isTrue();
         assertThat(c.tlsCaFile()).contains(ca);
@@ -146,15 +146,15 @@ class MongoSinkConfigTest {
         assertThat(e.problems())
                 .anyMatch(p -> p.startsWith("sinks.docs.config.connection-string: is not a valid MongoDB connection"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.password: is set but sinks.docs.config.username"))
-                .anyMatch(p -> p.startsWith("sinks.docs.config.tls.enabled: must be true or false"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.tls.enabled: expected true or false"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.database: 'a.b' contains a character"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.collection: unknown placeholder {partition}"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.id-field: 'a..b' is not a dotted field path"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.write-concern: must be 'majority' or a number"))
-                .anyMatch(p -> p.startsWith("sinks.docs.config.socket-timeout: must be a duration"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.socket-timeout: expected a whole number with a unit"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.max-document-size: must be between 1 and 16MiB"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.indexes.bad.keys: 'a:sideways' is not field:1"))
-                .anyMatch(p -> p.startsWith("sinks.docs.config.indexes.bad.unique: must be true or false"))
+                .anyMatch(p -> p.startsWith("sinks.docs.config.indexes.bad.unique: expected true or false"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.indexes.bad.colour: unknown index setting"))
                 .anyMatch(p -> p.startsWith("sinks.docs.config.batch-size: unknown setting"));
         assertThat(e.problems()).hasSize(13);
@@ -217,5 +217,28 @@ class MongoSinkConfigTest {
                 .isEqualTo("streamloader.footdata");
         assertThat(Namespaces.resolve("db_{topic}", "c_{topic}", "orders.eu$x").getFullName())
                 .isEqualTo("db_orders_eu_x.c_orders.eu_x");
+    }
+
+    /** A password in the connection string is masked in the config, its log form and every problem. */
+    @Test
+    void aPasswordInsideTheConnectionStringIsNeverPrinted() {
+        Map<String, String> raw = new java.util.HashMap<>(
+                Map.of("connection-string", "mongodb://sl:hunter2@db1:27017,db2:27017/app?authSource=admin"));
+        MongoSinkConfig c = config(raw);
+        assertThat(c.toString()).contains("sl:****@db1").doesNotContain("hunter2");
+        assertThat(c.maskedConnectionString()).doesNotContain("hunter2");
+        assertThat(c.connectionString().reveal()).contains("hunter2");
+        raw.put("socket-timeout", "99999999999999999999s");
+        assertThat(problems(raw).problems())
+                .singleElement()
+                .asString()
+                .startsWith("sinks.docs.config.socket-timeout: is too large")
+                .doesNotContain("hunter2");
+        assertThat(problems(Map.of("connection-string", "mongodb://sl:hunter2@db:notaport/app"))
+                        .problems())
+                .singleElement()
+                .asString()
+                .startsWith("sinks.docs.config.connection-string:")
+                .doesNotContain("hunter2");
     }
 }

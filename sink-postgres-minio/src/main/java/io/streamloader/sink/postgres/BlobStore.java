@@ -28,7 +28,7 @@ final class BlobStore implements AutoCloseable {
                 .build();
         this.client = MinioClient.builder()
                 .endpoint(config.s3Endpoint().toString())
-                .credentials(config.s3AccessKey(), config.s3SecretKey())
+                .credentials(config.s3AccessKey(), config.s3SecretKey().reveal())
                 .region(config.s3Region())
                 .httpClient(http, true)
                 .build();

@@ -26,7 +26,7 @@ final class Database {
             ds.setUser(config.jdbcUser());
         }
         if (!config.jdbcPassword().isEmpty()) {
-            ds.setPassword(config.jdbcPassword());
+            ds.setPassword(config.jdbcPassword().reveal());
         }
         int connectSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         ds.setConnectTimeout(connectSeconds);

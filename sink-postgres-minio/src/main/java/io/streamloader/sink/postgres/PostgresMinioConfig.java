@@ -1,5 +1,7 @@
 package io.streamloader.sink.postgres;
 
+import io.streamloader.sink.support.ConfigGrammar;
+import io.streamloader.sink.support.Secret;
 import io.streamloader.sink.support.SinkConfigReader;
 import io.streamloader.spi.SinkContext;
 import java.net.URI;
@@ -46,7 +48,7 @@ import java.util.regex.Pattern;
 public record PostgresMinioConfig(
         String jdbcUrl,
         String jdbcUser,
-        String jdbcPassword,
+        Secret jdbcPassword,
         Duration connectTimeout,
         Duration socketTimeout,
         int jdbcBatchSize,
@@ -56,7 +58,7 @@ public record PostgresMinioConfig(
         Map<String, String> placeholders,
         URI s3Endpoint,
         String s3AccessKey,
-        String s3SecretKey,
+        Secret s3SecretKey,
         String s3Region,
         String bucket,
         boolean createBucket,
@@ -125,12 +127,14 @@ public record PostgresMinioConfig(
         String jdbcUrl = r.required(JDBC_URL);
         if (!jdbcUrl.isEmpty() && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             r.problem(
-                    JDBC_URL, "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was '" + jdbcUrl + "'");
+                    JDBC_URL,
+                    "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was "
+                            + ConfigGrammar.quoted(jdbcUrl));
         }
         String user = r.string(JDBC_USER, "");
-        String password = r.string(JDBC_PASSWORD, "");
-        Duration connectTimeout = positive(r, JDBC_CONNECT_TIMEOUT, Duration.ofSeconds(5));
-        Duration socketTimeout = positive(r, JDBC_SOCKET_TIMEOUT, Duration.ofSeconds(60));
+        Secret password = r.secret(JDBC_PASSWORD);
+        Duration connectTimeout = r.positiveDuration(JDBC_CONNECT_TIMEOUT, Duration.ofSeconds(5));
+        Duration socketTimeout = r.positiveDuration(JDBC_SOCKET_TIMEOUT, Duration.ofSeconds(60));
         int batchSize = r.integer(JDBC_BATCH_SIZE, 1000, 1, 100_000);
         int connections = r.integer(JDBC_CONNECTIONS, 2, 1, 32);
         String schema = r.string(SCHEMA, DEFAULT_SCHEMA);
@@ -157,7 +161,7 @@ public record PostgresMinioConfig(
             r.problem(S3_ENDPOINT, "must be one URL, was " + endpoints.size());
         }
         String accessKey = r.required(S3_ACCESS_KEY);
-        String secretKey = r.required(S3_SECRET_KEY);
+        Secret secretKey = r.requiredSecret(S3_SECRET_KEY);
         String region = r.string(S3_REGION, "us-east-1");
         String bucket = r.string(S3_BUCKET, DEFAULT_BUCKET);
         if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
@@ -181,8 +185,8 @@ public record PostgresMinioConfig(
                 r.problem(ID_TEMPLATE, e.getMessage());
             }
         }
-        Duration s3ConnectTimeout = positive(r, S3_CONNECT_TIMEOUT, Duration.ofSeconds(5));
-        Duration s3RequestTimeout = positive(r, S3_REQUEST_TIMEOUT, Duration.ofSeconds(30));
+        Duration s3ConnectTimeout = r.positiveDuration(S3_CONNECT_TIMEOUT, Duration.ofSeconds(5));
+        Duration s3RequestTimeout = r.positiveDuration(S3_REQUEST_TIMEOUT, Duration.ofSeconds(30));
         int concurrency = r.integer(S3_UPLOAD_CONCURRENCY, 4, 1, 64);
         List<String> fields = r.list(BLOB_FIELDS, List.of());
         for (String field : fields) {
@@ -222,21 +226,14 @@ public record PostgresMinioConfig(
                 idTemplate);
     }
 
-    private static Duration positive(SinkConfigReader r, String key, Duration defaultValue) {
-        Duration value = r.duration(key, defaultValue);
-        if (value.isZero() || value.isNegative()) {
-            r.problem(key, "must be positive, was " + value);
-            return defaultValue;
-        }
-        return value;
-    }
-
     @Override
     public String toString() {
-        return "PostgresMinioConfig[jdbcUrl=" + jdbcUrl + ", jdbcUser=" + jdbcUser + ", schema=" + schema
+        return "PostgresMinioConfig[jdbcUrl=" + Secret.maskUrls(jdbcUrl) + ", jdbcUser=" + jdbcUser + ", schema="
+                + schema
                 + ", jdbcBatchSize=" + jdbcBatchSize + ", jdbcConnections=" + jdbcConnections + ", migrationLocations="
                 + migrationLocations + ", s3Endpoint="
-                + s3Endpoint + ", bucket=" + bucket + ", keyTemplate=" + keyTemplate + ", blobFields=" + blobFields
+                + Secret.maskUrls(s3Endpoint.toString()) + ", bucket=" + bucket + ", keyTemplate=" + keyTemplate
+                + ", blobFields=" + blobFields
                 + ", idTemplate=" + idTemplate.map(KeyTemplate::toString).orElse("{id}") + ", uploadConcurrency="
                 + uploadConcurrency + " (secrets masked)]";
     }

@@ -42,7 +42,7 @@ class PostgresMinioConfigTest {
     void defaults() {
         PostgresMinioConfig c = parse(REQUIRED);
         assertThat(c.jdbcUser()).isEmpty();
-        assertThat(c.jdbcPassword()).isEmpty();
+        assertThat(c.jdbcPassword().isEmpty()).isTrue();
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.jdbcBatchSize()).isEqualTo(1000);
@@ -89,7 +89,7 @@ class PostgresMinioConfigTest {
         PostgresMinioConfig c = parse(all);
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/app?sslmode=disable");
         assertThat(c.jdbcUser()).isEqualTo("loader");
-        assertThat(c.jdbcPassword()).isEqualTo("pw");
+        assertThat(c.jdbcPassword().reveal()).isEqualTo("pw");
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.jdbcBatchSize()).isEqualTo(250);
@@ -99,7 +99,7 @@ class PostgresMinioConfigTest {
         assertThat(c.placeholders()).containsExactly(Map.entry("owner", "reporting"));
         assertThat(c.s3Endpoint()).isEqualTo(URI.create("https://s3.example.com:9443"));
         assertThat(c.s3AccessKey()).isEqualTo("AK");
-        assertThat(c.s3SecretKey()).isEqualTo("SK");
+        assertThat(c.s3SecretKey().reveal()).isEqualTo("SK");
         assertThat(c.s3Region()).isEqualTo("eu-west-1");
         assertThat(c.bucket()).isEqualTo("my-images");
         assertThat(c.createBucket()).isFalse();
@@ -213,5 +213,29 @@ class PostgresMinioConfigTest {
                 .singleElement()
                 .asString()
                 .startsWith("sinks.archive.config.id.template: ");
+    }
+
+    /** A password written into the JDBC URL (either form) or the S3 endpoint is masked in the config and problems. */
+    @Test
+    void aPasswordInsideAUrlIsNeverPrinted() {
+        for (String url : List.of(
+                "jdbc:postgresql://db:5432/app?user=sl&password=hunter2",
+                "jdbc:postgresql://sl:hunter2@db:5432/app",
+                "jdbc:postgresql://db/app?sslmode=require&sslpassword=hunter2")) {
+            Map<String, String> config = with("jdbc.url", url);
+            config.put("s3.endpoint", "http://ak:hunter2@s3:9000");
+            assertThat(parse(config).toString())
+                    .as(url)
+                    .contains("jdbc:postgresql://")
+                    .doesNotContain("hunter2");
+            config.put("jdbc.batch-size", "lots");
+            assertThat(problems(config)).as(url).singleElement().asString().doesNotContain("hunter2");
+        }
+        assertThat(problems(with("jdbc.url", "jdbc:mysql://sl:hunter2@db/app")))
+                .singleElement()
+                .asString()
+                .startsWith("sinks.archive.config.jdbc.url: must be a PostgreSQL JDBC URL")
+                .contains("sl:****@db")
+                .doesNotContain("hunter2");
     }
 }

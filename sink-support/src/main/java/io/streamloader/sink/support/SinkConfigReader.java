@@ -3,9 +3,7 @@ package io.streamloader.sink.support;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * Reads a sink's raw {@code Map<String,String>} into typed values, collecting every problem instead of stopping at the
@@ -35,10 +32,6 @@ import java.util.regex.Pattern;
  * Not thread-safe; use it once, while constructing a config.
  */
 public final class SinkConfigReader {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern BYTES =
-            Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
-
     private final SinkContext context;
     private final Map<String, String> raw;
     private final Set<String> read = new HashSet<>();
@@ -51,7 +44,7 @@ public final class SinkConfigReader {
 
     /** Records a problem with {@code key}; the message should say what is wrong and what is expected. */
     public void problem(String key, String message) {
-        problems.add(context.keyPath(key) + ": " + message);
+        problems.add(context.keyPath(key) + ": " + Secret.maskUrls(message));
     }
 
     public Optional<String> optional(String key) {
@@ -75,122 +68,85 @@ public final class SinkConfigReader {
 
     /** A value that must be one of {@code allowed} (compared case-insensitively, returned lower case). */
     public String oneOf(String key, String defaultValue, String... allowed) {
-        String value = string(key, defaultValue).toLowerCase(Locale.ROOT);
-        if (!Arrays.asList(allowed).contains(value)) {
-            problem(key, "must be one of " + String.join(", ", allowed) + ", was '" + value + "'");
-            return defaultValue;
-        }
-        return value;
+        return typed(key, defaultValue, s -> ConfigGrammar.oneOf(s, Arrays.asList(allowed)))
+                .toLowerCase(Locale.ROOT);
     }
 
+    /** A constant of {@code type}, written as its name in any case with {@code -} or {@code _}. */
+    public <E extends Enum<E>> E enumValue(String key, E defaultValue) {
+        return typed(key, defaultValue, s -> ConfigGrammar.enumValue(s, defaultValue.getDeclaringClass()));
+    }
+
+    /** A whole number within {@code [min, max]}. */
     public int integer(String key, int defaultValue, int min, int max) {
-        Optional<String> value = optional(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(value.get());
-            if (n < min || n > max) {
-                problem(key, "must be between " + min + " and " + max + ", was " + n);
-                return defaultValue;
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            problem(key, "must be a whole number, was '" + value.get() + "'");
-            return defaultValue;
-        }
+        return typed(key, defaultValue, s -> ConfigGrammar.integer(s, min, max));
     }
 
+    /** A whole number within {@code [min, max]}. */
+    public long longValue(String key, long defaultValue, long min, long max) {
+        return typed(key, defaultValue, s -> ConfigGrammar.whole(s, min, max));
+    }
+
+    /** A finite number within {@code [min, max]}. */
+    public double doubleValue(String key, double defaultValue, double min, double max) {
+        return typed(key, defaultValue, s -> ConfigGrammar.number(s, min, max));
+    }
+
+    /** {@code true} or {@code false}, ignoring case. */
     public boolean bool(String key, boolean defaultValue) {
-        Optional<String> value = optional(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (value.get().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> {
-                problem(key, "must be true or false, was '" + value.get() + "'");
-                yield defaultValue;
-            }
-        };
+        return typed(key, defaultValue, ConfigGrammar::bool);
     }
 
-    /** A duration such as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 {@code PT30S}. */
+    /** A non-negative duration; see {@link ConfigGrammar#duration}. */
     public Duration duration(String key, Duration defaultValue) {
-        Optional<String> value = optional(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        Matcher m = DURATION.matcher(value.get());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(value.get());
-        } catch (RuntimeException e) {
-            problem(key, "must be a duration like 500ms, 30s, 5m, 1h, was '" + value.get() + "'");
-            return defaultValue;
-        }
+        return typed(key, defaultValue, ConfigGrammar::duration);
     }
 
-    /** A size such as {@code 512}, {@code 64KiB}, {@code 5MiB}, {@code 1GiB} (KB/MB/GB are 1000-based). */
+    /** A duration greater than zero. */
+    public Duration positiveDuration(String key, Duration defaultValue) {
+        return typed(key, defaultValue, ConfigGrammar::positiveDuration);
+    }
+
+    /** A non-negative size in bytes; see {@link ConfigGrammar#bytes}. */
     public long bytes(String key, long defaultValue) {
-        Optional<String> value = optional(key);
-        if (value.isEmpty()) {
-            return defaultValue;
+        return typed(key, defaultValue, ConfigGrammar::bytes);
+    }
+
+    /** A secret (masked wherever printed); {@link Secret#NONE} when absent. */
+    public Secret secret(String key) {
+        return optional(key).map(Secret::of).orElse(Secret.NONE);
+    }
+
+    /** A secret that must be set. */
+    public Secret requiredSecret(String key) {
+        Secret secret = secret(key);
+        if (secret.isEmpty()) {
+            problem(key, "is required");
         }
-        Matcher m = BYTES.matcher(value.get());
-        if (!m.matches()) {
-            problem(key, "must be a size like 512, 64KiB, 5MiB, 1GiB, was '" + value.get() + "'");
-            return defaultValue;
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit) {
-            case "kib" -> n << 10;
-            case "mib" -> n << 20;
-            case "gib" -> n << 30;
-            case "kb" -> n * 1000;
-            case "mb" -> n * 1000_000;
-            case "gb" -> n * 1000_000_000;
-            default -> n;
-        };
+        return secret;
     }
 
     /** A comma-separated list; blank entries are dropped. */
     public List<String> list(String key, List<String> defaultValue) {
-        return optional(key)
-                .map(v -> Arrays.stream(v.split(","))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
-                        .toList())
-                .orElse(defaultValue);
+        return optional(key).map(ConfigGrammar::list).orElse(defaultValue);
     }
 
-    /** Comma-separated absolute URIs (scheme and host required). */
+    /** Comma-separated absolute URLs (scheme and host required); each bad one is a problem. */
     public List<URI> uris(String key, List<URI> defaultValue) {
         List<URI> out = new ArrayList<>();
         for (String s : list(key, List.of())) {
             try {
-                URI uri = new URI(s);
-                if (uri.getScheme() == null || uri.getHost() == null) {
-                    problem(key, "'" + s + "' is not an absolute URL like http://host:port");
-                } else {
-                    out.add(uri);
-                }
-            } catch (URISyntaxException e) {
-                problem(key, "'" + s + "' is not a valid URL: " + e.getReason());
+                out.add(ConfigGrammar.url(s));
+            } catch (IllegalArgumentException e) {
+                problem(key, e.getMessage());
             }
         }
         return out.isEmpty() ? defaultValue : List.copyOf(out);
+    }
+
+    /** One absolute URL (scheme and host required). */
+    public URI url(String key, URI defaultValue) {
+        return typed(key, defaultValue, ConfigGrammar::url);
     }
 
     /**
@@ -198,18 +154,20 @@ public final class SinkConfigReader {
      * take as a path (a NUL character, say) is a problem naming the key; {@code .} is returned in its place.
      */
     public Path requiredPath(String key) {
-        String text = required(key);
-        try {
-            return Path.of(text);
-        } catch (InvalidPathException e) {
-            problem(key, "is not a valid path: " + e.getReason());
+        if (required(key).isEmpty()) {
             return Path.of(".");
         }
+        return typed(key, Path.of("."), ConfigGrammar::path);
+    }
+
+    /** A path, not checked against the file system. */
+    public Optional<Path> path(String key) {
+        return typed(key, Optional.empty(), s -> Optional.of(ConfigGrammar.path(s)));
     }
 
     /** A path to a readable file, if the key is set. */
     public Optional<Path> readableFile(String key) {
-        Optional<Path> path = optional(key).map(Path::of);
+        Optional<Path> path = path(key);
         if (path.isPresent() && !Files.isReadable(path.get())) {
             problem(key, "file " + path.get().toAbsolutePath() + " does not exist or is not readable");
             return Optional.empty();
@@ -228,6 +186,29 @@ public final class SinkConfigReader {
             }
         });
         return out;
+    }
+
+    /**
+     * The value of {@code key} parsed by {@code grammar}, or {@code defaultValue} when absent; a set but empty value or
+     * one the grammar refuses is a problem naming the key (and gives the default, so reading goes on).
+     */
+    private <T> T typed(String key, T defaultValue, Function<String, T> grammar) {
+        read.add(key);
+        String value = raw.get(key);
+        return value == null ? defaultValue : parse(key, value, defaultValue, grammar);
+    }
+
+    /**
+     * {@code text} parsed by a {@link ConfigGrammar} function, for values read through {@link #subtree}: a refused
+     * value is a problem naming {@code key} (relative to the sink's config) and gives {@code defaultValue}.
+     */
+    public <T> T parse(String key, String text, T defaultValue, Function<String, T> grammar) {
+        try {
+            return grammar.apply(text);
+        } catch (IllegalArgumentException e) {
+            problem(key, e.getMessage());
+            return defaultValue;
+        }
     }
 
     /**

@@ -36,7 +36,7 @@ class SinkConfigReaderTest {
                         "workers", "4",
                         "timeout", "250ms",
                         "max", "64KiB",
-                        "tls", "yes",
+                        "tls", "TRUE",
                         "urls", "http://a:9200, https://b:9201",
                         "indexes.by_user.keys", "user_id",
                         "mode", "UPSERT")));
@@ -77,9 +77,10 @@ class SinkConfigReaderTest {
                         SinkConfigException.class,
                         e -> assertThat(e.problems())
                                 .containsExactly(
-                                        "sinks.docs.config.workers: must be a whole number, was 'lots'",
-                                        "sinks.docs.config.timeout: must be a duration like 500ms, 30s, 5m, 1h, was 'soon'",
-                                        "sinks.docs.config.urls: 'not a url' is not a valid URL: Illegal character in path",
+                                        "sinks.docs.config.workers: expected a whole number, was \"lots\"",
+                                        "sinks.docs.config.timeout: expected " + ConfigGrammar.DURATION_FORMS
+                                                + ", was \"soon\"",
+                                        "sinks.docs.config.urls: is not a valid URL: \"not a url\" (Illegal character in path)",
                                         "sinks.docs.config.ca: file /no/such/file does not exist or is not readable",
                                         "sinks.docs.config.database: is required",
                                         "sinks.docs.config.colour: unknown setting; known settings are ca, database, timeout, urls, workers"));

@@ -31,7 +31,7 @@ class JsonlConfigTest {
                         e -> assertThat(e.problems())
                                 .containsExactlyInAnyOrder(
                                         "sinks.files.config.dir: is required",
-                                        "sinks.files.config.fsync: must be true or false, was 'sometimes'",
+                                        "sinks.files.config.fsync: expected true or false, was \"sometimes\"",
                                         "sinks.files.config.dri: unknown setting; known settings are dir, fsync"));
     }
 }
