@@ -14,10 +14,15 @@ import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.messages.Item;
 import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.ElasticsearchService;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.MongoService;
 import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,7 +70,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The adapter inside a real Kafka Connect distributed cluster of two workers (child JVMs, Connect 4.4.0 from Maven
  * Central, this module's plugin directory on {@code plugin.path}, configs, offsets and status in Kafka topics), created,
  * validated and watched through Connect's REST API, against the devstack broker and real stores: the built-in mongo
- * sink from its streamloader plugin directory ({@code sink-mongo/target/plugin}) and the postgres-minio sink
+ * sink from its streamloader plugin directory ({@code sink-mongo/target/plugin}), the elasticsearch sink
+ * ({@code sink-elasticsearch/target/plugin}, a real Elasticsearch) and the postgres-minio sink
  * ({@code sink-postgres-minio/target/plugin}, PostgreSQL and the S3 server), the last test killing one worker mid-load.
  * The two workers are shared by the tests (a worker start is most of this class's time); the kill comes last.
  */
@@ -73,6 +79,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ConnectAdapterIT {
     private static final Path MONGO_PLUGINS =
             Path.of("").toAbsolutePath().resolve("../sink-mongo/target/plugin").normalize();
+    private static final Path ELASTICSEARCH_PLUGINS = Path.of("")
+            .toAbsolutePath()
+            .resolve("../sink-elasticsearch/target/plugin")
+            .normalize();
     private static final Path POSTGRES_PLUGINS = Path.of("")
             .toAbsolutePath()
             .resolve("../sink-postgres-minio/target/plugin")
@@ -89,6 +99,9 @@ class ConnectAdapterIT {
     static void startWorkers() throws Exception {
         assertThat(MONGO_PLUGINS.resolve("mongo"))
                 .as("sink-mongo's plugin directory (package it first)")
+                .isDirectory();
+        assertThat(ELASTICSEARCH_PLUGINS.resolve("elasticsearch"))
+                .as("sink-elasticsearch's plugin directory (package it first)")
                 .isDirectory();
         assertThat(POSTGRES_PLUGINS.resolve("postgres-minio"))
                 .as("sink-postgres-minio's plugin directory (package it first)")
@@ -196,6 +209,91 @@ class ConnectAdapterIT {
 
     @Test
     @Order(2)
+    void theElasticsearchSinkIndexesEachEventOnceByIdAndDeadLettersWhatIsNotAJsonObject() throws Exception {
+        ElasticsearchService elasticsearch = DevStack.elasticsearch();
+        String topic = "connect-es-" + System.nanoTime();
+        kafka.createTopic(topic, 2);
+        Set<String> goodIds = new HashSet<>();
+        Map<String, byte[]> poison = new LinkedHashMap<>();
+        poison.put("poison-es-not-json", "{\"a\": 1,".getBytes(UTF_8));
+        poison.put("poison-es-array", "[1,2,3]".getBytes(UTF_8));
+        poison.put("poison-es-nul", new byte[] {'{', 0, '}'});
+        Map<String, RecordMetadata> poisonAt = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (int i = 0; i < 60; i++) {
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(
+                        topic,
+                        ("k" + i).getBytes(UTF_8),
+                        ("{\"n\":" + i + ",\"page\":\"/p" + i + "\"}").getBytes(UTF_8));
+                r.headers().add("sl-event-id", ("es-" + i).getBytes(UTF_8));
+                producer.send(r).get();
+                goodIds.add("es-" + i);
+                if (i == 29) {
+                    for (var e : poison.entrySet()) {
+                        ProducerRecord<byte[], byte[]> p =
+                                new ProducerRecord<>(topic, e.getKey().getBytes(UTF_8), e.getValue());
+                        p.headers().add("sl-event-id", e.getKey().getBytes(UTF_8));
+                        poisonAt.put(e.getKey(), producer.send(p).get());
+                    }
+                }
+            }
+            // redelivered (same id): still one document
+            ProducerRecord<byte[], byte[]> again =
+                    new ProducerRecord<>(topic, "k3".getBytes(UTF_8), "{\"n\":3,\"page\":\"/p3\"}".getBytes(UTF_8));
+            again.headers().add("sl-event-id", "es-3".getBytes(UTF_8));
+            producer.send(again).get();
+        }
+
+        String name = "es-" + System.nanoTime();
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("connector.class", CONNECTOR_CLASS);
+        c.put("tasks.max", "2");
+        c.put("topics", topic);
+        c.put("streamloader.sink.type", "elasticsearch");
+        c.put("streamloader.plugins.dir", ELASTICSEARCH_PLUGINS.toString());
+        c.put("streamloader.sink.config.urls", elasticsearch.url());
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        worker.createConnector(name, c);
+
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            http.send(
+                    HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + topic + "/_refresh"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            JsonNode count = JSON.readTree(http.send(
+                            HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + topic + "/_count"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            assertThat(count.path("count").asInt()).isEqualTo(goodIds.size());
+        });
+        JsonNode hits = JSON.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(
+                                                elasticsearch.url() + "/" + topic + "/_search?size=1000&_source=false"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("hits")
+                .path("hits");
+        Set<String> stored = new HashSet<>();
+        hits.forEach(h -> stored.add(h.path("_id").asText()));
+        assertThat(stored).isEqualTo(goodIds);
+
+        assertDeadLettered(topic + ".dlq", name, poison, poisonAt, false);
+        awaitCommittedToEnd(name, topic, 2);
+        JsonNode status = worker.json("GET", "/connectors/" + name + "/status", null);
+        for (JsonNode task : status.get("tasks")) {
+            assertThat(task.get("state").asText()).as(task.toString()).isEqualTo("RUNNING");
+        }
+    }
+
+    @Test
+    @Order(3)
     void validateReturnsTheSinksOwnErrorsOnTheSettingsTheyName() throws Exception {
         Map<String, String> config = mongoConnector("connect-validate", "ok");
         config.put("name", "validate-me");
@@ -245,7 +343,7 @@ class ConnectAdapterIT {
      * committed.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void aKilledWorkersTasksMoveToTheSurvivorAndEveryEventIsStoredOnce() throws Exception {
         String topic = "connect-archive-" + System.nanoTime();
         String stamp = Long.toString(System.nanoTime(), 36);
