@@ -166,14 +166,14 @@ class MongoSinkConfigTest {
         assertThat(problems(Map.of("arrays", "explode", "arrays.max-elements", "0", "arrays.id-field", "a..b"))
                         .problems())
                 .containsExactlyInAnyOrder(
-                        "sinks.docs.config.arrays: must be one of refuse, split, was 'explode'",
-                        "sinks.docs.config.arrays.max-elements: must be between 1 and 1000000, was 0",
+                        "sinks.docs.config.arrays: must be one of refuse, split, was \"explode\"",
+                        "sinks.docs.config.arrays.max-elements: must be at least 1, was 0",
                         "sinks.docs.config.arrays.id-field: 'a..b' is not a dotted field path like id or match.id",
                         "sinks.docs.config.arrays.id-field: applies only with sinks.docs.config.arrays: split",
                         "sinks.docs.config.arrays.max-elements: applies only with sinks.docs.config.arrays: split");
         assertThat(problems(Map.of("arrays", "split", "arrays.max-elements", "many"))
                         .problems())
-                .containsExactly("sinks.docs.config.arrays.max-elements: must be a whole number, was 'many'");
+                .containsExactly("sinks.docs.config.arrays.max-elements: expected a whole number, was \"many\"");
         assertThat(config(Map.of("arrays", "Refuse")).splitArrays()).isFalse();
     }
 
