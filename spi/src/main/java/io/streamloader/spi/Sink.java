@@ -34,8 +34,8 @@ public interface Sink extends AutoCloseable {
 
     /**
      * Releases the shared clients. Called once per {@link SinkFactory#open}, after every writer was closed; an
-     * exception is logged.
+     * exception is logged. The default does nothing, for a sink that holds nothing but its settings.
      */
     @Override
-    void close();
+    default void close() {}
 }

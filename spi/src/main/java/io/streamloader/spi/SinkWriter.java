@@ -70,12 +70,13 @@ public interface SinkWriter extends AutoCloseable {
      * These partitions were taken from this worker (revoked or lost in a rebalance, or the worker is stopping): no
      * further batch holds their events, and the batches written before were committed as far as they succeeded. Close
      * what belongs to them here, such as a file per partition. Called after the write in flight, if any, is done;
-     * the rebalance waits for it up to 10 s. The default does nothing. An exception is logged and otherwise ignored:
-     * the partitions are gone either way.
+     * the rebalance waits for it up to 10 s. Every partition assigned is revoked before {@link #close()}. The default
+     * does nothing.
      *
      * @param partitions the partitions given up, never empty
+     * @throws Exception logged by the host and otherwise ignored: the partitions are gone either way
      */
-    default void partitionsRevoked(Collection<SourcePartition> partitions) {}
+    default void partitionsRevoked(Collection<SourcePartition> partitions) throws Exception {}
 
     /**
      * Releases what this writer holds (not the sink's shared clients: {@link Sink#close()} does that). Called once,

@@ -87,7 +87,8 @@ public final class SinkRunner implements AutoCloseable {
             MeterRegistry registry) {
         this(
                 settings,
-                ConfiguredSink.parse(factory, new SinkContext(settings.name(), settings.sinkConfig())),
+                ConfiguredSink.parse(
+                        factory, new SinkContext(settings.name(), settings.sinkConfig(), settings.workers())),
                 kafkaProperties,
                 registry);
     }
@@ -102,9 +103,11 @@ public final class SinkRunner implements AutoCloseable {
             ConfiguredSink<?> sink,
             Map<String, Object> kafkaProperties,
             MeterRegistry registry) {
-        if (!sink.name().equals(settings.name())) {
+        if (!sink.name().equals(settings.name()) || sink.context().workers() != settings.workers()) {
             throw new IllegalArgumentException(
-                    "sink " + sink.name() + " was parsed for another runner than " + settings.name());
+                    "sink " + sink.name() + " (" + sink.context().workers()
+                            + " worker(s)) was parsed for another runner than " + settings.name() + " ("
+                            + settings.workers() + " worker(s))");
         }
         if (!settings.transforms().isResolved()) {
             throw new IllegalArgumentException("sinks." + settings.name()

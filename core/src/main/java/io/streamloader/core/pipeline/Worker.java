@@ -449,7 +449,7 @@ final class Worker implements Runnable {
         partitions.forEach(hooked::remove);
         try {
             writer.partitionsRevoked(partitions);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             log.warn("sink {}: the writer failed on partitions revoked {}", settings.name(), partitions, e);
         }
     }

@@ -67,7 +67,7 @@ final class ClassLoaderSafeSink implements Sink {
         }
 
         @Override
-        public void partitionsRevoked(Collection<SourcePartition> partitions) {
+        public void partitionsRevoked(Collection<SourcePartition> partitions) throws Exception {
             try (var ignored = new ThreadContextClassLoader(loader)) {
                 delegate.partitionsRevoked(partitions);
             }
