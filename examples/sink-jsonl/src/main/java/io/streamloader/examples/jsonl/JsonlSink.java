@@ -1,5 +1,7 @@
 package io.streamloader.examples.jsonl;
 
+import static io.streamloader.spi.EventFailure.permanent;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -65,7 +67,7 @@ record JsonlSink(String name, JsonlConfig config) implements Sink {
                         }
                         files.get(partition).write(line);
                     } catch (JsonProcessingException e) { // fails the same way every time: dead-letter, keep the rest
-                        failures.add(EventFailure.permanent(event, e.getOriginalMessage(), "json"));
+                        failures.add(permanent(event, "value is not JSON: " + e.getOriginalMessage(), "json"));
                     }
                 }
                 // every open file: one without new lines costs next to nothing
@@ -92,7 +94,7 @@ record JsonlSink(String name, JsonlConfig config) implements Sink {
     /** The event as one line: its metadata and its JSON value, re-written compactly (no newline inside). */
     static byte[] line(Event event) throws IOException {
         if (!event.isJson()) {
-            throw new JsonParseException(null, "content type " + event.contentType() + " is not JSON");
+            throw new JsonParseException(null, "its content type is " + event.contentType());
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(event.valueSize() + 160);
         try (JsonGenerator g = JSON.createGenerator(out);

@@ -76,7 +76,7 @@ class JsonlSinkTest {
         assertThat(result.failures()).extracting(EventFailure::event).containsExactly(broken, twoValues, binary);
         assertThat(result.failures()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT));
         assertThat(result.failures().get(1).reason()).contains("more than one JSON value");
-        assertThat(result.failures().get(2).reason()).isEqualTo("content type image/png is not JSON");
+        assertThat(result.failures().get(2).reason()).isEqualTo("value is not JSON: its content type is image/png");
         assertThat(Files.readAllLines(dir.resolve("clicks/0.jsonl")))
                 .singleElement()
                 .satisfies(line -> assertThat(line).contains("\"id\":\"ok\""));
