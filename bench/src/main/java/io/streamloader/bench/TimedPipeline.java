@@ -10,6 +10,7 @@ import io.streamloader.spi.Event;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class TimedPipeline {
     }
 
     public static Result run(
-            SinkFactory factory,
+            SinkFactory<?> factory,
             Map<String, String> sinkConfig,
             String bootstrap,
             String topic,
@@ -71,51 +72,7 @@ public final class TimedPipeline {
         AtomicLong bytes = new AtomicLong();
         AtomicLong first = new AtomicLong();
         AtomicLong last = new AtomicLong();
-        SinkFactory timed = new SinkFactory() {
-            @Override
-            public String type() {
-                return factory.type();
-            }
-
-            @Override
-            public void validate(SinkContext context) {
-                factory.validate(context);
-            }
-
-            @Override
-            public int defaultBatchRecords() {
-                return factory.defaultBatchRecords(); // a policy of SINK_DEFAULT_RECORDS means the sink's
-            }
-
-            @Override
-            public Sink create(SinkContext context) {
-                Sink sink = factory.create(context);
-                return new Sink() {
-                    @Override
-                    public WriteResult write(List<Event> events) {
-                        first.compareAndSet(0, System.nanoTime());
-                        WriteResult result = sink.write(events);
-                        if (!result.isSuccess()) {
-                            throw new IllegalStateException("benchmark writes failed: " + result.failures());
-                        }
-                        long b = 0;
-                        for (Event event : events) {
-                            b += event.valueSize();
-                        }
-                        bytes.addAndGet(b);
-                        if (stored.addAndGet(events.size()) >= count) {
-                            last.compareAndSet(0, System.nanoTime());
-                        }
-                        return result;
-                    }
-
-                    @Override
-                    public void close() {
-                        sink.close();
-                    }
-                };
-            }
-        };
+        SinkFactory<?> timed = timed(factory, stored, bytes, first, last, count);
         RunnerSettings settings = new RunnerSettings(
                 "bench",
                 factory.type(),
@@ -154,5 +111,76 @@ public final class TimedPipeline {
             // write
         }
         return new Result(bytes.get(), first.get(), last.get(), stored.get());
+    }
+
+    /** {@code factory}, its writers counting what they store and when; a write with failures throws. */
+    private static <C> SinkFactory<C> timed(
+            SinkFactory<C> factory,
+            AtomicLong stored,
+            AtomicLong bytes,
+            AtomicLong first,
+            AtomicLong last,
+            long count) {
+        return new SinkFactory<>() {
+            @Override
+            public String type() {
+                return factory.type();
+            }
+
+            @Override
+            public C parse(SinkContext context) {
+                return factory.parse(context);
+            }
+
+            @Override
+            public int defaultBatchRecords() {
+                return factory.defaultBatchRecords(); // a policy of SINK_DEFAULT_RECORDS means the sink's
+            }
+
+            @Override
+            public Sink open(SinkContext context, C config) {
+                Sink sink = factory.open(context, config);
+                return new Sink() {
+                    @Override
+                    public SinkWriter newWriter() {
+                        SinkWriter writer = sink.newWriter();
+                        return new SinkWriter() {
+                            @Override
+                            public WriteResult write(List<Event> events) {
+                                first.compareAndSet(0, System.nanoTime());
+                                WriteResult result = writer.write(events);
+                                if (!result.isSuccess()) {
+                                    throw new IllegalStateException("benchmark writes failed: " + result.failures());
+                                }
+                                long b = 0;
+                                for (Event event : events) {
+                                    b += event.valueSize();
+                                }
+                                bytes.addAndGet(b);
+                                if (stored.addAndGet(events.size()) >= count) {
+                                    last.compareAndSet(0, System.nanoTime());
+                                }
+                                return result;
+                            }
+
+                            @Override
+                            public void close() {
+                                writer.close();
+                            }
+                        };
+                    }
+
+                    @Override
+                    public void checkHealth() throws Exception {
+                        sink.checkHealth();
+                    }
+
+                    @Override
+                    public void close() {
+                        sink.close();
+                    }
+                };
+            }
+        };
     }
 }

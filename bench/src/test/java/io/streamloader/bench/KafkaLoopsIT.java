@@ -14,7 +14,6 @@ import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
 import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,8 +80,9 @@ class KafkaLoopsIT {
         S3Service s3 = DevStack.s3();
         String schema = "loops_it_" + (System.nanoTime() % 1_000_000);
         // the sink's migration creates its schema and table; the loop writes a copy of that table
-        try (Sink ignored = new PostgresMinioSinkFactory()
-                .create(new SinkContext(
+        try (OpenedSink ignored = OpenedSink.open(
+                new PostgresMinioSinkFactory(),
+                new SinkContext(
                         "loops-it",
                         Map.of(
                                 "jdbc.url", pg.jdbcUrl(),

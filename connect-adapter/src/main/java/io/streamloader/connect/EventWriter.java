@@ -8,6 +8,7 @@ import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,10 +59,13 @@ final class EventWriter {
 
     private final String sinkName;
     private final Sink sink;
+    private final SinkWriter writer;
 
-    EventWriter(String sinkName, Sink sink) {
+    /** Writes through {@code writer}; asks {@code sink}, the writer's, whether the store is healthy. */
+    EventWriter(String sinkName, Sink sink, SinkWriter writer) {
         this.sinkName = sinkName;
         this.sink = sink;
+        this.writer = writer;
     }
 
     Outcome write(List<Event> events) {
@@ -89,7 +93,7 @@ final class EventWriter {
     private Throwable attempt(List<Event> events, Round round) {
         List<EventFailure> failures;
         try {
-            failures = sink.write(List.copyOf(events)).failures();
+            failures = writer.write(List.copyOf(events)).failures();
         } catch (RetriableSinkException e) {
             throw new StoreDown(message(e));
         } catch (FatalSinkException e) {

@@ -12,9 +12,9 @@ import io.streamloader.spi.SinkFactory;
 final class SinkPlugins implements AutoCloseable {
 
     private final PluginRegistry registry;
-    private final SinkFactory factory;
+    private final SinkFactory<?> factory;
 
-    private SinkPlugins(PluginRegistry registry, SinkFactory factory) {
+    private SinkPlugins(PluginRegistry registry, SinkFactory<?> factory) {
         this.registry = registry;
         this.factory = factory;
     }
@@ -38,7 +38,7 @@ final class SinkPlugins implements AutoCloseable {
     }
 
     /** The factory, wrapped so that it and its sinks run with the plugin's context classloader. */
-    SinkFactory factory() {
+    SinkFactory<?> factory() {
         return factory;
     }
 

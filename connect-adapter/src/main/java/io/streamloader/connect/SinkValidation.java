@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
 
 /**
- * Runs a sink's own config parsing ({@code SinkFactory.validate}) on a connector config and turns every problem into
+ * Runs a sink's own config parsing ({@code SinkFactory.parse}) on a connector config and turns every problem into
  * an error of the connector setting it names: the sink names keys as {@code sinks.<name>.config.<key>} ({@link
  * SinkContext#keyPath}), which here is {@value ConnectorSettings#SINK_CONFIG_PREFIX}{@code <key>}. A problem naming
  * no key, or a sink type that cannot be loaded, is an error of {@value ConnectorSettings#SINK_TYPE}.
@@ -44,7 +44,7 @@ final class SinkValidation {
     static List<Problem> problems(ConnectorSettings settings) {
         SinkContext context = new SinkContext(settings.connectorName(), settings.sinkConfig());
         try (SinkPlugins plugins = SinkPlugins.load(settings)) {
-            plugins.factory().validate(context);
+            plugins.factory().parse(context);
             return List.of();
         } catch (SinkConfigException e) {
             List<Problem> problems = new ArrayList<>();

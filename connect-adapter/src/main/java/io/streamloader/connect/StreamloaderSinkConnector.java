@@ -15,7 +15,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
  * Runs any streamloader sink as a Kafka Connect sink connector: {@value ConnectorSettings#SINK_TYPE} names the sink,
  * {@value ConnectorSettings#SINK_CONFIG_PREFIX}{@code *} are its settings. {@link #validate} (Connect's {@code PUT
  * /connector-plugins/.../config/validate}, and every create or update) runs the sink's own {@code
- * SinkFactory.validate}, and each problem it names comes back as an error of that setting. Every task gets the
+ * SinkFactory.parse}, and each problem it names comes back as an error of that setting. Every task gets the
  * same settings; Connect's consumer group spreads the partitions over them.
  */
 public final class StreamloaderSinkConnector extends SinkConnector {

@@ -8,6 +8,9 @@ import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
+import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.SinkWriter;
+import io.streamloader.spi.SourcePartition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one streamloader {@link Sink} inside a Connect task. {@link #put} writes synchronously, so when it returns
+ * Runs one streamloader {@link Sink}, with one {@link SinkWriter}, inside a Connect task: a task is the adapter's
+ * runner of one worker, so the sink is opened once per task (on its first {@link #put}) and closed by {@link #stop()}.
+ * Connect's {@link #open} and {@link #close} of partitions reach the writer as its partitions-assigned and -revoked
+ * hooks. {@link #put} writes synchronously, so when it returns
  * every record it was given is resolved: stored, or reported to Connect's {@link ErrantRecordReporter} (the
  * connector's {@code errors.deadletterqueue.*} topic) with the sink's reason.
  *
@@ -44,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>{@link #preCommit} returns offsets only up to the first record not yet resolved. Threading: Connect calls a task
- * from one thread, which also creates, writes and closes the sink, as the SPI asks.
+ * from one thread, which also opens the sink, makes the writer, writes, calls its hooks and closes both.
  */
 public final class StreamloaderSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(StreamloaderSinkTask.class);
@@ -66,7 +72,10 @@ public final class StreamloaderSinkTask extends SinkTask {
     private SinkPlugins plugins;
     private ErrantRecordReporter reporter;
     private Sink sink;
+    private SinkWriter sinkWriter;
     private EventWriter writer;
+    /** Partitions Connect assigned to this task, in the order it did; told to the writer once it exists. */
+    private final Set<SourcePartition> assigned = new java.util.LinkedHashSet<>();
     /** Records of the batch being retried that are stored or reported already. */
     private final Set<Consumed> resolved = new HashSet<>();
     /** Per partition, the first offset of the batch being retried that is not resolved; never committed past. */
@@ -153,8 +162,12 @@ public final class StreamloaderSinkTask extends SinkTask {
             return;
         }
         try {
-            sink = plugins.factory().create(new SinkContext(settings.connectorName(), settings.sinkConfig()));
-            writer = new EventWriter(settings.connectorName(), sink);
+            sink = open(plugins.factory(), new SinkContext(settings.connectorName(), settings.sinkConfig()));
+            sinkWriter = sink.newWriter();
+            writer = new EventWriter(settings.connectorName(), sink, sinkWriter);
+            if (!assigned.isEmpty()) {
+                sinkWriter.partitionsAssigned(List.copyOf(assigned));
+            }
         } catch (RetriableSinkException e) {
             retryLater(records, "store unreachable at start: " + EventWriter.message(e));
         } catch (SinkConfigException | FatalSinkException e) {
@@ -222,20 +235,65 @@ public final class StreamloaderSinkTask extends SinkTask {
     }
 
     @Override
+    public void open(Collection<TopicPartition> partitions) {
+        List<SourcePartition> added =
+                partitions.stream().map(StreamloaderSinkTask::source).toList();
+        assigned.addAll(added);
+        if (sinkWriter != null && !added.isEmpty()) {
+            sinkWriter.partitionsAssigned(added);
+        }
+    }
+
+    @Override
     public void close(Collection<TopicPartition> partitions) {
         // Connect drops the revoked partitions' records from the batch it redelivers; their next owner starts from
         // the committed offset
         partitions.forEach(unresolvedFrom::remove);
         resolved.removeIf(c -> partitions.contains(c.topicPartition()));
+        List<SourcePartition> revoked = partitions.stream()
+                .map(StreamloaderSinkTask::source)
+                .filter(assigned::remove)
+                .toList();
+        if (sinkWriter != null) {
+            revoke(revoked);
+        }
+    }
+
+    /** The writer's revoke hook; what it throws is logged, as the pipeline does. */
+    private void revoke(List<SourcePartition> revoked) {
+        if (revoked.isEmpty()) {
+            return;
+        }
+        try {
+            sinkWriter.partitionsRevoked(revoked);
+        } catch (Exception e) {
+            log.warn("sink {}: the writer failed on partitions revoked {}", settings.connectorName(), revoked, e);
+        }
+    }
+
+    /** Parses the settings (once: the connector validated them through the same parse) and opens the sink. */
+    private static <C> Sink open(SinkFactory<C> factory, SinkContext context) {
+        return factory.open(context, factory.parse(context));
+    }
+
+    private static SourcePartition source(TopicPartition tp) {
+        return new SourcePartition(tp.topic(), tp.partition());
     }
 
     @Override
     public void stop() {
         try {
+            if (sinkWriter != null) {
+                revoke(List.copyOf(assigned)); // Connect closes the partitions first; what is left, if anything
+                sinkWriter.close();
+            }
+        } finally {
+            sinkWriter = null;
+            writer = null;
+            assigned.clear();
             if (sink != null) {
                 sink.close();
             }
-        } finally {
             sink = null;
             if (plugins != null) {
                 plugins.close();

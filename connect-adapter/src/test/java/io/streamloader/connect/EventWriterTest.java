@@ -10,6 +10,7 @@ import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,7 +46,12 @@ class EventWriterTest {
     }
 
     /** A sink that stores what it is given, or reacts as {@code behaviour} says. */
-    private static final class FakeSink implements Sink {
+    private static final class FakeSink implements Sink, SinkWriter {
+        @Override
+        public SinkWriter newWriter() {
+            return this;
+        }
+
         final List<Event> stored = new ArrayList<>();
         final Function<List<Event>, WriteResult> behaviour;
         boolean healthy = true;
@@ -86,7 +92,7 @@ class EventWriterTest {
     @Test
     void aThrowingBatchIsNarrowedDownToTheEventsThatThrowAndTheRestIsStored() {
         FakeSink sink = new FakeSink(EventWriterTest::throwOnPoison);
-        Outcome outcome = new EventWriter("s", sink).write(batch(16, 3, 11));
+        Outcome outcome = new EventWriter("s", sink, sink).write(batch(16, 3, 11));
 
         assertThat(outcome.permanent()).extracting(f -> f.event().offset()).containsExactly(3L, 11L);
         assertThat(outcome.permanent())
@@ -101,7 +107,7 @@ class EventWriterTest {
     void anUnhealthyStoreTurnsThrowingEventsIntoAnOutageWithNothingDeadLettered() {
         FakeSink sink = new FakeSink(EventWriterTest::throwOnPoison);
         sink.healthy = false;
-        Outcome outcome = new EventWriter("s", sink).write(batch(4, 2));
+        Outcome outcome = new EventWriter("s", sink, sink).write(batch(4, 2));
 
         assertThat(outcome.storeDown()).hasValueSatisfying(r -> assertThat(r).contains("store down"));
         assertThat(outcome.permanent()).isEmpty();
@@ -113,7 +119,7 @@ class EventWriterTest {
         FakeSink sink = new FakeSink(b -> WriteResult.failed(List.of(
                 EventFailure.permanent(b.get(0), "mapping", "mapper_parsing_exception"),
                 EventFailure.retryable(b.get(2), "429", "es_rejected_execution_exception"))));
-        Outcome outcome = new EventWriter("s", sink).write(batch(3));
+        Outcome outcome = new EventWriter("s", sink, sink).write(batch(3));
 
         assertThat(outcome.permanent()).extracting(Failure::reason).containsExactly("mapping");
         assertThat(outcome.retryable()).extracting(Failure::reason).containsExactly("429");
@@ -126,7 +132,7 @@ class EventWriterTest {
         FakeSink sink = new FakeSink(b -> {
             throw new RetriableSinkException("connection refused");
         });
-        assertThat(new EventWriter("s", sink).write(batch(3)).storeDown()).contains("connection refused");
+        assertThat(new EventWriter("s", sink, sink).write(batch(3)).storeDown()).contains("connection refused");
     }
 
     @Test
@@ -134,11 +140,12 @@ class EventWriterTest {
         FakeSink fatal = new FakeSink(b -> {
             throw new FatalSinkException("authentication refused");
         });
-        assertThatThrownBy(() -> new EventWriter("s", fatal).write(batch(3))).isInstanceOf(FatalSinkException.class);
+        assertThatThrownBy(() -> new EventWriter("s", fatal, fatal).write(batch(3)))
+                .isInstanceOf(FatalSinkException.class);
         FakeSink oom = new FakeSink(b -> {
             throw new OutOfMemoryError("heap");
         });
-        assertThatThrownBy(() -> new EventWriter("s", oom).write(batch(3))).isInstanceOf(OutOfMemoryError.class);
+        assertThatThrownBy(() -> new EventWriter("s", oom, oom).write(batch(3))).isInstanceOf(OutOfMemoryError.class);
     }
 
     @Test
@@ -149,7 +156,7 @@ class EventWriterTest {
             }
             return WriteResult.success();
         });
-        Outcome outcome = new EventWriter("s", sink).write(batch(5, 4));
+        Outcome outcome = new EventWriter("s", sink, sink).write(batch(5, 4));
         assertThat(outcome.permanent()).extracting(f -> f.event().offset()).containsExactly(4L);
         assertThat(outcome.permanent().getFirst().errorClass()).isEqualTo(StackOverflowError.class.getName());
     }

@@ -59,7 +59,7 @@ final class Platform implements AutoCloseable {
             for (RunnerSettings sink : startup.config().sinks()) {
                 SinkRunner runner = new SinkRunner(
                         Startup.transforms(sink, startup.registry()),
-                        startup.factories().get(sink.name()),
+                        startup.sinks().get(sink.name()),
                         startup.config().kafka().sinkClientProperties(),
                         registry);
                 runners.add(runner);

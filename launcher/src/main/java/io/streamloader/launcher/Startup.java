@@ -7,6 +7,7 @@ import io.streamloader.core.config.ConfigNode;
 import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.SecretMasker;
 import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.core.pipeline.ConfiguredSink;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.plugin.PluginException;
 import io.streamloader.core.plugin.PluginRegistry;
@@ -35,14 +36,14 @@ import java.util.Set;
  *
  * @param config the validated config
  * @param registry loaded plugins; the caller closes it
- * @param factories the factory of every enabled sink, by sink name
+ * @param sinks every enabled sink's factory with its settings parsed (once, here), by sink name
  * @param api the producer API's settings when the file has an enabled {@code api:} section
  * @param processors the enabled stream processors of {@code processors:}, unstarted
  */
 record Startup(
         StreamloaderConfig config,
         PluginRegistry registry,
-        Map<String, SinkFactory> factories,
+        Map<String, ConfiguredSink<?>> sinks,
         Optional<ApiConfig> api,
         List<ClickRollupProcessor> processors)
         implements AutoCloseable {
@@ -65,12 +66,13 @@ record Startup(
         Path pluginsDir = resolve(config.plugins().dir());
         PluginRegistry registry = PluginRegistry.fromDirectory(pluginsDir);
         List<String> problems = new ArrayList<>();
-        Map<String, SinkFactory> factories = new LinkedHashMap<>();
+        Map<String, ConfiguredSink<?>> sinks = new LinkedHashMap<>();
         for (RunnerSettings sink : config.sinks()) {
             try {
-                SinkFactory factory = registry.factory(sink.type());
-                factory.validate(new SinkContext(sink.name(), sink.sinkConfig()));
-                factories.put(sink.name(), factory);
+                SinkFactory<?> factory = registry.factory(sink.type());
+                sinks.put(
+                        sink.name(),
+                        ConfiguredSink.parse(factory, new SinkContext(sink.name(), sink.sinkConfig(), sink.workers())));
             } catch (PluginException e) {
                 problems.add("sinks." + sink.name() + ".type: " + e.getMessage() + " (plugins directory: " + pluginsDir
                         + ")");
@@ -100,7 +102,7 @@ record Startup(
             registry.close();
             throw new ConfigException(source, problems);
         }
-        return new Startup(config, registry, factories, api, processors);
+        return new Startup(config, registry, sinks, api, processors);
     }
 
     /**
@@ -151,7 +153,7 @@ record Startup(
     /** Masks generic secret patterns plus every secret key the configured sinks declare. */
     SecretMasker masker() {
         Set<String> keys = new HashSet<>();
-        factories.values().forEach(f -> keys.addAll(f.secretKeys()));
+        sinks.values().forEach(s -> keys.addAll(s.factory().secretKeys()));
         return SecretMasker.withKeys(keys);
     }
 

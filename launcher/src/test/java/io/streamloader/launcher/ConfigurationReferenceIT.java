@@ -44,7 +44,7 @@ class ConfigurationReferenceIT {
                 continue; // a block of shared sections only: parsing it validated every key
             }
             try (Startup startup = Startup.validate("docs/configuration.md", config)) {
-                assertThat(startup.factories().keySet())
+                assertThat(startup.sinks().keySet())
                         .containsAll(config.sinks().stream().map(s -> s.name()).toList());
             }
         }

@@ -61,7 +61,7 @@ class FlowConfigsCheckIT {
     private static void check(String source, StreamloaderConfig config, int sinks) {
         assertThat(config.sinks()).hasSize(sinks);
         try (Startup startup = Startup.validate(source, config)) {
-            assertThat(startup.factories().keySet())
+            assertThat(startup.sinks().keySet())
                     .containsExactlyInAnyOrderElementsOf(
                             config.sinks().stream().map(s -> s.name()).toList());
         }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.core.config.ConfigLoader;
 import io.streamloader.core.config.StreamloaderConfig;
+import io.streamloader.core.pipeline.ConfiguredSink;
 import io.streamloader.core.plugin.PluginRegistry;
 import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.core.testing.TestingRecordingSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.spi.FatalSinkException;
+import io.streamloader.spi.SinkContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +47,11 @@ class OnFailureExitIT {
         Startup startup = new Startup(
                 config,
                 PluginRegistry.fromDirectory(dir),
-                Map.of("keeps-restarting", refusing, "exits", refusing),
+                Map.of(
+                        "keeps-restarting",
+                        ConfiguredSink.parse(refusing, new SinkContext("keeps-restarting", Map.of())),
+                        "exits",
+                        ConfiguredSink.parse(refusing, new SinkContext("exits", Map.of()))),
                 Optional.empty(),
                 List.of());
         Platform platform = new Platform(startup).start();

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * One event that a sink could not store.
  *
- * @param event the event, as it was passed to {@link Sink#write}
+ * @param event the event, as it was passed to {@link SinkWriter#write}
  * @param kind whether to retry it or dead-letter it
  * @param reason what the store said, for operators; goes into the dead-letter header {@code sl.error.reason}
  * @param errorClass the store's error type or exception class, for example {@code mapper_parsing_exception}

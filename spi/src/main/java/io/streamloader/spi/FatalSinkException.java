@@ -6,7 +6,7 @@ package io.streamloader.spi;
  *
  * <p>Throw it only for such failures. The host stops the runner with this exception's message as the reason
  * ({@code FAILED} in health, nothing more committed) and its supervisor restarts it with backoff, or stops it or the
- * process, as configured. Any <em>other</em> exception that escapes {@link Sink#write} is taken to be about the
+ * process, as configured. Any <em>other</em> exception that escapes {@link SinkWriter#write} is taken to be about the
  * events: the host narrows the batch down to the event(s) that cause it and dead-letters those alone.
  */
 public class FatalSinkException extends RuntimeException {

@@ -3,7 +3,7 @@ package io.streamloader.spi;
 import java.util.List;
 
 /**
- * A sink's settings are invalid. Thrown by {@link SinkFactory#validate} and {@link SinkFactory#create}; carries
+ * A sink's settings are invalid. Thrown by {@link SinkFactory#parse}; carries
  * every problem found, each naming the offending key as {@link SinkContext#keyPath(String)} gives it, so the
  * operator sees them all at once.
  */

@@ -3,32 +3,40 @@ package io.streamloader.spi;
 import java.util.Set;
 
 /**
- * Creates {@link Sink}s of one type. Found with {@link java.util.ServiceLoader}: list the implementation in {@code
+ * Opens {@link Sink}s of one type. Found with {@link java.util.ServiceLoader}: list the implementation in {@code
  * META-INF/services/io.streamloader.spi.SinkFactory}; it needs a public no-argument constructor that does no I/O.
  *
- * <p>Threading: a factory is shared by the host and may be called from several threads; keep it stateless.
+ * <p>Configuration is parsed once, purely, into a value of type {@code C} ({@link #parse}); opening the sink
+ * ({@link #open}) gets that value, so the settings are never read twice. Threading: a factory is shared by the host
+ * and may be called from several threads; keep it stateless.
+ *
+ * @param <C> the sink's parsed, immutable settings
  */
-public interface SinkFactory {
+public interface SinkFactory<C> {
 
     /** The name operators write as {@code type:} in the config, for example {@code elasticsearch}. Unique per host. */
     String type();
 
     /**
-     * Checks the settings without connecting anywhere. Called by {@code streamloader config check} and before any
-     * runner starts, so that every mistake in the file is reported at once.
+     * Parses and checks the settings without connecting anywhere: no I/O. Called once per runner by the host, and
+     * alone by {@code streamloader config check}, so every mistake in the file is reported at once.
      *
+     * @return the settings, immutable; passed to {@link #open}
      * @throws SinkConfigException listing every invalid or unknown key
      */
-    void validate(SinkContext context);
+    C parse(SinkContext context);
 
     /**
-     * Creates a started sink: connections opened, templates, indexes or migrations installed. Called once per
-     * worker, on the thread that will write to and close the sink. A failure here stops the runner and is reported with the sink's name.
+     * Opens the sink for one runner: clients connected, templates, indexes or migrations installed. Called once per
+     * runner start (and again after the runner's supervisor restarted it), on the sink thread of the runner's first
+     * worker to start; the other workers wait for it. A failure here stops the runner and is reported with the sink's
+     * name.
      *
-     * @throws SinkConfigException when the settings are invalid
+     * @param config what {@link #parse} returned for this context
      * @throws RetriableSinkException when the store is unreachable; the host retries with backoff
+     * @throws FatalSinkException when the store refuses the sink (credentials, migration); the runner fails
      */
-    Sink create(SinkContext context);
+    Sink open(SinkContext context, C config);
 
     /** Records per batch of a sink that does not override {@link #defaultBatchRecords()}. */
     int DEFAULT_BATCH_RECORDS = 1000;

@@ -3,7 +3,7 @@ package io.streamloader.spi;
 import java.util.List;
 
 /**
- * The outcome of {@link Sink#write}: the events that failed, each with its kind and reason. Events of the batch
+ * The outcome of {@link SinkWriter#write}: the events that failed, each with its kind and reason. Events of the batch
  * that are not listed were stored.
  *
  * @param failures failed events, at most one entry per event

@@ -4,6 +4,7 @@ import io.streamloader.spi.Event;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -95,16 +96,16 @@ final class Flow {
     }
 
     /** {@code factory} with this flow counting the events each successful write stored. */
-    SinkFactory counting(SinkFactory factory) {
-        return new SinkFactory() {
+    <C> SinkFactory<C> counting(SinkFactory<C> factory) {
+        return new SinkFactory<>() {
             @Override
             public String type() {
                 return factory.type();
             }
 
             @Override
-            public void validate(SinkContext context) {
-                factory.validate(context);
+            public C parse(SinkContext context) {
+                return factory.parse(context);
             }
 
             @Override
@@ -113,17 +114,29 @@ final class Flow {
             }
 
             @Override
-            public Sink create(SinkContext context) {
-                Sink sink = factory.create(context);
+            public Sink open(SinkContext context, C config) {
+                Sink sink = factory.open(context, config);
                 return new Sink() {
                     @Override
-                    public WriteResult write(List<Event> events) {
-                        WriteResult result = sink.write(events);
-                        if (!result.isSuccess()) {
-                            throw new IllegalStateException(name + ": benchmark writes failed: " + result.failures());
-                        }
-                        stored.addAndGet(events.size());
-                        return result;
+                    public SinkWriter newWriter() {
+                        SinkWriter writer = sink.newWriter();
+                        return new SinkWriter() {
+                            @Override
+                            public WriteResult write(List<Event> events) {
+                                WriteResult result = writer.write(events);
+                                if (!result.isSuccess()) {
+                                    throw new IllegalStateException(
+                                            name + ": benchmark writes failed: " + result.failures());
+                                }
+                                stored.addAndGet(events.size());
+                                return result;
+                            }
+
+                            @Override
+                            public void close() {
+                                writer.close();
+                            }
+                        };
                     }
 
                     @Override

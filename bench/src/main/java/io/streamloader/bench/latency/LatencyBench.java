@@ -233,7 +233,7 @@ public final class LatencyBench implements Callable<Integer> {
     }
 
     private static SinkRunner runner(
-            Flow flow, SinkFactory factory, String topic, Map<String, String> config, String bootstrap) {
+            Flow flow, SinkFactory<?> factory, String topic, Map<String, String> config, String bootstrap) {
         RunnerSettings settings = new RunnerSettings(
                 "latency-" + factory.type(),
                 factory.type(),

@@ -12,11 +12,11 @@ import com.mongodb.client.model.WriteModel;
 import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.CpuSampler;
 import io.streamloader.bench.KafkaLoop;
+import io.streamloader.bench.OpenedSink;
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.sink.mongo.MongoSinkFactory;
 import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -204,8 +204,9 @@ public final class MongoProbe {
             }
             batches.add(batch);
         }
-        try (Sink sink = new MongoSinkFactory()
-                .create(new SinkContext(
+        try (OpenedSink sink = OpenedSink.open(
+                new MongoSinkFactory(),
+                new SinkContext(
                         "bench", Map.of("connection-string", uri, "database", database, "collection", collection)))) {
             firstNanos = System.nanoTime();
             for (List<Event> batch : batches) {

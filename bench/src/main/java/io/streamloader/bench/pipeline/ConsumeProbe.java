@@ -4,7 +4,6 @@ import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.SinkRunner;
-import io.streamloader.spi.Event;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
@@ -85,26 +84,20 @@ public final class ConsumeProbe {
     }
 
     private static long pipeline(String bootstrap, String topic, long count, int workers) throws InterruptedException {
-        SinkFactory noop = new SinkFactory() {
+        SinkFactory<String> noop = new SinkFactory<>() {
             @Override
             public String type() {
                 return "noop";
             }
 
             @Override
-            public void validate(SinkContext context) {}
+            public String parse(SinkContext context) {
+                return context.name();
+            }
 
             @Override
-            public Sink create(SinkContext context) {
-                return new Sink() {
-                    @Override
-                    public WriteResult write(List<Event> batch) {
-                        return WriteResult.success();
-                    }
-
-                    @Override
-                    public void close() {}
-                };
+            public Sink open(SinkContext context, String config) {
+                return () -> batch -> WriteResult.success();
             }
         };
         TimedPipeline.Result result = TimedPipeline.run(

@@ -8,6 +8,7 @@ import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.CpuSampler;
 import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.KafkaLoop;
+import io.streamloader.bench.OpenedSink;
 import io.streamloader.bench.PeerRatios;
 import io.streamloader.bench.Table;
 import io.streamloader.bench.TimedPipeline;
@@ -20,7 +21,6 @@ import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
 import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
 import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -195,10 +195,10 @@ public final class PostgresBench implements Callable<Integer> {
         }
         for (int round = 1; round <= rounds; round++) {
             String schema = "bench_" + round + "_" + (System.currentTimeMillis() % 100_000);
-            try (Sink single = sink(pg, s3, schema, 1);
-                    Sink sink = sink(pg, s3, schema, connections);
-                    Sink second = sink(pg, s3, schema, connections);
-                    Sink third = sink(pg, s3, schema, connections)) {
+            try (OpenedSink single = sink(pg, s3, schema, 1);
+                    OpenedSink sink = sink(pg, s3, schema, connections);
+                    OpenedSink second = sink(pg, s3, schema, connections);
+                    OpenedSink third = sink(pg, s3, schema, connections)) {
                 for (int raw : List.of(1, connections, partitions * connections)) {
                     bestRawRows = Math.max(bestRawRows, rawInserts(pg, schema, json, false, raw));
                 }
@@ -289,8 +289,9 @@ public final class PostgresBench implements Callable<Integer> {
         return 0;
     }
 
-    private Sink sink(PostgresService pg, S3Service s3, String schema, int connections) {
-        return new PostgresMinioSinkFactory().create(new SinkContext("bench", sinkConfig(pg, s3, schema, connections)));
+    private OpenedSink sink(PostgresService pg, S3Service s3, String schema, int connections) {
+        return OpenedSink.open(
+                new PostgresMinioSinkFactory(), new SinkContext("bench", sinkConfig(pg, s3, schema, connections)));
     }
 
     private Map<String, String> sinkConfig(PostgresService pg, S3Service s3, String schema, int connections) {
@@ -444,7 +445,7 @@ public final class PostgresBench implements Callable<Integer> {
      * {@code Sink.write} of the rows in batches; with several sinks, each writes every n-th batch from its own thread,
      * as the pipeline's workers would (one sink instance and one connection per worker).
      */
-    private double sinkRows(List<Sink> sinks, byte[][] json, String idPrefix, int connections) throws Exception {
+    private double sinkRows(List<OpenedSink> sinks, byte[][] json, String idPrefix, int connections) throws Exception {
         List<List<Event>> batches = new ArrayList<>();
         for (int from = 0; from < rows; from += batch) {
             List<Event> events = new ArrayList<>(batch);
@@ -464,7 +465,7 @@ public final class PostgresBench implements Callable<Integer> {
         }
         List<Callable<Long>> writers = new ArrayList<>();
         for (int w = 0; w < sinks.size(); w++) {
-            Sink sink = sinks.get(w);
+            OpenedSink sink = sinks.get(w);
             int first = w;
             writers.add(() -> {
                 long cpu = THREADS.getCurrentThreadCpuTime();
@@ -647,7 +648,7 @@ public final class PostgresBench implements Callable<Integer> {
         return row("raw MinIO PUT, " + threads + " thread" + (threads == 1 ? "" : "s"), blobs, blobSize, started, -1);
     }
 
-    private double sinkBlobs(Sink sink) {
+    private double sinkBlobs(OpenedSink sink) {
         byte[][] payloads = blobPayloads();
         int perBatch = Math.max(1, Math.min(batch, (8 << 20) / blobSize));
         List<List<Event>> batches = new ArrayList<>();

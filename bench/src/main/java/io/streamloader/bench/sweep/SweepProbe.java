@@ -27,7 +27,7 @@ public final class SweepProbe {
             String[] kv = args[i].split("=", 2);
             config.put(kv[0], kv[1]);
         }
-        SinkFactory factory = switch (sink) {
+        SinkFactory<?> factory = switch (sink) {
             case "elasticsearch" -> new ElasticsearchSinkFactory();
             case "mongo" -> new MongoSinkFactory();
             case "postgres-minio" -> new PostgresMinioSinkFactory();

@@ -44,7 +44,7 @@ public record BatchPolicy(int maxRecords, long maxBytes, Duration maxLinger) {
      *
      * @throws IllegalArgumentException when that default is not a positive number
      */
-    public BatchPolicy resolve(SinkFactory factory) {
+    public BatchPolicy resolve(SinkFactory<?> factory) {
         if (!sinkDefaultRecords()) {
             return this;
         }

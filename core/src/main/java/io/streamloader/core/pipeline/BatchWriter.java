@@ -8,6 +8,7 @@ import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ final class BatchWriter {
     }
 
     private final RunnerSettings settings;
+    private final SinkWriter writer;
     private final Sink sink;
     private final DeadLetterPublisher deadLetters;
     private final PipelineMetrics metrics;
@@ -65,11 +67,13 @@ final class BatchWriter {
 
     BatchWriter(
             RunnerSettings settings,
+            SinkWriter writer,
             Sink sink,
             DeadLetterPublisher deadLetters,
             PipelineMetrics metrics,
             HealthTracker health) {
         this.settings = settings;
+        this.writer = writer;
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -261,7 +265,7 @@ final class BatchWriter {
     private Throwable attempt(List<Event> events, Round round) {
         List<EventFailure> failures;
         try {
-            failures = sink.write(List.copyOf(events)).failures();
+            failures = writer.write(List.copyOf(events)).failures();
         } catch (RetriableSinkException e) {
             throw new StoreDown(message(e), e.getClass().getName());
         } catch (FatalSinkException e) {

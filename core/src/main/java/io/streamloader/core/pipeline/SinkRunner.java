@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -32,13 +33,14 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One configured sink at work: its own consumer group, {@code workers} threads each with a consumer and a sink
- * instance, and a shared dead-letter producer. Independent of every other runner, so a stuck store holds up only
+ * One configured sink at work: its own consumer group, one {@link io.streamloader.spi.Sink} opened for the runner,
+ * {@code workers} threads each with a consumer and a writer of that sink, and a shared dead-letter producer. Independent of every other runner, so a stuck store holds up only
  * its own sink.
  *
  * <p>Lifecycle: {@link #start()} once; {@link #close()} stops the workers (each finishes or abandons its batch,
  * commits what was written) and waits for them. The runner is supervised: once a worker fails (a fatal sink error),
- * all of its workers stop, commit what they wrote and close their consumers, sinks and producer, and then, by {@link
+ * all of its workers stop, commit what they wrote and close their consumers and writers, then the sink and producer
+ * close, and then, by {@link
  * SupervisionPolicy}, a fresh set starts after a backoff (same group: it resumes from the committed offsets), or the
  * runner stays {@code FAILED}, or it {@linkplain #exitRequested() asks the process to exit}. {@link #health()} says
  * which, why, and how many restarts there were.
@@ -56,7 +58,7 @@ public final class SinkRunner implements AutoCloseable {
     public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = TopicLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
 
     private final RunnerSettings settings;
-    private final SinkFactory factory;
+    private final ConfiguredSink<?> sink;
     private final Map<String, Object> kafkaProperties;
     private final MeterRegistry registry;
     private final PipelineMetrics metrics;
@@ -79,13 +81,40 @@ public final class SinkRunner implements AutoCloseable {
      *     bootstrap.servers}. Group id, offset handling and (de)serializers are set here and cannot be overridden.
      */
     public SinkRunner(
-            RunnerSettings settings, SinkFactory factory, Map<String, Object> kafkaProperties, MeterRegistry registry) {
+            RunnerSettings settings,
+            SinkFactory<?> factory,
+            Map<String, Object> kafkaProperties,
+            MeterRegistry registry) {
+        this(
+                settings,
+                ConfiguredSink.parse(
+                        factory, new SinkContext(settings.name(), settings.sinkConfig(), settings.workers())),
+                kafkaProperties,
+                registry);
+    }
+
+    /**
+     * A runner of a sink whose settings were parsed already ({@code config check} and startup parse them once).
+     *
+     * @param kafkaProperties as for {@link #SinkRunner(RunnerSettings, SinkFactory, Map, MeterRegistry)}
+     */
+    public SinkRunner(
+            RunnerSettings settings,
+            ConfiguredSink<?> sink,
+            Map<String, Object> kafkaProperties,
+            MeterRegistry registry) {
+        if (!sink.name().equals(settings.name()) || sink.context().workers() != settings.workers()) {
+            throw new IllegalArgumentException(
+                    "sink " + sink.name() + " (" + sink.context().workers()
+                            + " worker(s)) was parsed for another runner than " + settings.name() + " ("
+                            + settings.workers() + " worker(s))");
+        }
         if (!settings.transforms().isResolved()) {
             throw new IllegalArgumentException("sinks." + settings.name()
                     + ".transforms: not resolved; call RunnerSettings.withTransforms(transforms().resolve(lookup))");
         }
-        this.settings = settings.withBatch(settings.batch().resolve(factory));
-        this.factory = factory;
+        this.settings = settings.withBatch(settings.batch().resolve(sink.factory()));
+        this.sink = sink;
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.registry = registry;
         this.metrics = new PipelineMetrics(registry, settings.name());
@@ -172,19 +201,15 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /**
-     * Asks a running sink instance whether its store is reachable ({@link io.streamloader.spi.Sink#checkHealth()}),
+     * Asks the runner's open sink whether its store is reachable ({@link io.streamloader.spi.Sink#checkHealth()}),
      * waiting at most {@code timeout}. Catches an outage while no events flow, which {@link #health()} cannot see.
      *
      * @return empty when reachable (or no sink is running yet), else why not
      */
     public Optional<String> checkStore(Duration timeout) {
         Generation generation = current;
-        Optional<io.streamloader.spi.Sink> sink = generation == null
-                ? Optional.empty()
-                : generation.workers.stream()
-                        .map(Worker::sink)
-                        .flatMap(Optional::stream)
-                        .findFirst();
+        Optional<io.streamloader.spi.Sink> sink =
+                generation == null ? Optional.empty() : generation.runnerSink.current();
         if (sink.isEmpty()) {
             return Optional.empty();
         }
@@ -357,10 +382,11 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /**
-     * One set of workers with their consumers, sinks, dead-letter producer and meters; never restarted itself: the
-     * supervisor replaces a failed one by a new one.
+     * One set of workers with their consumers and writers, the sink they share, the dead-letter producer and meters;
+     * never restarted itself: the supervisor replaces a failed one by a new one (which opens the sink again).
      */
     private final class Generation {
+        private final RunnerSink runnerSink = new RunnerSink(sink);
         private final AtomicBoolean stopping = new AtomicBoolean();
         private final List<HealthTracker> workerHealth = new ArrayList<>();
         private final List<Thread> threads = new ArrayList<>();
@@ -383,7 +409,7 @@ public final class SinkRunner implements AutoCloseable {
                 HealthTracker health = new HealthTracker();
                 workerHealth.add(health);
                 Worker worker =
-                        new Worker(settings, consumer, factory, deadLetters, metrics, health, stopping, this::fatal);
+                        new Worker(settings, consumer, runnerSink, deadLetters, metrics, health, stopping, this::fatal);
                 workers.add(worker);
                 Thread thread = new Thread(worker, "sl-" + settings.name() + "-" + i);
                 threads.add(thread);
@@ -462,7 +488,10 @@ public final class SinkRunner implements AutoCloseable {
             return true;
         }
 
-        /** Stops the workers, waits for them (each closes its consumer and sink), closes the producer and meters. */
+        /**
+         * Stops the workers, waits for them (each closes its consumer and writer), closes the sink once the last writer
+         * closed, then the producer and meters.
+         */
         void stop() {
             stopping.set(true);
             try {
@@ -472,6 +501,7 @@ public final class SinkRunner implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            runnerSink.closeWhenUnused();
             if (stopped.getAndSet(true)) {
                 return;
             }

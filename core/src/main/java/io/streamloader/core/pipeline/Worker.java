@@ -3,14 +3,15 @@ package io.streamloader.core.pipeline;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
-import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.SinkWriter;
+import io.streamloader.spi.SourcePartition;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,8 +38,9 @@ import org.slf4j.MDC;
 
 /**
  * One worker of a runner: a consumer thread and a sink thread. The consumer thread polls, cuts batches and commits;
- * the sink thread owns the sink (creates, writes, closes it) and has {@link BatchWriter} resolve every event of a
- * batch. While the sink writes one batch, the consumer fetches the next, so a store's latency and the consumer's
+ * the sink thread opens the runner's sink if no other worker did yet ({@link RunnerSink}), owns this worker's {@link
+ * SinkWriter} (makes it, tells it of partitions assigned and revoked, writes, closes it) and has {@link BatchWriter}
+ * resolve every event of a batch. While the sink writes one batch, the consumer fetches the next, so a store's latency and the consumer's
  * work overlap instead of adding up; once a whole batch waits, the consumer pauses its partitions and keeps polling
  * without fetching until the sink is done (back pressure: at most the batch in flight and about one more are held).
  * Stops when asked, after finishing (or abandoning, uncommitted) the batch in flight.
@@ -53,7 +55,7 @@ final class Worker implements Runnable {
 
     private final RunnerSettings settings;
     private final Consumer<ByteBuffer, ByteBuffer> consumer;
-    private final SinkFactory factory;
+    private final RunnerSink runnerSink;
     private final DeadLetterPublisher deadLetters;
     private final PipelineMetrics metrics;
     private final HealthTracker health;
@@ -64,8 +66,10 @@ final class Worker implements Runnable {
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     /** When partitions were given up, so a batch can tell whether one was revoked while it was written. */
     private final Revocations revocations = new Revocations();
-    /** The started sink, for health probes from other threads; null before start and after close. */
-    private volatile Sink liveSink;
+    /** The writer, once made; used on the sink thread only (hooks are submitted to it). */
+    private volatile SinkWriter writer;
+    /** The last partitions-assigned hook handed to the sink thread; its failure stops the worker. Consumer thread. */
+    private Future<?> assignedHook;
     /** Offsets of batches fully resolved (stored or dead-lettered), per partition; what a sync commit makes durable. */
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
     /** Set by a failed async commit (callbacks run on this thread, inside poll or commit). */
@@ -78,11 +82,15 @@ final class Worker implements Runnable {
     private Future<Map<TopicPartition, OffsetAndMetadata>> inFlight;
     /** Whether the consumer thread paused its partitions because a whole batch waits for the sink. */
     private boolean backPressured;
+    /** Runs the sink's work: opening, writes, hooks, closing. Set at the start of {@link #run()}. */
+    private ExecutorService sinkThread;
+    /** Partitions the writer was told were assigned and not yet revoked. Sink thread only. */
+    private final Set<SourcePartition> hooked = new java.util.LinkedHashSet<>();
 
     Worker(
             RunnerSettings settings,
             Consumer<ByteBuffer, ByteBuffer> consumer,
-            SinkFactory factory,
+            RunnerSink runnerSink,
             DeadLetterPublisher deadLetters,
             PipelineMetrics metrics,
             HealthTracker health,
@@ -90,7 +98,7 @@ final class Worker implements Runnable {
             Runnable onFatal) {
         this.settings = settings;
         this.consumer = consumer;
-        this.factory = factory;
+        this.runnerSink = runnerSink;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.health = health;
@@ -111,20 +119,25 @@ final class Worker implements Runnable {
                     task.run();
                 },
                 sinkThreadName));
-        Sink sink = null;
+        this.sinkThread = sinkThread;
+        boolean acquired = false;
         try (consumer) {
-            sink = result(sinkThread.submit(this::createSink));
+            Sink sink = result(sinkThread.submit(() -> runnerSink.acquire(this::openSink)))
+                    .orElse(null);
             if (sink == null) {
                 return;
             }
-            liveSink = sink;
-            BatchWriter writer = new BatchWriter(settings, sink, deadLetters, metrics, health);
+            acquired = true;
+            writer = result(sinkThread.submit(() ->
+                    Objects.requireNonNull(sink.newWriter(), () -> "sink " + settings.name() + " made no writer")));
+            BatchWriter batches = new BatchWriter(settings, this.writer, sink, deadLetters, metrics, health);
             consumer.subscribe(settings.topics(), new Listener());
             health.running();
             while (!stopping.get()) {
                 finishIfDone();
+                checkAssignedHook();
                 if (inFlight == null && buffer.isDue()) {
-                    inFlight = submit(sinkThread, writer, buffer.take());
+                    inFlight = submit(sinkThread, batches, buffer.take());
                 }
                 if (inFlight != null && buffer.isFull()) {
                     consumer.pause(consumer.assignment()); // again each time: partitions may have been assigned
@@ -154,7 +167,7 @@ final class Worker implements Runnable {
             finishIfDone();
             if (!buffer.isEmpty()) {
                 // one last try; what does not succeed stays uncommitted
-                inFlight = submit(sinkThread, writer, buffer.take());
+                inFlight = submit(sinkThread, batches, buffer.take());
                 awaitInFlight(Long.MAX_VALUE);
                 finishIfDone();
             }
@@ -165,9 +178,18 @@ final class Worker implements Runnable {
             log.error("sink {}: fatal error, runner stops and commits nothing more", settings.name(), e);
             onFatal.run();
         } finally {
-            liveSink = null;
-            Sink toClose = sink;
-            sinkThread.execute(() -> closeQuietly(toClose)); // after the write in flight, if any, on its own thread
+            SinkWriter toClose = writer;
+            boolean release = acquired;
+            // after the write in flight, if any, on the writer's own thread; the sink closes after its last writer
+            sinkThread.execute(() -> {
+                try {
+                    closeQuietly(toClose);
+                } finally {
+                    if (release) {
+                        runnerSink.release();
+                    }
+                }
+            });
             sinkThread.shutdown();
             awaitTermination(sinkThread);
             if (health.get().state() != RunnerHealth.State.FAILED) { // a failed worker stays visible until replaced
@@ -253,16 +275,11 @@ final class Worker implements Runnable {
         }
     }
 
-    /** The running sink instance, if any; its {@link Sink#checkHealth()} may be called from any thread. */
-    java.util.Optional<Sink> sink() {
-        return java.util.Optional.ofNullable(liveSink);
-    }
-
-    private Sink createSink() {
-        SinkContext context = new SinkContext(settings.name(), settings.sinkConfig());
+    /** Opens the runner's sink, retrying while the store is unreachable; null once stopping. Sink thread. */
+    private Sink openSink() {
         for (int attempt = 1; !stopping.get(); attempt++) {
             try {
-                return factory.create(context);
+                return runnerSink.open();
             } catch (RetriableSinkException e) {
                 health.retrying("cannot start sink " + settings.name() + ": " + e.getMessage());
                 log.warn("sink {}: store not reachable at start ({}); retrying", settings.name(), e.getMessage());
@@ -397,15 +414,50 @@ final class Worker implements Runnable {
         return !stopping.get();
     }
 
-    private void closeQuietly(Sink sink) {
-        if (sink == null) {
+    /** Revokes what the writer still holds, then closes it. Sink thread. */
+    private void closeQuietly(SinkWriter writer) {
+        if (writer == null) {
             return;
         }
-        try {
-            sink.close();
-        } catch (RuntimeException e) {
-            log.warn("sink {}: close failed", settings.name(), e);
+        if (!hooked.isEmpty()) {
+            revokedHook(List.copyOf(hooked));
         }
+        try {
+            writer.close();
+        } catch (RuntimeException e) {
+            log.warn("sink {}: closing the writer failed", settings.name(), e);
+        }
+    }
+
+    /** Fails the worker if the last partitions-assigned hook threw. Consumer thread. */
+    private void checkAssignedHook() {
+        if (assignedHook != null && assignedHook.isDone()) {
+            Future<?> done = assignedHook;
+            assignedHook = null;
+            result(done);
+        }
+    }
+
+    /** Runs the writer's partitions-assigned hook. Sink thread. */
+    private void assignedHook(List<SourcePartition> partitions) {
+        hooked.addAll(partitions);
+        writer.partitionsAssigned(partitions);
+    }
+
+    /** Runs the writer's partitions-revoked hook; a failure is logged. Sink thread. */
+    private void revokedHook(List<SourcePartition> partitions) {
+        partitions.forEach(hooked::remove);
+        try {
+            writer.partitionsRevoked(partitions);
+        } catch (Exception e) {
+            log.warn("sink {}: the writer failed on partitions revoked {}", settings.name(), partitions, e);
+        }
+    }
+
+    private static List<SourcePartition> sourcePartitions(Collection<TopicPartition> partitions) {
+        return partitions.stream()
+                .map(tp -> new SourcePartition(tp.topic(), tp.partition()))
+                .toList();
     }
 
     /** Tracks ownership; buffered records of a lost partition are dropped, its new owner redelivers them. */
@@ -414,6 +466,12 @@ final class Worker implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             owned.addAll(partitions);
             log.info("sink {}: assigned {}", settings.name(), partitions);
+            if (!partitions.isEmpty() && writer != null) {
+                // queued on the sink thread before any batch holding their events; a failure stops the worker
+                List<SourcePartition> assigned = sourcePartitions(partitions);
+                checkAssignedHook();
+                assignedHook = sinkThread.submit(() -> assignedHook(assigned));
+            }
         }
 
         @Override
@@ -438,6 +496,27 @@ final class Worker implements Runnable {
             buffer.dropPartitions(partitions);
             if (!partitions.isEmpty()) {
                 log.info("sink {}: revoked {}", settings.name(), partitions);
+                revokeOnSinkThread(sourcePartitions(partitions));
+            }
+        }
+
+        /** After the write in flight; waits for the hook up to {@link #REVOKE_WAIT_MS}, so it ran before a new owner. */
+        private void revokeOnSinkThread(List<SourcePartition> partitions) {
+            if (writer == null || sinkThread.isShutdown()) {
+                return;
+            }
+            try {
+                sinkThread.submit(() -> revokedHook(partitions)).get(REVOKE_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                log.warn(
+                        "sink {}: writer still busy {} ms after partitions {} were revoked; its hook runs later",
+                        settings.name(),
+                        REVOKE_WAIT_MS,
+                        partitions);
+            } catch (ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+                log.warn("sink {}: partitions-revoked hook not run for {}", settings.name(), partitions, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

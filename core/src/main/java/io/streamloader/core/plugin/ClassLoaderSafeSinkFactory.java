@@ -8,15 +8,15 @@ import java.util.Set;
 
 /**
  * A {@link SinkFactory} that runs every call of the plugin's factory with the plugin's classloader as thread context
- * classloader, and wraps the sinks it creates the same way. Thread-safe if the wrapped factory is.
+ * classloader, and wraps the sinks it opens (and their writers) the same way. Thread-safe if the wrapped factory is.
  */
 @SuppressWarnings("try") // the ThreadContextClassLoader resources are used for their side effect only
-final class ClassLoaderSafeSinkFactory implements SinkFactory {
+final class ClassLoaderSafeSinkFactory<C> implements SinkFactory<C> {
 
-    private final SinkFactory delegate;
+    private final SinkFactory<C> delegate;
     private final ClassLoader loader;
 
-    ClassLoaderSafeSinkFactory(SinkFactory delegate, ClassLoader loader) {
+    ClassLoaderSafeSinkFactory(SinkFactory<C> delegate, ClassLoader loader) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.loader = Objects.requireNonNull(loader, "loader");
     }
@@ -29,16 +29,16 @@ final class ClassLoaderSafeSinkFactory implements SinkFactory {
     }
 
     @Override
-    public void validate(SinkContext context) {
+    public C parse(SinkContext context) {
         try (var ignored = new ThreadContextClassLoader(loader)) {
-            delegate.validate(context);
+            return delegate.parse(context);
         }
     }
 
     @Override
-    public Sink create(SinkContext context) {
+    public Sink open(SinkContext context, C config) {
         try (var ignored = new ThreadContextClassLoader(loader)) {
-            return new ClassLoaderSafeSink(delegate.create(context), loader);
+            return new ClassLoaderSafeSink(delegate.open(context, config), loader);
         }
     }
 

@@ -86,6 +86,7 @@ final class FactoryLoading {
         Path location = dir == null ? Path.of("classpath") : dir;
         List<Path> locationJars = jars == null ? List.of() : jars;
         try (var ignored = new ThreadContextClassLoader(loader)) {
+            @SuppressWarnings("rawtypes") // ServiceLoader knows the class, not its type argument
             Iterator<SinkFactory> providers =
                     ServiceLoader.load(SinkFactory.class, loader).iterator();
             // After a failing provider the iterator moves on to the next one; the bound guards against a loop.
@@ -94,7 +95,7 @@ final class FactoryLoading {
                     if (!providers.hasNext()) {
                         return;
                     }
-                    SinkFactory factory = providers.next();
+                    SinkFactory<?> factory = providers.next();
                     Path source = sourceOf(factory.getClass()).orElse(location);
                     plugins.add(describe(
                             factory, dir == null ? source : dir, jars == null ? List.of(source) : jars, source));
@@ -135,9 +136,9 @@ final class FactoryLoading {
         }
     }
 
-    private static LoadedPlugin describe(SinkFactory factory, Path location, List<Path> jars, Path source) {
+    private static LoadedPlugin describe(SinkFactory<?> factory, Path location, List<Path> jars, Path source) {
         ClassLoader loader = factory.getClass().getClassLoader();
-        ClassLoaderSafeSinkFactory safe = new ClassLoaderSafeSinkFactory(factory, loader);
+        ClassLoaderSafeSinkFactory<?> safe = new ClassLoaderSafeSinkFactory<>(factory, loader);
         String type = safe.type();
         if (type == null || type.isBlank()) {
             throw new IllegalStateException(factory.getClass().getName() + ".type() returned no type");

@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public record LoadedPlugin(
         String type,
-        SinkFactory factory,
+        SinkFactory<?> factory,
         String version,
         Path location,
         List<Path> jars,

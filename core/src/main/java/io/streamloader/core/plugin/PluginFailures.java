@@ -58,7 +58,7 @@ final class PluginFailures {
                 || find(chain, ExceptionInInitializerError.class).isPresent()) {
             Throwable thrown = chain.getLast();
             message = top + ": its constructor or static initializer threw " + thrown;
-            fix = "keep factory constructors trivial (no I/O, nothing that can fail); open connections in create()";
+            fix = "keep factory constructors trivial (no I/O, nothing that can fail); open connections in open()";
         } else {
             message = top + " (" + chain.getLast() + ")";
             fix = "check that the plugin was built against this streamloader's SPI and bundles its dependencies";

@@ -126,7 +126,7 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /** The factory for {@code type}; see {@link #require(String)}. */
-    public SinkFactory factory(String type) {
+    public SinkFactory<?> factory(String type) {
         return require(type).factory();
     }
 

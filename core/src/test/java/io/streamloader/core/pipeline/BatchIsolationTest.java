@@ -9,6 +9,7 @@ import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,7 @@ class BatchIsolationTest {
                 Map.of());
         return new BatchWriter(
                 settings,
+                store,
                 store,
                 new DeadLetterPublisher(dlq, settings, Duration.ofSeconds(5)),
                 new PipelineMetrics(registry, "docs"),
@@ -352,7 +354,12 @@ class BatchIsolationTest {
      * A store keyed by id. Throws {@link IllegalStateException} for a write containing a poison offset, or what
      * {@link #thrower} says; reports per-event failures for the offsets listed; fails its health check on demand.
      */
-    static final class FakeStore implements Sink {
+    static final class FakeStore implements Sink, SinkWriter {
+        @Override
+        public SinkWriter newWriter() {
+            return this;
+        }
+
         final Set<Long> poison = new TreeSet<>();
         final Map<Long, String> retryable = new HashMap<>();
         final Map<Long, String> retryableOnce = new HashMap<>();

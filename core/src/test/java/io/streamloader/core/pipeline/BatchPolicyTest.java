@@ -33,7 +33,7 @@ class BatchPolicyTest {
 
     @Test
     void sinksThatDoNotSayGetTheHostsDefault() {
-        SinkFactory plain = TestingFactories.plain("plain");
+        SinkFactory<?> plain = TestingFactories.plain("plain");
 
         assertThat(new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 1, Duration.ZERO)
                         .resolve(plain)

@@ -7,6 +7,7 @@ import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ class BatchWriterTest {
         return new BatchWriter(
                 settings,
                 sink,
+                sink,
                 new DeadLetterPublisher(dlq, settings, Duration.ofSeconds(5)),
                 new PipelineMetrics(new SimpleMeterRegistry(), "docs"),
                 health);
@@ -95,6 +97,7 @@ class BatchWriterTest {
         BatchWriter writer = new BatchWriter(
                 filtered,
                 sink,
+                sink,
                 new DeadLetterPublisher(dlq, filtered, Duration.ofSeconds(5)),
                 new PipelineMetrics(registry, "docs"),
                 health);
@@ -114,6 +117,7 @@ class BatchWriterTest {
                 settings.withFilter(EventFilter.of(new EventFilter.Header("absent"), new EventFilter.Exists(), true));
         BatchWriter writer = new BatchWriter(
                 none,
+                sink,
                 sink,
                 new DeadLetterPublisher(dlq, none, Duration.ofSeconds(5)),
                 new PipelineMetrics(new SimpleMeterRegistry(), "docs"),
@@ -212,6 +216,7 @@ class BatchWriterTest {
         BatchWriter writer = new BatchWriter(
                 bounded,
                 sink,
+                sink,
                 new DeadLetterPublisher(dlq, bounded, Duration.ofSeconds(5)),
                 new PipelineMetrics(new SimpleMeterRegistry(), "docs"),
                 health);
@@ -228,6 +233,7 @@ class BatchWriterTest {
         sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.permanent(at(batch, 0, 10), "bad", ""))));
         BatchWriter writer = new BatchWriter(
                 settings,
+                sink,
                 sink,
                 new DeadLetterPublisher(manual, settings, Duration.ofSeconds(5)),
                 new PipelineMetrics(new SimpleMeterRegistry(), "docs"),
@@ -275,7 +281,12 @@ class BatchWriterTest {
     }
 
     /** A sink that answers each write with the next scripted response and records what it was given. */
-    static final class ScriptedSink implements Sink {
+    static final class ScriptedSink implements Sink, SinkWriter {
+        @Override
+        public SinkWriter newWriter() {
+            return this;
+        }
+
         final Deque<Function<List<Event>, WriteResult>> script = new ArrayDeque<>();
         final List<List<Event>> calls = new ArrayList<>();
 

@@ -78,6 +78,7 @@ class BatchWriterTransformTest {
         return new BatchWriter(
                 settings,
                 sink,
+                sink,
                 new DeadLetterPublisher(dlq, settings, Duration.ofSeconds(5)),
                 new PipelineMetrics(registry, "docs"),
                 new HealthTracker());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.core.testing.TestingRecordingSink;
+import io.streamloader.spi.SinkContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -241,7 +242,7 @@ class WorkerTest {
         Worker worker = new Worker(
                 settings,
                 consumer,
-                factory,
+                new RunnerSink(ConfiguredSink.parse(factory, new SinkContext("docs", Map.of()))),
                 new DeadLetterPublisher(dlq, settings, Duration.ofSeconds(5)),
                 new PipelineMetrics(new SimpleMeterRegistry(), "docs"),
                 health,

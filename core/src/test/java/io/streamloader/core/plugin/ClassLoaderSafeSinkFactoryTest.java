@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamloader.core.testing.TestingFactories;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.SinkWriter;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -33,13 +34,16 @@ class ClassLoaderSafeSinkFactoryTest {
         assertThat(notForwarded(SinkFactory.class, ClassLoaderSafeSinkFactory.class))
                 .isEmpty();
         assertThat(notForwarded(Sink.class, ClassLoaderSafeSink.class)).isEmpty();
+        Class<?> writer = ClassLoaderSafeSink.class.getDeclaredClasses()[0];
+        assertThat(notForwarded(SinkWriter.class, writer)).isEmpty();
     }
 
     @Test
     void aPluginsDefaultBatchSizeReachesTheHost() {
-        SinkFactory plugin = TestingFactories.withDefaultBatch("p", 4000);
+        SinkFactory<?> plugin = TestingFactories.withDefaultBatch("p", 4000);
 
-        SinkFactory wrapped = new ClassLoaderSafeSinkFactory(plugin, getClass().getClassLoader());
+        SinkFactory<?> wrapped =
+                new ClassLoaderSafeSinkFactory<>(plugin, getClass().getClassLoader());
 
         assertThat(wrapped.defaultBatchRecords()).isEqualTo(4000);
     }

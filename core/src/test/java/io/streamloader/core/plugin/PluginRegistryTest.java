@@ -9,6 +9,7 @@ import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.SinkWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -46,14 +47,20 @@ class PluginRegistryTest {
         return registry;
     }
 
-    private static String writeOne(SinkFactory factory) {
-        try (Sink sink = factory.create(new SinkContext("test", Map.of()))) {
+    private static String writeOne(SinkFactory<?> factory) {
+        try (Sink sink = open(factory);
+                SinkWriter writer = sink.newWriter()) {
             Event event = new Event("id-1", "events", 0, 0, Instant.EPOCH, null, new byte[] {1}, Map.of(), null);
-            return sink.write(List.of(event)).failures().stream()
+            return writer.write(List.of(event)).failures().stream()
                     .map(EventFailure::reason)
                     .findFirst()
                     .orElseThrow();
         }
+    }
+
+    private static <C> Sink open(SinkFactory<C> factory) {
+        SinkContext context = new SinkContext("test", Map.of());
+        return factory.open(context, factory.parse(context));
     }
 
     private TestingPluginJars.PluginBuilder echoPlugin(String dir, String className, String type) {
@@ -80,9 +87,9 @@ class PluginRegistryTest {
         assertThat(loaded.factorySource()).isEqualTo(plugin.jars().getFirst());
         assertThat(loaded.classLoader()).isInstanceOf(PluginClassLoader.class);
         assertThat(loaded.factory().secretKeys()).containsExactly("password");
-        loaded.factory().validate(new SinkContext("test", Map.of()));
+        loaded.factory().parse(new SinkContext("test", Map.of()));
         assertThat(writeOne(loaded.factory())).isEqualTo("create-tccl=true write-tccl=true");
-        try (Sink sink = loaded.factory().create(new SinkContext("test", Map.of()))) {
+        try (Sink sink = open(loaded.factory())) {
             sink.checkHealth();
         }
         assertThat(Thread.currentThread().getContextClassLoader()).isNotInstanceOf(PluginClassLoader.class);

@@ -44,7 +44,7 @@ import javax.tools.ToolProvider;
  */
 public final class TestingPluginJars {
 
-    /** The reason an {@link #echoFactory echo sink} reports by default: where create and write ran. */
+    /** The reason an {@link #echoFactory echo sink} reports by default: where open/newWriter and write ran. */
     public static final String TCCL_REASON = "\"create-tccl=\" + createTccl + \" write-tccl=\" + writeTccl";
 
     private final Path pluginsDir;
@@ -158,7 +158,8 @@ public final class TestingPluginJars {
     /**
      * Source of a factory whose sinks report every event back as a permanent failure with {@code reasonExpression}
      * (a Java expression; {@code createTccl} and {@code writeTccl} say whether the context classloader was the
-     * plugin's in {@code create} and {@code write}), so a test sees what ran inside the plugin. {@code validate} and
+     * plugin's in {@code open} and {@code newWriter}, and in {@code write}), so a test sees what ran inside the plugin.
+     * {@code parse} and
      * {@code checkHealth} throw when the context classloader is not the plugin's. Secret key: {@code password}.
      */
     public static String echoFactory(
@@ -177,7 +178,7 @@ public final class TestingPluginJars {
                 import java.util.List;
                 import java.util.Set;
 
-                public class %2$s implements SinkFactory {
+                public class %2$s implements SinkFactory<String> {
                     %3$s %2$s() { %4$s }
 
                     static boolean pluginTccl() {
@@ -186,20 +187,24 @@ public final class TestingPluginJars {
 
                     @Override public String type() { return "%5$s"; }
 
-                    @Override public void validate(SinkContext context) {
-                        if (!pluginTccl()) throw new SinkConfigException(List.of("validate ran with the host's TCCL"));
+                    @Override public String parse(SinkContext context) {
+                        if (!pluginTccl()) throw new SinkConfigException(List.of("parse ran with the host's TCCL"));
+                        return context.name();
                     }
 
                     @Override public Set<String> secretKeys() { return Set.of("password"); }
 
-                    @Override public Sink create(SinkContext context) {
-                        final boolean createTccl = pluginTccl();
+                    @Override public Sink open(SinkContext context, String config) {
+                        final boolean openTccl = pluginTccl();
                         return new Sink() {
-                            @Override public WriteResult write(List<Event> batch) {
-                                final boolean writeTccl = pluginTccl();
-                                String reason = String.valueOf(%6$s);
-                                return WriteResult.failed(
-                                        batch.stream().map(e -> EventFailure.permanent(e, reason, "echo")).toList());
+                            @Override public SinkWriter newWriter() {
+                                final boolean createTccl = openTccl && pluginTccl();
+                                return batch -> {
+                                    final boolean writeTccl = pluginTccl();
+                                    String reason = String.valueOf(%6$s);
+                                    return WriteResult.failed(
+                                            batch.stream().map(e -> EventFailure.permanent(e, reason, "echo")).toList());
+                                };
                             }
                             @Override public void checkHealth() {
                                 if (!pluginTccl()) throw new IllegalStateException("checkHealth ran with the host's TCCL");

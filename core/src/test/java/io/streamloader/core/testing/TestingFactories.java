@@ -4,21 +4,21 @@ import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 
-/** Sink factories that only describe themselves; they create no sink. */
+/** Sink factories that only describe themselves; they open no sink. */
 public final class TestingFactories {
     private TestingFactories() {}
 
     /** A factory of {@code type} that keeps the SPI's defaults. */
-    public static SinkFactory plain(String type) {
+    public static SinkFactory<?> plain(String type) {
         return new Described(type, null);
     }
 
     /** A factory of {@code type} whose {@link SinkFactory#defaultBatchRecords()} is {@code records}. */
-    public static SinkFactory withDefaultBatch(String type, int records) {
+    public static SinkFactory<?> withDefaultBatch(String type, int records) {
         return new Described(type, records);
     }
 
-    private static final class Described implements SinkFactory {
+    private static final class Described implements SinkFactory<String> {
         private final String type;
         private final Integer batchRecords;
 
@@ -33,10 +33,12 @@ public final class TestingFactories {
         }
 
         @Override
-        public void validate(SinkContext context) {}
+        public String parse(SinkContext context) {
+            return context.name();
+        }
 
         @Override
-        public Sink create(SinkContext context) {
+        public Sink open(SinkContext context, String config) {
             throw new UnsupportedOperationException("a " + type + " factory that only describes itself");
         }
 

@@ -33,7 +33,7 @@ import org.elasticsearch.client.RestClient;
 final class Connections {
     private Connections() {}
 
-    /** The clients of one sink instance; closing the typed client's transport closes the rest client too. */
+    /** The clients of one runner's sink, shared by its workers' writers; closing the typed client's transport closes the rest client too. */
     record Clients(RestClient rest, ElasticsearchClient typed) implements AutoCloseable {
         @Override
         public void close() throws IOException {
@@ -52,9 +52,12 @@ final class Connections {
                                 .setConnectionRequestTimeout(
                                         (int) config.requestTimeout().toMillis()))
                 .setHttpClientConfigCallback(http -> {
-                    http.setDefaultIOReactorConfig(
-                            IOReactorConfig.custom().setIoThreadCount(1).build());
-                    int connections = config.bulkMaxInFlight() + 2;
+                    // one I/O thread per worker, as when each worker had a client of its own
+                    http.setDefaultIOReactorConfig(IOReactorConfig.custom()
+                            .setIoThreadCount(context.workers())
+                            .build());
+                    // every writer may have bulk.max-in-flight requests out at once (plus room for health checks)
+                    int connections = config.bulkMaxInFlight() * context.workers() + 2;
                     http.setMaxConnTotal(connections * hosts.length).setMaxConnPerRoute(connections);
                     if (ssl != null) {
                         http.setSSLContext(ssl);

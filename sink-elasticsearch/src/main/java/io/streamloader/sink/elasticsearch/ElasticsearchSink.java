@@ -1,11 +1,10 @@
 package io.streamloader.sink.elasticsearch;
 
-import co.elastic.clients.elasticsearch._types.HealthStatus;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
-import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.Transform;
 import io.streamloader.spi.WriteResult;
 import java.io.IOException;
@@ -36,10 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A started elasticsearch sink: splits each batch into NDJSON {@code _bulk} requests by documents and bytes, sends up
  * to {@code bulk.max-in-flight} of them at once, and triages every item of every response. Documents are the events'
- * bytes as they are (no parsing, no re-serialization) unless the timestamp enrichment is on. Confined to one worker
- * thread, except {@link #checkHealth()}.
+ * bytes as they are (no parsing, no re-serialization) unless the timestamp enrichment is on. One worker's writer,
+ * confined to its thread; the clients belong to the runner's {@link ElasticsearchRunnerSink}, which closes them.
  */
-final class ElasticsearchSink implements Sink {
+final class ElasticsearchSink implements SinkWriter {
     /** Bulk item errors that say the store, not the document, refused: full write queues and index/cluster blocks. */
     private static final java.util.regex.Pattern ROUTE = java.util.regex.Pattern.compile("[a-z0-9_]{1,64}");
 
@@ -55,7 +54,6 @@ final class ElasticsearchSink implements Sink {
     private final ElasticsearchSinkConfig config;
     private final Connections.Clients clients;
     private final Map<String, byte[]> actionPrefixes = new HashMap<>();
-    private volatile boolean closed;
 
     ElasticsearchSink(String name, ElasticsearchSinkConfig config, Connections.Clients clients) {
         this.name = name;
@@ -399,28 +397,6 @@ final class ElasticsearchSink implements Sink {
                     : EntityUtils.toByteArray(e.getResponse().getEntity());
         } catch (IOException | RuntimeException unreadable) {
             return new byte[0];
-        }
-    }
-
-    /** Healthy when the cluster answers and is not red; safe to call from any thread. */
-    @Override
-    public void checkHealth() throws Exception {
-        HealthStatus status = clients.typed().cluster().health().status();
-        if (status == HealthStatus.Red) {
-            throw new IllegalStateException("Elasticsearch cluster health is red");
-        }
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            clients.close();
-        } catch (IOException | RuntimeException e) {
-            log.warn("sink {}: closing the Elasticsearch client failed", name, e);
         }
     }
 

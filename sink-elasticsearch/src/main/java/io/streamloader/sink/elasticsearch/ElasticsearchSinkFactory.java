@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Type {@code elasticsearch}: Kafka events into Elasticsearch 8 or 9 through raw NDJSON {@code _bulk} requests, one
- * document per event under {@code _id = event id}. Stateless; each {@link #create} opens its own client.
+ * document per event under {@code _id = event id}. Stateless; {@link #open} makes one client for the runner, shared by
+ * its workers' writers.
  */
-public final class ElasticsearchSinkFactory implements SinkFactory {
+public final class ElasticsearchSinkFactory implements SinkFactory<ElasticsearchSinkConfig> {
     private static final Logger log = LoggerFactory.getLogger(ElasticsearchSinkFactory.class);
 
     @Override
@@ -39,8 +40,8 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
     }
 
     @Override
-    public void validate(SinkContext context) {
-        ElasticsearchSinkConfig.from(context);
+    public ElasticsearchSinkConfig parse(SinkContext context) {
+        return ElasticsearchSinkConfig.from(context);
     }
 
     @Override
@@ -49,14 +50,14 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
     }
 
     /**
-     * Connects, checks the cluster answers ({@code _cluster/health}) and installs the configured index templates.
+     * Connects, checks the cluster answers ({@code _cluster/health}) and installs the configured index templates; once
+     * per runner.
      *
-     * @throws SinkConfigException for invalid settings, refused credentials or a template Elasticsearch rejects
+     * @throws SinkConfigException for refused credentials, an unreadable CA file or a template Elasticsearch rejects
      * @throws RetriableSinkException when Elasticsearch is not reachable
      */
     @Override
-    public Sink create(SinkContext context) {
-        ElasticsearchSinkConfig config = ElasticsearchSinkConfig.from(context);
+    public Sink open(SinkContext context, ElasticsearchSinkConfig config) {
         Connections.Clients clients = Connections.open(context, config);
         try {
             checkReachable(context, config, clients);
@@ -69,7 +70,7 @@ public final class ElasticsearchSinkFactory implements SinkFactory {
                     config.urls(),
                     config.index(),
                     config.templates().size());
-            return new ElasticsearchSink(context.name(), config, clients);
+            return new ElasticsearchRunnerSink(context.name(), config, clients);
         } catch (RuntimeException e) {
             try {
                 clients.close();

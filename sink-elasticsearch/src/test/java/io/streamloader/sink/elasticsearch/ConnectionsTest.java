@@ -34,6 +34,7 @@ class ConnectionsTest {
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private HttpsServer server;
     private ElasticsearchSink sink;
+    private ElasticsearchRunnerSink runnerSink;
 
     @BeforeEach
     void startHttps() throws Exception {
@@ -70,6 +71,7 @@ class ConnectionsTest {
     void stop() {
         if (sink != null) {
             sink.close();
+            runnerSink.close();
         }
         server.stop(0);
     }
@@ -81,7 +83,8 @@ class ConnectionsTest {
         raw.put("request-timeout", "5s");
         SinkContext context = new SinkContext("search", raw);
         ElasticsearchSinkConfig config = ElasticsearchSinkConfig.from(context);
-        sink = new ElasticsearchSink("search", config, Connections.open(context, config));
+        runnerSink = new ElasticsearchRunnerSink("search", config, Connections.open(context, config));
+        sink = (ElasticsearchSink) runnerSink.newWriter();
         return sink;
     }
 

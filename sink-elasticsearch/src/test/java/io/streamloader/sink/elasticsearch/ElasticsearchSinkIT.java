@@ -12,10 +12,10 @@ import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.core.testing.TestingKafka;
+import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.ElasticsearchService;
 import io.streamloader.devstack.KafkaService;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkConfigException;
 import io.streamloader.spi.SinkContext;
 import java.nio.file.Path;
@@ -280,7 +280,8 @@ class ElasticsearchSinkIT {
         int total = 40_000;
         testing.produce(topic, "o-", total, ElasticsearchSinkIT::json);
         String group = "outage-" + topic;
-        try (Sink probe = factory.create(new SinkContext("probe", config(Map.of("request-timeout", "5s"))))) {
+        try (TestingOpenSink probe =
+                TestingOpenSink.open(factory, new SinkContext("probe", config(Map.of("request-timeout", "5s"))))) {
             SinkRunner runner = run(topic, group, 2, Map.of("request-timeout", "10s"));
             await().atMost(Duration.ofMinutes(2)).until(() -> testing.committedTotal(group, topic) > 2000);
             long stoppedAt = System.nanoTime();
@@ -320,14 +321,14 @@ class ElasticsearchSinkIT {
     void badCaPathIsAStartupErrorNamingTheKey() {
         SinkContext context = new SinkContext(
                 "search", config(Map.of("urls", "https://127.0.0.1:9200", "tls.ca-file", "/no/such/http_ca.crt")));
-        assertThatThrownBy(() -> factory.create(context))
+        assertThatThrownBy(() -> factory.open(context, factory.parse(context)))
                 .isInstanceOfSatisfying(
                         SinkConfigException.class,
                         e -> assertThat(e.problems())
                                 .singleElement()
                                 .satisfies(p -> assertThat(p)
                                         .startsWith("sinks.search.config.tls.ca-file: file /no/such/http_ca.crt")));
-        assertThatThrownBy(() -> factory.validate(context)).isInstanceOf(SinkConfigException.class);
+        assertThatThrownBy(() -> factory.parse(context)).isInstanceOf(SinkConfigException.class);
     }
 
     @Test
@@ -338,7 +339,7 @@ class ElasticsearchSinkIT {
                         "templates.broken.inline",
                         "{\"index_patterns\":[\"broken-*\"],\"template\":{\"mappings\":{\"properties\":"
                                 + "{\"a\":{\"type\":\"no_such_type\"}}}}}")));
-        assertThatThrownBy(() -> factory.create(context))
+        assertThatThrownBy(() -> factory.open(context, factory.parse(context)))
                 .isInstanceOfSatisfying(
                         SinkConfigException.class,
                         e -> assertThat(e.problems())

@@ -42,11 +42,13 @@ class ElasticsearchSinkTest {
     private volatile int maxContentLength = Integer.MAX_VALUE;
     private HttpServer server;
     private ElasticsearchSink sink;
+    private ElasticsearchRunnerSink runnerSink;
 
     @AfterEach
     void stop() {
         if (sink != null) {
             sink.close();
+            runnerSink.close();
         }
         if (server != null) {
             server.stop(0);
@@ -66,7 +68,8 @@ class ElasticsearchSinkTest {
     private ElasticsearchSink open(Map<String, String> raw) {
         SinkContext context = new SinkContext("search", raw);
         ElasticsearchSinkConfig config = ElasticsearchSinkConfig.from(context);
-        sink = new ElasticsearchSink("search", config, Connections.open(context, config));
+        runnerSink = new ElasticsearchRunnerSink("search", config, Connections.open(context, config));
+        sink = (ElasticsearchSink) runnerSink.newWriter();
         return sink;
     }
 
@@ -392,7 +395,7 @@ class ElasticsearchSinkTest {
         assertThatThrownBy(() -> sink.write(events(5)))
                 .isInstanceOf(RetriableSinkException.class)
                 .hasMessageContaining("not reachable");
-        assertThatThrownBy(sink::checkHealth).isInstanceOf(IOException.class);
+        assertThatThrownBy(runnerSink::checkHealth).isInstanceOf(IOException.class);
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.streamloader.sink.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.core.plugin.PluginRegistry;
+import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import java.nio.file.Files;
@@ -41,8 +41,9 @@ class PluginLayoutIT {
         String index = "plugin-layout-" + System.nanoTime();
         try (PluginRegistry registry = PluginRegistry.fromDirectory(PLUGINS)) {
             assertThat(registry.problems()).isEmpty();
-            SinkFactory factory = registry.factory("elasticsearch");
-            try (Sink sink = factory.create(new SinkContext("search", Map.of("urls", url, "index", index)))) {
+            SinkFactory<?> factory = registry.factory("elasticsearch");
+            try (TestingOpenSink sink =
+                    TestingOpenSink.open(factory, new SinkContext("search", Map.of("urls", url, "index", index)))) {
                 List<Event> events = TestingEvents.events(10);
                 assertThat(sink.write(events).isSuccess()).isTrue();
             }

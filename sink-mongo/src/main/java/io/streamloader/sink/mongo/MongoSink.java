@@ -16,7 +16,7 @@ import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
-import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.Transform;
 import io.streamloader.spi.WriteResult;
 import java.util.ArrayList;
@@ -28,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
 import org.bson.BsonValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,15 +36,15 @@ import org.slf4j.LoggerFactory;
 /**
  * A started MongoDB sink: per target collection and batch, one unordered {@code bulkWrite} of inserts, then one of
  * {@code ReplaceOne(_id, document, upsert)} for the documents whose {@code _id} was there already, so a redelivered
- * event replaces its first copy, exactly as upserting everything would. Confined to one worker thread except for
- * {@link #checkHealth()}; the client is thread-safe.
+ * event replaces its first copy, exactly as upserting everything would. One worker's writer, confined to its thread;
+ * the client (thread-safe) and the set of collections whose indexes exist belong to the runner's {@link
+ * MongoRunnerSink}.
  */
-final class MongoSink implements Sink {
+final class MongoSink implements SinkWriter {
     private static final java.util.regex.Pattern ROUTE = java.util.regex.Pattern.compile("[a-z0-9_]{1,64}");
     private static final Logger log = LoggerFactory.getLogger(MongoSink.class);
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
-    private static final BsonDocument PING = new BsonDocument("ping", new BsonInt32(1));
 
     private final MongoSinkConfig config;
     private final MongoClient client;
@@ -54,10 +52,10 @@ final class MongoSink implements Sink {
     private final Optional<ArrayElements> arrays;
     private final IndexInstaller indexes;
     private final Map<String, MongoNamespace> namespaceByTopic = new HashMap<>();
-    private final Set<MongoNamespace> prepared = new HashSet<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Collections whose indexes exist, shared by the runner's writers (thread-safe). */
+    private final Set<MongoNamespace> prepared;
 
-    MongoSink(MongoSinkConfig config, MongoClient client) {
+    MongoSink(MongoSinkConfig config, MongoClient client, IndexInstaller indexes, Set<MongoNamespace> prepared) {
         this.config = config;
         this.client = client;
         this.converter = new DocumentConverter(config.idField(), config.dateFields(), config.maxDocumentSize());
@@ -68,26 +66,8 @@ final class MongoSink implements Sink {
                         config.maxDocumentSize(),
                         config.arraysMaxElements()))
                 : Optional.empty();
-        this.indexes = new IndexInstaller(config, client);
-    }
-
-    /** Pings the server and creates the indexes of every collection already known; the factory closes on failure. */
-    void start() {
-        try {
-            client.getDatabase("admin").runCommand(PING);
-            for (MongoNamespace namespace : indexes.knownNamespaces()) {
-                indexes.ensure(namespace);
-                prepared.add(namespace);
-            }
-        } catch (MongoException e) {
-            if (ErrorTriage.isRetriable(e)) {
-                throw new RetriableSinkException(
-                        "MongoDB at " + config.maskedConnectionString() + " is not reachable: " + e.getMessage(), e);
-            }
-            throw new FatalSinkException(
-                    "MongoDB at " + config.maskedConnectionString() + " refused the sink at start: " + e.getMessage(),
-                    e);
-        }
+        this.indexes = indexes;
+        this.prepared = prepared;
     }
 
     /**
@@ -369,18 +349,6 @@ final class MongoSink implements Sink {
     private MongoCollection<BsonDocument> collection(MongoNamespace namespace) {
         return client.getDatabase(namespace.getDatabaseName())
                 .getCollection(namespace.getCollectionName(), BsonDocument.class);
-    }
-
-    @Override
-    public void checkHealth() {
-        client.getDatabase("admin").runCommand(PING);
-    }
-
-    @Override
-    public void close() {
-        if (!closed.getAndSet(true)) {
-            client.close();
-        }
     }
 
     /** The documents of one collection in a batch, grouped by {@code _id} in order of first appearance. */

@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sinks of type {@code mongo}: events upserted into MongoDB by id with unordered bulk writes. Stateless; each {@link
- * #create} opens its own client for its worker thread.
+ * Sinks of type {@code mongo}: events upserted into MongoDB by id with unordered bulk writes. Stateless; {@link #open}
+ * makes one client per runner, shared by its workers' writers.
  */
-public final class MongoSinkFactory implements SinkFactory {
+public final class MongoSinkFactory implements SinkFactory<MongoSinkConfig> {
     private static final Logger log = LoggerFactory.getLogger(MongoSinkFactory.class);
 
     @Override
@@ -22,15 +22,15 @@ public final class MongoSinkFactory implements SinkFactory {
     }
 
     @Override
-    public void validate(SinkContext context) {
-        MongoSinkConfig.from(context);
+    public MongoSinkConfig parse(SinkContext context) {
+        return MongoSinkConfig.from(context);
     }
 
+    /** Connects, pings and creates the configured indexes: once per runner. */
     @Override
-    public Sink create(SinkContext context) {
-        MongoSinkConfig config = MongoSinkConfig.from(context);
+    public Sink open(SinkContext context, MongoSinkConfig config) {
         MongoClient client = MongoClients.create(MongoClientSettingsFactory.settings(config));
-        MongoSink sink = new MongoSink(config, client);
+        MongoRunnerSink sink = new MongoRunnerSink(config, client);
         try {
             sink.start();
         } catch (RuntimeException e) {

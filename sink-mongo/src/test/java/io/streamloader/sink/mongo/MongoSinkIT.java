@@ -7,13 +7,13 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.MongoService;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.RetriableSinkException;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.WriteResult;
 import java.net.ServerSocket;
@@ -36,23 +36,23 @@ import org.junit.jupiter.api.TestInfo;
 class MongoSinkIT {
     private final MongoService mongo = DevStack.mongo();
     private final MongoClient client = MongoClients.create(mongo.connectionString());
-    private final List<Sink> sinks = new ArrayList<>();
+    private final List<TestingOpenSink> sinks = new ArrayList<>();
     private String database;
 
     @AfterEach
     void close() {
-        sinks.forEach(Sink::close);
+        sinks.forEach(TestingOpenSink::close);
         client.close();
     }
 
-    private Sink sink(TestInfo info, Map<String, String> extra) {
+    private TestingOpenSink sink(TestInfo info, Map<String, String> extra) {
         database = "it_" + info.getTestMethod().orElseThrow().getName().hashCode() % 10_000 + "_"
                 + System.nanoTime() % 1_000_000;
         database = database.replace('-', 'm');
         Map<String, String> config =
                 new HashMap<>(Map.of("connection-string", mongo.connectionString(), "database", database));
         config.putAll(extra);
-        Sink sink = new MongoSinkFactory().create(new SinkContext("docs", config));
+        TestingOpenSink sink = TestingOpenSink.open(new MongoSinkFactory(), new SinkContext("docs", config));
         sinks.add(sink);
         return sink;
     }
@@ -68,7 +68,7 @@ class MongoSinkIT {
 
     @Test
     void eventsAreUpsertedByIdSoRedeliveryOverwrites(TestInfo info) throws Exception {
-        Sink sink = sink(info, Map.of());
+        TestingOpenSink sink = sink(info, Map.of());
         List<Event> batch = IntStream.range(0, 500)
                 .mapToObj(i -> event("e-" + i, "somedata", i, "{\"n\":" + i + "}"))
                 .toList();
@@ -85,7 +85,7 @@ class MongoSinkIT {
 
     @Test
     void eachTopicGoesToItsCollectionAndBadEventsAreReportedAlone(TestInfo info) {
-        Sink sink = sink(info, Map.of());
+        TestingOpenSink sink = sink(info, Map.of());
         WriteResult result = sink.write(List.of(
                 event("s-1", "somedata", 0, "{\"0\":\"truck\",\"1\":\"truck\",\"2\":\"truck\"}"),
                 event("f-1", "footdata", 0, "{\"id\":1,\"at\":{\"$date\":\"2023-09-30T19:00:00Z\"}}"),
@@ -113,7 +113,7 @@ class MongoSinkIT {
 
     @Test
     void aUniqueIndexViolationFailsOnlyThatEventPermanently(TestInfo info) {
-        Sink sink = sink(
+        TestingOpenSink sink = sink(
                 info,
                 Map.of(
                         "collection", "matches",
@@ -141,7 +141,7 @@ class MongoSinkIT {
 
     @Test
     void anIdFieldReplacesTheEventIdAndTheLastVersionInABatchWins(TestInfo info) {
-        Sink sink = sink(info, Map.of("id-field", "id", "date-fields", "utcDate"));
+        TestingOpenSink sink = sink(info, Map.of("id-field", "id", "date-fields", "utcDate"));
         WriteResult result = sink.write(List.of(
                 event(
                         "x1",
@@ -175,7 +175,7 @@ class MongoSinkIT {
                         "server-selection-timeout", "500ms",
                         "connect-timeout", "500ms"));
         long start = System.nanoTime();
-        assertThatThrownBy(() -> new MongoSinkFactory().create(context))
+        assertThatThrownBy(() -> TestingOpenSink.open(new MongoSinkFactory(), context))
                 .isInstanceOf(RetriableSinkException.class)
                 .hasMessageContaining("not reachable");
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
@@ -183,7 +183,7 @@ class MongoSinkIT {
 
     @Test
     void documentsAreStoredAsTheJsonSaid(TestInfo info) {
-        Sink sink = sink(info, Map.of("collection", "c_{topic}"));
+        TestingOpenSink sink = sink(info, Map.of("collection", "c_{topic}"));
         String json =
                 "{\"s\":\"é\",\"n\":1,\"l\":12345678901,\"d\":1.25,\"b\":true,\"z\":null,\"a\":[1,\"x\",{\"k\":[]}],"
                         + "\"o\":{\"p\":{\"q\":\"r\"}}}";
@@ -203,7 +203,7 @@ class MongoSinkIT {
      */
     @Test
     void aLaterEventRefusedForGoodDoesNotTakeTheEarlierOneOfItsIdWithIt(TestInfo info) {
-        Sink sink = sink(
+        TestingOpenSink sink = sink(
                 info,
                 Map.of(
                         "collection", "matches",
@@ -230,7 +230,7 @@ class MongoSinkIT {
     /** The hostile corpus straight into the sink, one batch: no exception, each event stored or failed for good. */
     @Test
     void theHostileCorpusInOneBatchFailsOnlyItsOwnEvents(TestInfo info) {
-        Sink sink = sink(info, Map.of("collection", "hostile"));
+        TestingOpenSink sink = sink(info, Map.of("collection", "hostile"));
         List<TestingHostileEvents.Sample> samples = TestingHostileEvents.all();
         List<Event> batch = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.MongoService;
 import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import java.net.URL;
@@ -52,7 +52,7 @@ class PluginLayoutIT {
         URL[] urls = jars().map(PluginLayoutIT::url).toArray(URL[]::new);
         ClassLoader host = getClass().getClassLoader();
         try (URLClassLoader plugin = new URLClassLoader("plugin-mongo", urls, new HostSharing(host))) {
-            SinkFactory factory = ServiceLoader.load(SinkFactory.class, plugin).stream()
+            SinkFactory<?> factory = ServiceLoader.load(SinkFactory.class, plugin).stream()
                     .map(ServiceLoader.Provider::get)
                     .filter(f -> f.type().equals("mongo"))
                     .findFirst()
@@ -62,8 +62,10 @@ class PluginLayoutIT {
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(plugin);
-            try (Sink sink = factory.create(new SinkContext(
-                    "docs", Map.of("connection-string", mongo.connectionString(), "database", database)))) {
+            try (TestingOpenSink sink = TestingOpenSink.open(
+                    factory,
+                    new SinkContext(
+                            "docs", Map.of("connection-string", mongo.connectionString(), "database", database)))) {
                 Event event = new Event(
                         "p-1",
                         "somedata",

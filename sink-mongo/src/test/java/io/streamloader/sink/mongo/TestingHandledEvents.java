@@ -6,6 +6,7 @@ import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * so dead-lettered), so a test knows when a runner has done its work without relying on when an asynchronous offset
  * commit happens to land. Offsets are then asserted after the runner closed, which commits synchronously.
  */
-final class TestingHandledEvents implements SinkFactory {
+final class TestingHandledEvents implements SinkFactory<MongoSinkConfig> {
     private final MongoSinkFactory delegate = new MongoSinkFactory();
     private final Set<String> handled = ConcurrentHashMap.newKeySet();
 
@@ -31,24 +32,18 @@ final class TestingHandledEvents implements SinkFactory {
     }
 
     @Override
-    public void validate(SinkContext context) {
-        delegate.validate(context);
+    public MongoSinkConfig parse(SinkContext context) {
+        return delegate.parse(context);
     }
 
     @Override
-    public Sink create(SinkContext context) {
-        Sink sink = delegate.create(context);
+    public Sink open(SinkContext context, MongoSinkConfig config) {
+        Sink sink = delegate.open(context, config);
         return new Sink() {
             @Override
-            public WriteResult write(List<Event> batch) {
-                WriteResult result = sink.write(batch);
-                Set<String> retry = result.failures().stream()
-                        .filter(f -> f.kind() == FailureKind.RETRYABLE)
-                        .map(EventFailure::event)
-                        .map(Event::id)
-                        .collect(Collectors.toSet());
-                batch.stream().map(Event::id).filter(id -> !retry.contains(id)).forEach(handled::add);
-                return result;
+            public SinkWriter newWriter() {
+                SinkWriter writer = sink.newWriter();
+                return batch -> handle(writer, batch);
             }
 
             @Override
@@ -61,5 +56,16 @@ final class TestingHandledEvents implements SinkFactory {
                 sink.close();
             }
         };
+    }
+
+    private WriteResult handle(SinkWriter writer, List<Event> batch) {
+        WriteResult result = writer.write(batch);
+        Set<String> retry = result.failures().stream()
+                .filter(f -> f.kind() == FailureKind.RETRYABLE)
+                .map(EventFailure::event)
+                .map(Event::id)
+                .collect(Collectors.toSet());
+        batch.stream().map(Event::id).filter(id -> !retry.contains(id)).forEach(handled::add);
+        return result;
     }
 }

@@ -145,9 +145,9 @@ final class BlobUploader implements AutoCloseable {
         return kind + ": " + detail;
     }
 
+    /** Stops this writer's upload threads; the store (shared by the runner's writers) stays open. */
     @Override
     public void close() {
         pool.shutdownNow();
-        store.close();
     }
 }

@@ -4,7 +4,7 @@ import io.minio.errors.MinioException;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.RetriableSinkException;
-import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -34,8 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Copies of one id in a batch are written in turn ({@link #rounds}), so a refused later copy leaves the earlier one
  * stored.
+ *
+ * <p>One worker's writer: its own JDBC connections ({@code jdbc.connections}) and upload threads ({@code
+ * s3.upload-concurrency}); the session factory and the S3 client belong to the runner's {@link
+ * PostgresMinioRunnerSink}.
  */
-final class PostgresMinioSink implements Sink {
+final class PostgresMinioSink implements SinkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMinioSink.class);
 
     private final String name;
@@ -169,12 +173,6 @@ final class PostgresMinioSink implements Sink {
                     p.event().id(),
                     e.toString());
         }
-    }
-
-    @Override
-    public void checkHealth() throws Exception {
-        rows.check();
-        uploader.check();
     }
 
     @Override

@@ -8,16 +8,17 @@ import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import java.util.Set;
 import org.flywaydb.core.api.FlywayException;
+import org.hibernate.SessionFactory;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Type {@code postgres-minio}: blobs in an S3 bucket, one metadata row per event in PostgreSQL. {@link #create} makes
- * the bucket if missing and runs the Flyway migrations (the sink's table, then the operator's locations) before the
- * first write. Stateless.
+ * Type {@code postgres-minio}: blobs in an S3 bucket, one metadata row per event in PostgreSQL. {@link #open} makes
+ * the bucket if missing and runs the Flyway migrations (the sink's table, then the operator's locations) once per
+ * runner, before the first write. Stateless.
  */
-public final class PostgresMinioSinkFactory implements SinkFactory {
+public final class PostgresMinioSinkFactory implements SinkFactory<PostgresMinioConfig> {
     public static final String TYPE = "postgres-minio";
 
     /**
@@ -41,8 +42,8 @@ public final class PostgresMinioSinkFactory implements SinkFactory {
     }
 
     @Override
-    public void validate(SinkContext context) {
-        PostgresMinioConfig.from(context);
+    public PostgresMinioConfig parse(SinkContext context) {
+        return PostgresMinioConfig.from(context);
     }
 
     @Override
@@ -50,15 +51,13 @@ public final class PostgresMinioSinkFactory implements SinkFactory {
         return PostgresMinioConfig.SECRET_KEYS;
     }
 
+    /** Makes the bucket if missing, runs the migrations and builds the session factory: once per runner. */
     @Override
-    public Sink create(SinkContext context) {
-        PostgresMinioConfig config = PostgresMinioConfig.from(context);
+    public Sink open(SinkContext context, PostgresMinioConfig config) {
         // The plugin's own loader: Hibernate and Flyway find their services and migrations through it.
         ClassLoader loader = PostgresMinioSinkFactory.class.getClassLoader();
         String name = context.name();
         BlobStore store = new BlobStore(config);
-        BlobUploader uploader = new BlobUploader(name, store, config.uploadConcurrency());
-        RowWriter rows = null;
         try {
             if (config.createBucket()) {
                 store.ensureBucket();
@@ -68,18 +67,11 @@ public final class PostgresMinioSinkFactory implements SinkFactory {
             }
             PGSimpleDataSource dataSource = Database.dataSource(config, name);
             Database.migrate(config, dataSource, loader);
-            rows = RowWriter.create(name, dataSource, config.jdbcBatchSize(), config.jdbcConnections(), loader);
+            SessionFactory sessions = RowWriter.sessionFactory(dataSource, config.jdbcBatchSize(), loader);
             LOG.info("sink {} started: {}", name, config);
-            return new PostgresMinioSink(
-                    name,
-                    new EventPreparer(config.bucket(), config.keyTemplate(), config.blobFields(), config.idTemplate()),
-                    uploader,
-                    rows);
+            return new PostgresMinioRunnerSink(name, config, store, dataSource, sessions);
         } catch (MinioException | RuntimeException e) {
-            uploader.close();
-            if (rows != null) {
-                rows.close();
-            }
+            store.close();
             throw startFailure(name, e);
         }
     }

@@ -108,11 +108,19 @@ final class RowWriter implements AutoCloseable {
     }
 
     /**
-     * Builds the session factory without touching the database (dialect given, no JDBC metadata at boot). Hibernate
-     * finds its services through {@code loader}, the plugin's class loader.
+     * A writer of one worker over the runner's session factory, with {@code connections} connections of its own.
+     * Closing it closes its connections and threads, not the session factory.
      */
     static RowWriter create(
-            String sinkName, DataSource dataSource, int batchSize, int connections, ClassLoader loader) {
+            String sinkName, DataSource dataSource, SessionFactory sessions, int batchSize, int connections) {
+        return new RowWriter(sinkName, dataSource, sessions, batchSize, connections);
+    }
+
+    /**
+     * Builds the session factory, once per runner, without touching the database (dialect given, no JDBC metadata at
+     * boot). Hibernate finds its services through {@code loader}, the plugin's class loader.
+     */
+    static SessionFactory sessionFactory(DataSource dataSource, int batchSize, ClassLoader loader) {
         BootstrapServiceRegistry bootstrap =
                 new BootstrapServiceRegistryBuilder().applyClassLoader(loader).build();
         StandardServiceRegistry registry = new StandardServiceRegistryBuilder(bootstrap)
@@ -129,13 +137,12 @@ final class RowWriter implements AutoCloseable {
                 .applySetting(AvailableSettings.JAKARTA_VALIDATION_MODE, "none")
                 .build();
         try {
-            SessionFactory sessions = new MetadataSources(registry)
+            return new MetadataSources(registry)
                     .addAnnotatedClass(EventRow.class)
                     .addAnnotatedClass(NewEventRow.class)
                     .addAnnotatedClass(NewBlobEventRow.class)
                     .buildMetadata()
                     .buildSessionFactory();
-            return new RowWriter(sinkName, dataSource, sessions, batchSize, connections);
         } catch (RuntimeException e) {
             StandardServiceRegistryBuilder.destroy(registry);
             throw e;
@@ -332,6 +339,5 @@ final class RowWriter implements AutoCloseable {
         for (Slot slot : slots) {
             slot.discard();
         }
-        sessions.close();
     }
 }

@@ -3,8 +3,8 @@ package io.streamloader.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.core.plugin.PluginRegistry;
+import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import java.nio.charset.StandardCharsets;
@@ -49,13 +49,13 @@ class PluginLoadingIT {
             var plugin = registry.require("postgres-minio");
             assertThat(plugin.classLoader()).isNotSameAs(getClass().getClassLoader());
             assertThat(plugin.factorySource().getFileName().toString()).startsWith("streamloader-sink-postgres-minio-");
-            SinkFactory factory = plugin.factory();
+            SinkFactory<?> factory = plugin.factory();
             Map<String, String> config = stores.config(Map.of(
                     "migrations.locations",
                     TestingStores.examples("images"),
                     "s3.key-template",
                     "{customer_id}/{uuid}"));
-            try (Sink sink = factory.create(new SinkContext("archive", config))) {
+            try (TestingOpenSink sink = TestingOpenSink.open(factory, new SinkContext("archive", config))) {
                 Event json = new Event(
                         "j1",
                         "events",

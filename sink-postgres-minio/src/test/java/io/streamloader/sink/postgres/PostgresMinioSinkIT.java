@@ -3,11 +3,11 @@ package io.streamloader.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.RetriableSinkException;
-import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +24,16 @@ import org.junit.jupiter.api.Test;
 class PostgresMinioSinkIT {
     private static final Instant T = Instant.parse("2026-11-02T10:15:30.123456Z");
 
-    private final List<Sink> sinks = new ArrayList<>();
+    private final List<TestingOpenSink> sinks = new ArrayList<>();
 
     @AfterEach
     void close() {
-        sinks.forEach(Sink::close);
+        sinks.forEach(TestingOpenSink::close);
     }
 
-    private Sink sink(TestingStores stores, Map<String, String> extra) {
-        Sink sink = new PostgresMinioSinkFactory().create(new SinkContext("archive", stores.config(extra)));
+    private TestingOpenSink sink(TestingStores stores, Map<String, String> extra) {
+        TestingOpenSink sink =
+                TestingOpenSink.open(new PostgresMinioSinkFactory(), new SinkContext("archive", stores.config(extra)));
         sinks.add(sink);
         return sink;
     }
@@ -72,7 +73,7 @@ class PostgresMinioSinkIT {
     @Test
     void storesEveryColumnAndUpsertsByIdKeepingTheFirstReceivedAt() throws Exception {
         TestingStores stores = new TestingStores("cols");
-        Sink sink = sink(stores, Map.of());
+        TestingOpenSink sink = sink(stores, Map.of());
         String value = "{\"vin\":\"V1\",\"speed\":85.6,\"note\":\"it's \\\"quoted\\\" '); DROP TABLE diag;--\"}";
         assertThat(sink.write(List.of(json("e1", 41, value), json("e2", 42, "[1,2]")))
                         .isSuccess())
@@ -111,7 +112,7 @@ class PostgresMinioSinkIT {
     @Test
     void aBatchSplitAcrossConnectionsStoresEachRowOnceAndIsolatesRefusedRowsInEverySlice() throws Exception {
         TestingStores stores = new TestingStores("slices");
-        Sink sink = sink(stores, Map.of("jdbc.connections", "3"));
+        TestingOpenSink sink = sink(stores, Map.of("jdbc.connections", "3"));
         List<Event> earlier = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             earlier.add(json("s" + i, i, "{\"n\":" + i + ",\"write\":1}"));
@@ -142,7 +143,7 @@ class PostgresMinioSinkIT {
     @Test
     void storesABinaryEventAsAnObjectThenItsRow() throws Exception {
         TestingStores stores = new TestingStores("bin");
-        Sink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
+        TestingOpenSink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
         byte[] png = random(50_000, 1);
         String uuid = "3f2b2c1e-0000-4000-8000-000000000001";
         assertThat(sink.write(List.of(image("i1", 0, "7", uuid, png))).isSuccess())
@@ -169,7 +170,7 @@ class PostgresMinioSinkIT {
     @Test
     void aBatchMixingEventsWithAndWithoutBlobsStoresEachWithItsColumnsAndUpsertsThemOnRedelivery() throws Exception {
         TestingStores stores = new TestingStores("mixed");
-        Sink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
+        TestingOpenSink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
         byte[] png = random(1_000, 2);
         for (long firstOffset : List.of(0L, 1_000L)) {
             // every third event a binary one, so inserts of the two row entities interleave in every slice
@@ -202,7 +203,8 @@ class PostgresMinioSinkIT {
     @Test
     void base64FieldsBecomeObjectsReferencedFromTheAttributes() throws Exception {
         TestingStores stores = new TestingStores("b64");
-        Sink sink = sink(stores, Map.of("blob.fields", "image_data", "s3.key-template", "{customer_id}/{uuid}"));
+        TestingOpenSink sink =
+                sink(stores, Map.of("blob.fields", "image_data", "s3.key-template", "{customer_id}/{uuid}"));
         byte[] png = random(3000, 2);
         String value = "{\"uuid\":\"u-1\",\"customer_id\":1,\"image_data\":\""
                 + Base64.getEncoder().encodeToString(png) + "\"}";
@@ -218,7 +220,7 @@ class PostgresMinioSinkIT {
     @Test
     void refusedRowsAreDeadLetteredWithTheirObjectsRemovedAndTheOthersStored() throws Exception {
         TestingStores stores = new TestingStores("refuse");
-        Sink sink = sink(
+        TestingOpenSink sink = sink(
                 stores,
                 Map.of(
                         "s3.key-template",
@@ -258,7 +260,7 @@ class PostgresMinioSinkIT {
     @Test
     void aRefusedLaterCopyOfAnIdInTheSameBatchLeavesTheEarlierCopyStored() throws Exception {
         TestingStores stores = new TestingStores("dup");
-        Sink sink = sink(stores, Map.of());
+        TestingOpenSink sink = sink(stores, Map.of());
         Event earlier = json("d1", 0, "{\"a\":1}");
         Event refused = json("d1", 1, "{\"a\":\"\\u0000\"}");
         Event other = json("d2", 2, "{\"b\":2}");
@@ -283,7 +285,7 @@ class PostgresMinioSinkIT {
     @Test
     void aRefusedEventKeepsTheObjectAStoredRowOfAnotherEventRefersTo() throws Exception {
         TestingStores stores = new TestingStores("shared");
-        Sink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
+        TestingOpenSink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
         Map<String, String> headers = Map.of("meta.customer_id", "1", "meta.uuid", "u1", "content-type", "image/png");
         Event first = new Event("s1", "images", 0, 0, T, null, random(100, 1), headers, "image/png");
         assertThat(sink.write(List.of(first)).isSuccess()).isTrue();
@@ -313,7 +315,7 @@ class PostgresMinioSinkIT {
     @Test
     void anOddContentTypeIsNormalisedForTheObjectAndKeptInTheRow() throws Exception {
         TestingStores stores = new TestingStores("ctype");
-        Sink sink = sink(stores, Map.of());
+        TestingOpenSink sink = sink(stores, Map.of());
         byte[] png = random(64, 9);
         Event event = new Event("c1", "images", 0, 0, T, null, png, Map.of(), "image/png; x");
         assertThat(sink.write(List.of(event)).isSuccess()).isTrue();
@@ -332,7 +334,7 @@ class PostgresMinioSinkIT {
     @Test
     void fleetTelemetryWhoseNumbersDoNotFitADoubleIsRefusedSoTheDiagViewStaysReadable() throws Exception {
         TestingStores stores = new TestingStores("fleet");
-        Sink sink = sink(stores, Map.of("migrations.locations", TestingStores.examples("fleet")));
+        TestingOpenSink sink = sink(stores, Map.of("migrations.locations", TestingStores.examples("fleet")));
         String ok = "{\"vin\":\"V1\",\"timestamp\":1.5,\"position_x\":1,\"position_y\":2,\"position_z\":3,"
                 + "\"speed\":%s}";
         WriteResult result = sink.write(List.of(
@@ -357,7 +359,7 @@ class PostgresMinioSinkIT {
     @Test
     void postgresDownFailsTheBatchAsRetryableWithoutRowsAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("pgdown");
-        Sink sink = sink(stores, Map.of());
+        TestingOpenSink sink = sink(stores, Map.of());
         assertThat(sink.write(List.of(image("a", 0, "1", "u", new byte[] {1}))).isSuccess())
                 .isTrue();
         stores.postgres.stop();
@@ -378,7 +380,7 @@ class PostgresMinioSinkIT {
     @Test
     void s3DownFailsTheBatchAsRetryableBeforeAnyRowAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("s3down");
-        Sink sink = sink(stores, Map.of());
+        TestingOpenSink sink = sink(stores, Map.of());
         stores.s3.stop();
         try {
             assertThatThrownBy(() -> sink.write(List.of(image("a", 0, "1", "u", new byte[] {1}), json("j", 1, "{}"))))
@@ -399,7 +401,8 @@ class PostgresMinioSinkIT {
     void startingFailsAsRetryableWhileTheDatabaseIsUnreachable() {
         TestingStores stores = new TestingStores("nodb");
         Map<String, String> config = stores.config(Map.of("jdbc.url", "jdbc:postgresql://127.0.0.1:1/postgres"));
-        assertThatThrownBy(() -> new PostgresMinioSinkFactory().create(new SinkContext("archive", config)))
+        assertThatThrownBy(
+                        () -> TestingOpenSink.open(new PostgresMinioSinkFactory(), new SinkContext("archive", config)))
                 .isInstanceOf(RetriableSinkException.class)
                 .hasMessageContaining("PostgreSQL not reachable");
     }

@@ -28,7 +28,9 @@ class SecretsInLogsIT {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         root.addAppender(logs);
-        try (Sink sink = new PostgresMinioSinkFactory().create(new SinkContext("archive", config))) {
+        PostgresMinioSinkFactory factory = new PostgresMinioSinkFactory();
+        SinkContext context = new SinkContext("archive", config);
+        try (Sink sink = factory.open(context, factory.parse(context))) {
             assertThat(sink).isNotNull();
         } finally {
             root.detachAppender(logs);

@@ -9,23 +9,22 @@ import io.streamloader.spi.SinkFactory;
  * Type {@code jsonl}: every event as one JSON line in {@code <dir>/<topic>/<partition>.jsonl}. Listed in {@code
  * META-INF/services/io.streamloader.spi.SinkFactory}; stateless, so the host may share it between threads.
  */
-public final class JsonlSinkFactory implements SinkFactory {
+public final class JsonlSinkFactory implements SinkFactory<JsonlConfig> {
 
     @Override
     public String type() {
         return "jsonl";
     }
 
-    /** Config check: parse the settings, no I/O. */
+    /** Once per runner, and by config check: parse the settings, no I/O. */
     @Override
-    public void validate(SinkContext context) {
-        JsonlConfig.from(context);
+    public JsonlConfig parse(SinkContext context) {
+        return JsonlConfig.from(context);
     }
 
-    /** Once per worker thread: creates the directory, so a bad path stops the runner at start. */
+    /** Once per runner: creates the directory, so a bad path stops the runner at start. */
     @Override
-    public Sink create(SinkContext context) {
-        JsonlConfig config = JsonlConfig.from(context);
+    public Sink open(SinkContext context, JsonlConfig config) {
         Directories.create(context, JsonlConfig.DIR, config.dir());
         return new JsonlSink(context.name(), config);
     }

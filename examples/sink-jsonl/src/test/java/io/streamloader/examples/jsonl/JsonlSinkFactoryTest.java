@@ -28,16 +28,19 @@ class JsonlSinkFactoryTest {
     }
 
     @Test
-    void validateTouchesNoFiles() {
+    void parseTouchesNoFiles() {
         Path out = dir.resolve("not-yet");
-        new JsonlSinkFactory().validate(new SinkContext("files", Map.of("dir", out.toString())));
+        assertThat(new JsonlSinkFactory().parse(new SinkContext("files", Map.of("dir", out.toString()))))
+                .isEqualTo(new JsonlConfig(out, true));
         assertThat(out).doesNotExist();
     }
 
     @Test
-    void createMakesTheDirectory() {
+    void openMakesTheDirectory() {
         Path out = dir.resolve("a/b");
-        try (Sink sink = new JsonlSinkFactory().create(new SinkContext("files", Map.of("dir", out.toString())))) {
+        SinkContext context = new SinkContext("files", Map.of("dir", out.toString()));
+        JsonlSinkFactory factory = new JsonlSinkFactory();
+        try (Sink sink = factory.open(context, factory.parse(context))) {
             assertThat(out).isDirectory();
             assertThat(sink).isInstanceOf(JsonlSink.class);
         }
@@ -46,7 +49,9 @@ class JsonlSinkFactoryTest {
     @Test
     void aDirectoryThatCannotBeCreatedIsAConfigProblemOfDir() throws IOException {
         Path file = Files.writeString(dir.resolve("taken"), "x");
-        assertThatThrownBy(() -> new JsonlSinkFactory().create(new SinkContext("files", Map.of("dir", file + "/sub"))))
+        SinkContext context = new SinkContext("files", Map.of("dir", file + "/sub"));
+        JsonlSinkFactory factory = new JsonlSinkFactory();
+        assertThatThrownBy(() -> factory.open(context, factory.parse(context)))
                 .isInstanceOfSatisfying(
                         SinkConfigException.class,
                         e -> assertThat(e.problems())

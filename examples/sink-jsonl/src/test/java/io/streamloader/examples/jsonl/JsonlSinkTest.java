@@ -9,6 +9,8 @@ import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.RetriableSinkException;
+import io.streamloader.spi.SinkWriter;
+import io.streamloader.spi.SourcePartition;
 import io.streamloader.spi.WriteResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +30,7 @@ class JsonlSinkTest {
 
     @Test
     void appendsOneCompactLinePerEventToItsPartitionsFile() throws IOException {
-        try (JsonlSink sink = new JsonlSink("files", new JsonlConfig(dir, true))) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, true)).newWriter()) {
             assertThat(sink.write(List.of(
                                     event("a", 0, 10, "{\n  \"n\": 1,\n  \"s\": \"x\\ny\"\n}"),
                                     event("b", 1, 20, "[1, 2]"),
@@ -54,7 +56,7 @@ class JsonlSinkTest {
 
     @Test
     void aTombstoneIsWrittenWithANullValue() throws IOException {
-        try (JsonlSink sink = new JsonlSink("files", new JsonlConfig(dir, false))) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, false)).newWriter()) {
             sink.write(List.of(event("gone", 0, 1, "")));
         }
         JsonNode line = MAPPER.readTree(Files.readString(dir.resolve("clicks/0.jsonl")));
@@ -68,13 +70,13 @@ class JsonlSinkTest {
         Event binary = new Event(
                 "png", "clicks", 0, 3, Instant.EPOCH, null, new byte[] {(byte) 0x89, 'P'}, Map.of(), "image/png");
         WriteResult result;
-        try (JsonlSink sink = new JsonlSink("files", new JsonlConfig(dir, true))) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, true)).newWriter()) {
             result = sink.write(List.of(broken, event("ok", 0, 4, "{}"), twoValues, binary));
         }
         assertThat(result.failures()).extracting(EventFailure::event).containsExactly(broken, twoValues, binary);
         assertThat(result.failures()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT));
         assertThat(result.failures().get(1).reason()).contains("more than one JSON value");
-        assertThat(result.failures().get(2).reason()).isEqualTo("content type image/png is not JSON");
+        assertThat(result.failures().get(2).reason()).isEqualTo("value is not JSON: its content type is image/png");
         assertThat(Files.readAllLines(dir.resolve("clicks/0.jsonl")))
                 .singleElement()
                 .satisfies(line -> assertThat(line).contains("\"id\":\"ok\""));
@@ -83,11 +85,37 @@ class JsonlSinkTest {
     @Test
     void aFileThatCannotBeWrittenMakesTheBatchRetriable() throws IOException {
         Files.writeString(dir.resolve("clicks"), "a file where the topic directory should be");
-        try (JsonlSink sink = new JsonlSink("files", new JsonlConfig(dir, true))) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, true)).newWriter()) {
             assertThatThrownBy(() -> sink.write(List.of(event("a", 0, 1, "{}"))))
                     .isInstanceOf(RetriableSinkException.class)
                     .hasMessageContaining("sink files: appending to");
         }
+    }
+
+    @Test
+    void aWriterKeepsAPartitionsFileOpenUntilThePartitionIsRevokedAndAnotherWorkerMayAppendThen() throws Exception {
+        JsonlSink sink = new JsonlSink("files", new JsonlConfig(dir, false));
+        JsonlSink.Writer first = (JsonlSink.Writer) sink.newWriter();
+        JsonlSink.Writer second = (JsonlSink.Writer) sink.newWriter();
+        SourcePartition p0 = new SourcePartition("clicks", 0);
+        SourcePartition p1 = new SourcePartition("clicks", 1);
+
+        first.write(List.of(event("a", 0, 1, "{}"), event("b", 1, 1, "{}")));
+        assertThat(first.files()).containsOnlyKeys(p0, p1);
+        first.partitionsRevoked(List.of(p0));
+        assertThat(first.files()).as("the revoked partition's file is closed").containsOnlyKeys(p1);
+
+        second.partitionsAssigned(List.of(p0)); // the partition's new owner
+        second.write(List.of(event("c", 0, 2, "{}")));
+        second.partitionsRevoked(List.of(p0));
+        first.write(List.of(event("d", 0, 3, "{}"))); // assigned back: reopened, appended after the other's line
+        first.partitionsRevoked(List.of(p0, p1));
+
+        assertThat(first.files()).isEmpty();
+        assertThat(second.files()).isEmpty();
+        assertThat(Files.readAllLines(dir.resolve("clicks/0.jsonl")))
+                .extracting(line -> MAPPER.readTree(line).get("id").asText())
+                .containsExactly("a", "c", "d");
     }
 
     @Test

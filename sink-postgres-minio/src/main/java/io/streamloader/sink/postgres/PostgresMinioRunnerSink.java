@@ -1,0 +1,77 @@
+package io.streamloader.sink.postgres;
+
+import io.streamloader.spi.Sink;
+import io.streamloader.spi.SinkWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.hibernate.SessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A postgres-minio sink opened for one runner, after the bucket was made and the migrations ran: the S3 client and
+ * the Hibernate session factory, shared by the workers. Each worker writes through a {@link PostgresMinioSink} with
+ * its own JDBC connections and upload threads.
+ */
+final class PostgresMinioRunnerSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresMinioRunnerSink.class);
+
+    private final String name;
+    private final PostgresMinioConfig config;
+    private final BlobStore store;
+    private final DataSource dataSource;
+    private final SessionFactory sessions;
+    private final EventPreparer preparer;
+    private volatile boolean closed;
+
+    PostgresMinioRunnerSink(
+            String name, PostgresMinioConfig config, BlobStore store, DataSource dataSource, SessionFactory sessions) {
+        this.name = name;
+        this.config = config;
+        this.store = store;
+        this.dataSource = dataSource;
+        this.sessions = sessions;
+        this.preparer =
+                new EventPreparer(config.bucket(), config.keyTemplate(), config.blobFields(), config.idTemplate());
+    }
+
+    @Override
+    public SinkWriter newWriter() {
+        BlobUploader uploader = new BlobUploader(name, store, config.uploadConcurrency());
+        try {
+            RowWriter rows =
+                    RowWriter.create(name, dataSource, sessions, config.jdbcBatchSize(), config.jdbcConnections());
+            return new PostgresMinioSink(name, preparer, uploader, rows);
+        } catch (RuntimeException e) {
+            uploader.close();
+            throw e;
+        }
+    }
+
+    /** The database answers on a connection of its own and the bucket exists; safe to call from any thread. */
+    @Override
+    public void checkHealth() throws Exception {
+        try (Connection conn = dataSource.getConnection()) {
+            if (!conn.isValid(5)) {
+                throw new SQLException("PostgreSQL connection is not valid");
+            }
+        }
+        if (!store.bucketExists()) {
+            throw new IllegalStateException("bucket " + store.bucket() + " does not exist");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (store) {
+            sessions.close();
+        } catch (RuntimeException e) {
+            LOG.warn("sink {}: closing failed", name, e);
+        }
+    }
+}
