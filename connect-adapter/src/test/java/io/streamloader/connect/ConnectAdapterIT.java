@@ -129,19 +129,41 @@ class ConnectAdapterIT {
     }
 
     private static Map<String, String> mongoConnector(String topic, String database) {
+        return connector(
+                "mongo",
+                MONGO_PLUGINS,
+                topic,
+                2,
+                Map.of("connection-string", mongo.connectionString(), "database", database));
+    }
+
+    /** A connector running sink {@code type} from its plugin directory, poison to Connect's DLQ {@code topic.dlq}. */
+    private static Map<String, String> connector(
+            String type, Path plugins, String topic, int tasks, Map<String, String> sinkSettings) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("connector.class", CONNECTOR_CLASS);
-        c.put("tasks.max", "2");
+        c.put("tasks.max", Integer.toString(tasks));
         c.put("topics", topic);
-        c.put("streamloader.sink.type", "mongo");
-        c.put("streamloader.plugins.dir", MONGO_PLUGINS.toString());
-        c.put("streamloader.sink.config.connection-string", mongo.connectionString());
-        c.put("streamloader.sink.config.database", database);
+        c.put("streamloader.sink.type", type);
+        c.put("streamloader.plugins.dir", plugins.toString());
+        sinkSettings.forEach((k, v) -> c.put("streamloader.sink.config." + k, v));
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
         c.put("errors.deadletterqueue.context.headers.enable", "true");
         return c;
+    }
+
+    /** The poison events in the DLQ once each, every offset committed, every task still running. */
+    private static void assertPoisonDeadLetteredAndDrained(
+            String topic, String name, Map<String, byte[]> poison, Map<String, RecordMetadata> poisonAt)
+            throws Exception {
+        assertDeadLettered(topic + ".dlq", name, poison, poisonAt, false);
+        awaitCommittedToEnd(name, topic, 2);
+        JsonNode status = worker.json("GET", "/connectors/" + name + "/status", null);
+        for (JsonNode task : status.get("tasks")) {
+            assertThat(task.get("state").asText()).as(task.toString()).isEqualTo("RUNNING");
+        }
     }
 
     @Test
@@ -199,12 +221,7 @@ class ConnectAdapterIT {
             assertThat(stored).doesNotContainAnyElementsOf(poison.keySet());
         }
 
-        assertDeadLettered(topic + ".dlq", name, poison, poisonAt, false);
-        awaitCommittedToEnd(name, topic, 2);
-        JsonNode status = worker.json("GET", "/connectors/" + name + "/status", null);
-        for (JsonNode task : status.get("tasks")) {
-            assertThat(task.get("state").asText()).as(task.toString()).isEqualTo("RUNNING");
-        }
+        assertPoisonDeadLetteredAndDrained(topic, name, poison, poisonAt);
     }
 
     @Test
@@ -245,17 +262,8 @@ class ConnectAdapterIT {
         }
 
         String name = "es-" + System.nanoTime();
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", CONNECTOR_CLASS);
-        c.put("tasks.max", "2");
-        c.put("topics", topic);
-        c.put("streamloader.sink.type", "elasticsearch");
-        c.put("streamloader.plugins.dir", ELASTICSEARCH_PLUGINS.toString());
-        c.put("streamloader.sink.config.urls", elasticsearch.url());
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        Map<String, String> c =
+                connector("elasticsearch", ELASTICSEARCH_PLUGINS, topic, 2, Map.of("urls", elasticsearch.url()));
         worker.createConnector(name, c);
 
         HttpClient http = HttpClient.newHttpClient();
@@ -284,12 +292,7 @@ class ConnectAdapterIT {
         hits.forEach(h -> stored.add(h.path("_id").asText()));
         assertThat(stored).isEqualTo(goodIds);
 
-        assertDeadLettered(topic + ".dlq", name, poison, poisonAt, false);
-        awaitCommittedToEnd(name, topic, 2);
-        JsonNode status = worker.json("GET", "/connectors/" + name + "/status", null);
-        for (JsonNode task : status.get("tasks")) {
-            assertThat(task.get("state").asText()).as(task.toString()).isEqualTo("RUNNING");
-        }
+        assertPoisonDeadLetteredAndDrained(topic, name, poison, poisonAt);
     }
 
     @Test
@@ -351,12 +354,6 @@ class ConnectAdapterIT {
         String bucket = "connect-" + stamp;
         int partitions = 4;
         kafka.createTopic(topic, partitions);
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", CONNECTOR_CLASS);
-        c.put("tasks.max", Integer.toString(partitions));
-        c.put("topics", topic);
-        c.put("streamloader.sink.type", "postgres-minio");
-        c.put("streamloader.plugins.dir", POSTGRES_PLUGINS.toString());
         PostgresService pg = DevStack.postgres();
         S3Service s3 = DevStack.s3();
         Map<String, String> sink = Map.of(
@@ -369,13 +366,9 @@ class ConnectAdapterIT {
                 "s3.secret-key", s3.secretKey(),
                 "s3.bucket", bucket,
                 "blob.fields", "data");
-        sink.forEach((k, v) -> c.put("streamloader.sink.config." + k, v));
+        Map<String, String> c = connector("postgres-minio", POSTGRES_PLUGINS, topic, partitions, sink);
         // small batches: the load is still being written when the worker dies
         c.put("consumer.override.max.poll.records", "50");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
         String name = "archive-" + System.nanoTime();
         worker.createConnector(name, c);
         await().atMost(Duration.ofMinutes(2))
