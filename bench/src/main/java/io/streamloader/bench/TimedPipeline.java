@@ -7,11 +7,7 @@ import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
-import io.streamloader.spi.SinkWriter;
-import io.streamloader.spi.WriteResult;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -121,66 +117,15 @@ public final class TimedPipeline {
             AtomicLong first,
             AtomicLong last,
             long count) {
-        return new SinkFactory<>() {
-            @Override
-            public String type() {
-                return factory.type();
+        return ObservedWrites.wrap(factory, "bench", () -> first.compareAndSet(0, System.nanoTime()), events -> {
+            long b = 0;
+            for (Event event : events) {
+                b += event.valueSize();
             }
-
-            @Override
-            public C parse(SinkContext context) {
-                return factory.parse(context);
+            bytes.addAndGet(b);
+            if (stored.addAndGet(events.size()) >= count) {
+                last.compareAndSet(0, System.nanoTime());
             }
-
-            @Override
-            public int defaultBatchRecords() {
-                return factory.defaultBatchRecords(); // a policy of SINK_DEFAULT_RECORDS means the sink's
-            }
-
-            @Override
-            public Sink open(SinkContext context, C config) {
-                Sink sink = factory.open(context, config);
-                return new Sink() {
-                    @Override
-                    public SinkWriter newWriter() {
-                        SinkWriter writer = sink.newWriter();
-                        return new SinkWriter() {
-                            @Override
-                            public WriteResult write(List<Event> events) {
-                                first.compareAndSet(0, System.nanoTime());
-                                WriteResult result = writer.write(events);
-                                if (!result.isSuccess()) {
-                                    throw new IllegalStateException("benchmark writes failed: " + result.failures());
-                                }
-                                long b = 0;
-                                for (Event event : events) {
-                                    b += event.valueSize();
-                                }
-                                bytes.addAndGet(b);
-                                if (stored.addAndGet(events.size()) >= count) {
-                                    last.compareAndSet(0, System.nanoTime());
-                                }
-                                return result;
-                            }
-
-                            @Override
-                            public void close() {
-                                writer.close();
-                            }
-                        };
-                    }
-
-                    @Override
-                    public void checkHealth() throws Exception {
-                        sink.checkHealth();
-                    }
-
-                    @Override
-                    public void close() {
-                        sink.close();
-                    }
-                };
-            }
-        };
+        });
     }
 }

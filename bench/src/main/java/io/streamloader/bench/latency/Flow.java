@@ -1,11 +1,7 @@
 package io.streamloader.bench.latency;
 
-import io.streamloader.spi.Event;
-import io.streamloader.spi.Sink;
-import io.streamloader.spi.SinkContext;
+import io.streamloader.bench.ObservedWrites;
 import io.streamloader.spi.SinkFactory;
-import io.streamloader.spi.SinkWriter;
-import io.streamloader.spi.WriteResult;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -97,60 +93,7 @@ final class Flow {
 
     /** {@code factory} with this flow counting the events each successful write stored. */
     <C> SinkFactory<C> counting(SinkFactory<C> factory) {
-        return new SinkFactory<>() {
-            @Override
-            public String type() {
-                return factory.type();
-            }
-
-            @Override
-            public C parse(SinkContext context) {
-                return factory.parse(context);
-            }
-
-            @Override
-            public int defaultBatchRecords() {
-                return factory.defaultBatchRecords();
-            }
-
-            @Override
-            public Sink open(SinkContext context, C config) {
-                Sink sink = factory.open(context, config);
-                return new Sink() {
-                    @Override
-                    public SinkWriter newWriter() {
-                        SinkWriter writer = sink.newWriter();
-                        return new SinkWriter() {
-                            @Override
-                            public WriteResult write(List<Event> events) {
-                                WriteResult result = writer.write(events);
-                                if (!result.isSuccess()) {
-                                    throw new IllegalStateException(
-                                            name + ": benchmark writes failed: " + result.failures());
-                                }
-                                stored.addAndGet(events.size());
-                                return result;
-                            }
-
-                            @Override
-                            public void close() {
-                                writer.close();
-                            }
-                        };
-                    }
-
-                    @Override
-                    public void checkHealth() throws Exception {
-                        sink.checkHealth();
-                    }
-
-                    @Override
-                    public void close() {
-                        sink.close();
-                    }
-                };
-            }
-        };
+        return ObservedWrites.wrap(factory, name, () -> {}, events -> stored.addAndGet(events.size()));
     }
 
     void close() throws Exception {
