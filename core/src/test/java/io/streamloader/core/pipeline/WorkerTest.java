@@ -185,16 +185,12 @@ class WorkerTest {
     }
 
     private static RunnerSettings settings(Duration linger) {
-        return new RunnerSettings(
-                "docs",
-                "fake",
-                List.of("orders"),
-                "g",
-                1,
-                new BatchPolicy(BATCH, 64L << 20, linger),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of());
+        return RunnerSettings.builder("docs")
+                .type("fake")
+                .topics(List.of("orders"))
+                .groupId("g")
+                .batch(new BatchPolicy(BATCH, 64L << 20, linger))
+                .build();
     }
 
     private void addRecords(int from) {
