@@ -2,7 +2,6 @@ package io.streamloader.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
@@ -69,16 +68,14 @@ public final class TimedPipeline {
         AtomicLong first = new AtomicLong();
         AtomicLong last = new AtomicLong();
         SinkFactory<?> timed = timed(factory, stored, bytes, first, last, count);
-        RunnerSettings settings = new RunnerSettings(
-                "bench",
-                factory.type(),
-                List.of(topic),
-                "bench-" + factory.type() + "-" + System.nanoTime(),
-                workers,
-                batch,
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                sinkConfig);
+        RunnerSettings settings = RunnerSettings.builder("bench")
+                .type(factory.type())
+                .topics(List.of(topic))
+                .groupId("bench-" + factory.type() + "-" + System.nanoTime())
+                .workers(workers)
+                .batch(batch)
+                .sinkConfig(sinkConfig)
+                .build();
         try (SinkRunner runner =
                 new SinkRunner(settings, timed, Map.of("bootstrap.servers", bootstrap), new SimpleMeterRegistry())) {
             runner.start();

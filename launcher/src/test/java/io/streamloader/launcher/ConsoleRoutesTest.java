@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.launcher.console.Replayer;
 import java.net.URI;
@@ -86,7 +84,10 @@ class ConsoleRoutesTest {
     }
 
     private static RunnerSettings sink(List<String> topics) {
-        return new RunnerSettings(
-                "s", "jsonl", topics, "g", 1, BatchPolicy.DEFAULT, RetryPolicy.DEFAULT, "{topic}.dlq", Map.of());
+        return RunnerSettings.builder("s")
+                .type("jsonl")
+                .topics(topics)
+                .groupId("g")
+                .build();
     }
 }

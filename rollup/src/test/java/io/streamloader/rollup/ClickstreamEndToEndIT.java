@@ -202,16 +202,14 @@ class ClickstreamEndToEndIT {
                 "index", index,
                 "templates.click_events.file",
                         Path.of("templates/click_events.json").toAbsolutePath().toString());
-        RunnerSettings settings = new RunnerSettings(
-                "search",
-                "elasticsearch",
-                List.of(output),
-                "streamloader.search" + suffix,
-                1,
-                new BatchPolicy(500, 4L << 20, Duration.ofMillis(50)),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                sinkConfig);
+        RunnerSettings settings = RunnerSettings.builder("search")
+                .type("elasticsearch")
+                .topics(List.of(output))
+                .groupId("streamloader.search" + suffix)
+                .batch(new BatchPolicy(500, 4L << 20, Duration.ofMillis(50)))
+                .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO))
+                .sinkConfig(sinkConfig)
+                .build();
         // read_committed: the rollup writes its output in transactions; aborted attempts must not reach the index
         SinkRunner runner = new SinkRunner(
                 settings,

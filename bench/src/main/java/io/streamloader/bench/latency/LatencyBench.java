@@ -11,7 +11,6 @@ import io.streamloader.api.ProducerApi;
 import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.devstack.DevStack;
@@ -234,20 +233,17 @@ public final class LatencyBench implements Callable<Integer> {
 
     private static SinkRunner runner(
             Flow flow, SinkFactory<?> factory, String topic, Map<String, String> config, String bootstrap) {
-        RunnerSettings settings = new RunnerSettings(
-                "latency-" + factory.type(),
-                factory.type(),
-                List.of(topic),
-                "bench-latency-" + factory.type() + "-" + System.nanoTime(),
-                1,
+        RunnerSettings settings = RunnerSettings.builder("latency-" + factory.type())
+                .type(factory.type())
+                .topics(List.of(topic))
+                .groupId("bench-latency-" + factory.type() + "-" + System.nanoTime())
                 // what a runner gets from an empty batch: section: the sink's records, 8 MiB, 200 ms linger
-                new BatchPolicy(
+                .batch(new BatchPolicy(
                         BatchPolicy.SINK_DEFAULT_RECORDS,
                         BatchPolicy.DEFAULT.maxBytes(),
-                        BatchPolicy.DEFAULT.maxLinger()),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                config);
+                        BatchPolicy.DEFAULT.maxLinger()))
+                .sinkConfig(config)
+                .build();
         SinkRunner runner = new SinkRunner(
                 settings, flow.counting(factory), Map.of("bootstrap.servers", bootstrap), new SimpleMeterRegistry());
         runner.start();

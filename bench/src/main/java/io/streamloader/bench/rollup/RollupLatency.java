@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.api.ApiConfig;
 import io.streamloader.api.ProducerApi;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
@@ -81,16 +80,13 @@ final class RollupLatency {
                     "templates.click_events.file", TEMPLATE.toAbsolutePath().toString());
         }
         SinkRunner sink = new SinkRunner(
-                new RunnerSettings(
-                        "search",
-                        "elasticsearch",
-                        List.of(output),
-                        "bench.search" + suffix,
-                        1,
-                        new BatchPolicy(500, 4L << 20, Duration.ofMillis(5)),
-                        RetryPolicy.DEFAULT,
-                        RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                        sinkConfig),
+                RunnerSettings.builder("search")
+                        .type("elasticsearch")
+                        .topics(List.of(output))
+                        .groupId("bench.search" + suffix)
+                        .batch(new BatchPolicy(500, 4L << 20, Duration.ofMillis(5)))
+                        .sinkConfig(sinkConfig)
+                        .build(),
                 new ElasticsearchSinkFactory(),
                 Map.of("bootstrap.servers", kafka.bootstrapServers(), "isolation.level", "read_committed"),
                 new SimpleMeterRegistry());

@@ -92,20 +92,20 @@ final class SinkSettingsBinder {
             return Optional.empty();
         }
         try {
-            return Optional.of(new RunnerSettings(
-                    name,
-                    type,
-                    topics,
-                    groupId,
-                    workers,
-                    batch,
-                    retry,
-                    deadLetter,
-                    sinkConfig,
-                    supervision,
-                    headers,
-                    filter,
-                    transforms));
+            return Optional.of(RunnerSettings.builder(name)
+                    .type(type)
+                    .topics(topics)
+                    .groupId(groupId)
+                    .workers(workers)
+                    .batch(batch)
+                    .retry(retry)
+                    .deadLetterTopic(deadLetter)
+                    .sinkConfig(sinkConfig)
+                    .supervision(supervision)
+                    .deadLetterHeaders(headers)
+                    .filter(filter)
+                    .transforms(transforms)
+                    .build());
         } catch (IllegalArgumentException e) {
             node.problem(e.getMessage());
             return Optional.empty();

@@ -2,8 +2,10 @@ package io.streamloader.core.pipeline;
 
 import io.streamloader.core.pipeline.DeadLetterPublisher.DeadLetter;
 import io.streamloader.core.pipeline.DeadLetterPublisher.DeadLetterException;
+import io.streamloader.core.pipeline.WritePass.Failed;
+import io.streamloader.core.pipeline.WritePass.Round;
+import io.streamloader.core.pipeline.WritePass.Suspect;
 import io.streamloader.spi.Event;
-import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
@@ -16,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,14 +45,15 @@ import org.slf4j.LoggerFactory;
  *       failure is taken as a whole-store transient one and nothing is dead-lettered.
  * </ol>
  *
+ * <p>Each pass over the events still to write is a {@link WritePass} (the sink call, its narrowing down and the health
+ * checks); this class keeps what spans passes: backoff, the retry bounds, dead letters and the batch's offsets.
+ *
  * <p>The result is the offsets that are safe to commit: per partition, up to the first event that is still unresolved
  * (when stopping), otherwise past the last event; never for a partition that was not owned at some point during the
  * batch. The happy path costs one sink call and no per-event bookkeeping.
  */
 final class BatchWriter {
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
-    /** How long a health probe may take before the store counts as unhealthy. */
-    private static final Duration HEALTH_TIMEOUT = StoreHealthProbe.DEFAULT_TIMEOUT;
 
     /** Waits out a backoff while keeping the consumer alive; false when the worker is stopping. */
     interface Waiter {
@@ -59,8 +61,7 @@ final class BatchWriter {
     }
 
     private final RunnerSettings settings;
-    private final SinkWriter writer;
-    private final Sink sink;
+    private final WritePass pass;
     private final DeadLetterPublisher deadLetters;
     private final PipelineMetrics metrics;
     private final HealthTracker health;
@@ -73,8 +74,7 @@ final class BatchWriter {
             PipelineMetrics metrics,
             HealthTracker health) {
         this.settings = settings;
-        this.writer = writer;
-        this.sink = sink;
+        this.pass = new WritePass(settings.name(), writer, sink, metrics);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.health = health;
@@ -152,7 +152,7 @@ final class BatchWriter {
                         l -> isLost(l.original().topic(), l.original().partition(), owned, lost));
             }
             if (!toWrite.isEmpty()) {
-                Round round = writeOnce(toWrite);
+                Round round = pass.write(toWrite);
                 if (round.stored == toWrite.size()) {
                     toWrite = List.of();
                 } else {
@@ -220,142 +220,6 @@ final class BatchWriter {
         String detail = "sink " + settings.name() + ": retrying " + toWrite.size() + " event(s), first " + c + ": "
                 + unresolved.reasons.getOrDefault(c, "");
         return deadLetterProblem == null ? detail : detail + "; " + deadLetterProblem;
-    }
-
-    /** One pass over {@code toWrite}: a sink call, narrowed down by halves if it throws. */
-    private Round writeOnce(List<Event> toWrite) {
-        Round round = new Round(toWrite.size());
-        try {
-            Throwable thrown = attempt(toWrite, round);
-            if (thrown != null) {
-                isolate(toWrite, thrown, round);
-            }
-            if (!round.suspects.isEmpty()) {
-                Optional<String> problem = storeProblem(round);
-                if (problem.isPresent()) { // not the events' fault: retry them as in an outage
-                    for (Suspect s : round.suspects) {
-                        round.failed.add(
-                                new Failed(s.event(), FailureKind.RETRYABLE, problem.get(), "health_check", true));
-                    }
-                    round.suspects.clear();
-                }
-            }
-        } catch (StoreDown down) {
-            log.warn(
-                    "sink {}: batch of {} failed transiently, will retry: {}",
-                    settings.name(),
-                    toWrite.size(),
-                    down.getMessage());
-            round = new Round(toWrite.size());
-            for (Event event : toWrite) {
-                round.failed.add(new Failed(event, FailureKind.RETRYABLE, down.getMessage(), down.errorClass, true));
-            }
-        }
-        round.stored = toWrite.size() - round.failed.size() - round.suspects.size();
-        metrics.written.increment(round.stored);
-        return round;
-    }
-
-    /**
-     * One sink call; records the per-event failures it reports in {@code round}.
-     *
-     * @return what the call threw when it is about the events, else null
-     * @throws StoreDown when the store is down
-     */
-    private Throwable attempt(List<Event> events, Round round) {
-        List<EventFailure> failures;
-        try {
-            failures = writer.write(List.copyOf(events)).failures();
-        } catch (RetriableSinkException e) {
-            throw new StoreDown(message(e), e.getClass().getName());
-        } catch (FatalSinkException e) {
-            throw e;
-        } catch (Throwable t) {
-            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
-                throw (Error) t; // out of memory and the like: the JVM, not an event
-            }
-            if (t instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
-                throw new StoreDown("interrupted while writing", t.getClass().getName());
-            }
-            log.debug("sink {}: write of {} event(s) threw {}", settings.name(), events.size(), t.toString());
-            return t;
-        }
-        if (failures.isEmpty()) {
-            return null;
-        }
-        // matched by coordinates, never by id: two events of a batch may share an id
-        Map<Coordinates, EventFailure> byCoordinates = new HashMap<>();
-        for (EventFailure failure : failures) {
-            byCoordinates.put(Coordinates.of(failure.event()), failure);
-        }
-        int matched = 0;
-        int retryable = 0;
-        int first = round.failed.size();
-        for (Event event : events) {
-            EventFailure failure = byCoordinates.get(Coordinates.of(event));
-            if (failure != null) {
-                matched++;
-                retryable += failure.kind() == FailureKind.RETRYABLE ? 1 : 0;
-                round.failed.add(new Failed(event, failure.kind(), failure.reason(), failure.errorClass(), false));
-            }
-        }
-        if (matched < byCoordinates.size()) {
-            log.warn(
-                    "sink {}: reported {} failure(s) for events not in the write; ignored",
-                    settings.name(),
-                    byCoordinates.size() - matched);
-        }
-        if (retryable == events.size()) {
-            // no neighbour succeeded: an outage the sink did not call one, or events failing on their own?
-            Optional<String> problem = storeProblem(round);
-            if (problem.isPresent()) {
-                for (int i = first; i < round.failed.size(); i++) {
-                    round.failed.set(i, round.failed.get(i).asStoreWide());
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Narrows a throwing write down to the events that throw alone ({@link Bisection}); they become suspects. */
-    private void isolate(List<Event> events, Throwable thrown, Round round) {
-        Bisection.isolate(events, thrown, new Bisection.Steps() {
-            @Override
-            public Throwable write(List<Event> slice) {
-                return attempt(slice, round);
-            }
-
-            @Override
-            public void isolated(Event event, Throwable cause) {
-                round.suspects.add(new Suspect(event, cause));
-            }
-
-            @Override
-            public void bothHalvesThrew(Throwable cause) {
-                Optional<String> problem = storeProblem(round);
-                if (problem.isPresent()) {
-                    throw new StoreDown(problem.get(), cause.getClass().getName());
-                }
-            }
-
-            @Override
-            public void splitting(int size) {
-                metrics.bisections.increment();
-            }
-        });
-    }
-
-    /** Why the store is unhealthy, if it is; asks {@link Sink#checkHealth()} at most once per round. */
-    private Optional<String> storeProblem(Round round) {
-        if (round.storeProblem == null) {
-            round.storeProblem = probe();
-            round.storeProblem.ifPresent(p -> log.warn("sink {}: store unhealthy: {}", settings.name(), p));
-        }
-        return round.storeProblem;
-    }
-
-    private Optional<String> probe() {
-        return StoreHealthProbe.problem(sink, HEALTH_TIMEOUT);
     }
 
     /** Sorts a round's failures into dead letters and events to write again; returns the latter. */
@@ -492,30 +356,6 @@ final class BatchWriter {
         }
     }
 
-    /** A per-event failure; {@code storeWide} when the store, not the event, is failing (it does not count). */
-    private record Failed(Event event, FailureKind kind, String reason, String errorClass, boolean storeWide) {
-        Failed asStoreWide() {
-            return new Failed(event, kind, reason, errorClass, true);
-        }
-    }
-
-    /** An event whose write threw when it stood alone. */
-    private record Suspect(Event event, Throwable thrown) {}
-
-    /** What one pass over the events to write found. */
-    private static final class Round {
-        final List<Failed> failed = new ArrayList<>();
-        final List<Suspect> suspects = new ArrayList<>();
-        /** The health probe's answer in this round, once asked. */
-        Optional<String> storeProblem;
-
-        int stored;
-
-        Round(int size) {
-            stored = size;
-        }
-    }
-
     /** Bookkeeping kept across retries of one batch; only built once something failed. */
     private static final class Unresolved {
         final Map<Coordinates, ConsumerRecord<ByteBuffer, ByteBuffer>> byCoordinates = new HashMap<>();
@@ -559,17 +399,6 @@ final class BatchWriter {
 
         void deadLetter(Event event, String reason, String errorClass) {
             deadLetters.add(new DeadLetter(byCoordinates.get(Coordinates.of(event)), reason, errorClass));
-        }
-    }
-
-    /** The store is down: the whole pass is retried as a transient failure, nothing dead-lettered. */
-    private static final class StoreDown extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final String errorClass;
-
-        StoreDown(String reason, String errorClass) {
-            super(reason, null, false, false);
-            this.errorClass = errorClass;
         }
     }
 }

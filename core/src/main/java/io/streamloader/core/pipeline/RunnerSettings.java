@@ -3,9 +3,11 @@ package io.streamloader.core.pipeline;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
- * Everything the host knows about one configured sink runner, typed and validated.
+ * Everything the host knows about one configured sink runner, typed and validated. Built by {@link #builder(String)},
+ * which starts from the defaults, or by the config binder; {@code with...} methods change one setting.
  *
  * @param name the sink's name in the config ({@code sinks.<name>}); used in logs, metrics and the default group id
  * @param type the {@link io.streamloader.spi.SinkFactory#type()} to instantiate
@@ -60,88 +62,31 @@ public record RunnerSettings(
         Objects.requireNonNull(transforms, "transforms");
     }
 
-    /** Settings without transforms ({@link TransformChain#NONE}). */
-    public RunnerSettings(
-            String name,
-            String type,
-            List<String> topics,
-            String groupId,
-            int workers,
-            BatchPolicy batch,
-            RetryPolicy retry,
-            String deadLetterTopic,
-            Map<String, String> sinkConfig,
-            SupervisionPolicy supervision,
-            DeadLetterHeaders deadLetterHeaders,
-            EventFilter filter) {
-        this(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                supervision,
-                deadLetterHeaders,
-                filter,
-                TransformChain.NONE);
-    }
-
     /**
-     * Settings whose dead letters carry both header families ({@link DeadLetterHeaders#BOTH}) and that take every
-     * event ({@link EventFilter#ALL}).
+     * Settings of the runner {@code name}, from the defaults: group {@link #defaultGroupId}, one worker, {@link
+     * BatchPolicy#DEFAULT}, {@link RetryPolicy#DEFAULT}, {@link #DEFAULT_DEAD_LETTER_TOPIC}, no sink config, {@link
+     * SupervisionPolicy#DEFAULT}, {@link DeadLetterHeaders#BOTH}, {@link EventFilter#ALL}, {@link TransformChain#NONE}.
+     * {@link Builder#type} and {@link Builder#topics} have no default.
      */
-    public RunnerSettings(
-            String name,
-            String type,
-            List<String> topics,
-            String groupId,
-            int workers,
-            BatchPolicy batch,
-            RetryPolicy retry,
-            String deadLetterTopic,
-            Map<String, String> sinkConfig,
-            SupervisionPolicy supervision) {
-        this(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                supervision,
-                DeadLetterHeaders.BOTH,
-                EventFilter.ALL);
+    public static Builder builder(String name) {
+        return new Builder(name);
     }
 
-    /** Settings with the default supervision ({@link SupervisionPolicy#DEFAULT}: restart with backoff). */
-    public RunnerSettings(
-            String name,
-            String type,
-            List<String> topics,
-            String groupId,
-            int workers,
-            BatchPolicy batch,
-            RetryPolicy retry,
-            String deadLetterTopic,
-            Map<String, String> sinkConfig) {
-        this(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                SupervisionPolicy.DEFAULT);
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder(name)
+                .type(type)
+                .topics(topics)
+                .groupId(groupId)
+                .workers(workers)
+                .batch(batch)
+                .retry(retry)
+                .deadLetterTopic(deadLetterTopic)
+                .sinkConfig(sinkConfig)
+                .supervision(supervision)
+                .deadLetterHeaders(deadLetterHeaders)
+                .filter(filter)
+                .transforms(transforms);
     }
 
     /** Shows the sink's config keys but none of their values: any of them may be a secret. */
@@ -149,7 +94,7 @@ public record RunnerSettings(
     public String toString() {
         return "RunnerSettings[name=" + name + ", type=" + type + ", topics=" + topics + ", groupId=" + groupId
                 + ", workers=" + workers + ", batch=" + batch + ", retry=" + retry + ", deadLetterTopic="
-                + deadLetterTopic + ", sinkConfig keys=" + new java.util.TreeSet<>(sinkConfig.keySet())
+                + deadLetterTopic + ", sinkConfig keys=" + new TreeSet<>(sinkConfig.keySet())
                 + ", supervision="
                 + supervision + ", deadLetterHeaders=" + deadLetterHeaders + ", filter=" + filter + ", transforms="
                 + transforms + "]";
@@ -157,92 +102,27 @@ public record RunnerSettings(
 
     /** These settings with another batch policy. */
     public RunnerSettings withBatch(BatchPolicy batch) {
-        return new RunnerSettings(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                supervision,
-                deadLetterHeaders,
-                filter,
-                transforms);
+        return toBuilder().batch(batch).build();
     }
 
     /** These settings with another supervision policy. */
     public RunnerSettings withSupervision(SupervisionPolicy supervision) {
-        return new RunnerSettings(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                supervision,
-                deadLetterHeaders,
-                filter,
-                transforms);
+        return toBuilder().supervision(supervision).build();
     }
 
     /** These settings with other dead-letter headers. */
     public RunnerSettings withDeadLetterHeaders(DeadLetterHeaders deadLetterHeaders) {
-        return new RunnerSettings(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                supervision,
-                deadLetterHeaders,
-                filter,
-                transforms);
+        return toBuilder().deadLetterHeaders(deadLetterHeaders).build();
     }
 
     /** These settings with another filter. */
     public RunnerSettings withFilter(EventFilter filter) {
-        return new RunnerSettings(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                supervision,
-                deadLetterHeaders,
-                filter,
-                transforms);
+        return toBuilder().filter(filter).build();
     }
 
     /** These settings with another transform chain. */
     public RunnerSettings withTransforms(TransformChain transforms) {
-        return new RunnerSettings(
-                name,
-                type,
-                topics,
-                groupId,
-                workers,
-                batch,
-                retry,
-                deadLetterTopic,
-                sinkConfig,
-                supervision,
-                deadLetterHeaders,
-                filter,
-                transforms);
+        return toBuilder().transforms(transforms).build();
     }
 
     /** The group id used when the config names none. */
@@ -253,5 +133,108 @@ public record RunnerSettings(
     /** The dead-letter topic for records from {@code sourceTopic}. */
     public String deadLetterTopicFor(String sourceTopic) {
         return deadLetterTopic.replace("{topic}", sourceTopic);
+    }
+
+    /** Settings by name, from the defaults; {@link #build()} validates them as the record's constructor does. */
+    public static final class Builder {
+        private final String name;
+        private String type;
+        private List<String> topics = List.of();
+        private String groupId;
+        private int workers = 1;
+        private BatchPolicy batch = BatchPolicy.DEFAULT;
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
+        private Map<String, String> sinkConfig = Map.of();
+        private SupervisionPolicy supervision = SupervisionPolicy.DEFAULT;
+        private DeadLetterHeaders deadLetterHeaders = DeadLetterHeaders.BOTH;
+        private EventFilter filter = EventFilter.ALL;
+        private TransformChain transforms = TransformChain.NONE;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        public Builder type(String type) {
+            this.type = type;
+            return this;
+        }
+
+        public Builder topics(List<String> topics) {
+            this.topics = topics;
+            return this;
+        }
+
+        /** Unset: {@link #defaultGroupId} of the name. */
+        public Builder groupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        public Builder batch(BatchPolicy batch) {
+            this.batch = batch;
+            return this;
+        }
+
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        public Builder deadLetterTopic(String deadLetterTopic) {
+            this.deadLetterTopic = deadLetterTopic;
+            return this;
+        }
+
+        public Builder sinkConfig(Map<String, String> sinkConfig) {
+            this.sinkConfig = sinkConfig;
+            return this;
+        }
+
+        public Builder supervision(SupervisionPolicy supervision) {
+            this.supervision = supervision;
+            return this;
+        }
+
+        public Builder deadLetterHeaders(DeadLetterHeaders deadLetterHeaders) {
+            this.deadLetterHeaders = deadLetterHeaders;
+            return this;
+        }
+
+        public Builder filter(EventFilter filter) {
+            this.filter = filter;
+            return this;
+        }
+
+        public Builder transforms(TransformChain transforms) {
+            this.transforms = transforms;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException no topic, or fewer than one worker (the message says which)
+         * @throws NullPointerException a setting set to null, or no type (the message names it)
+         */
+        public RunnerSettings build() {
+            return new RunnerSettings(
+                    name,
+                    type,
+                    topics,
+                    groupId == null ? defaultGroupId(name) : groupId,
+                    workers,
+                    batch,
+                    retry,
+                    deadLetterTopic,
+                    sinkConfig,
+                    supervision,
+                    deadLetterHeaders,
+                    filter,
+                    transforms);
+        }
     }
 }

@@ -31,19 +31,19 @@ class SinkSettingsBinderTest {
     @Test
     void defaults() {
         assertThat(bind("sinks: {search: {type: elasticsearch, topics: [events]}}"))
-                .contains(new RunnerSettings(
-                        "search",
-                        "elasticsearch",
-                        List.of("events"),
-                        "streamloader.search",
-                        1,
-                        new BatchPolicy(
+                .contains(RunnerSettings.builder("search")
+                        .type("elasticsearch")
+                        .topics(List.of("events"))
+                        .groupId("streamloader.search")
+                        .workers(1)
+                        .batch(new BatchPolicy(
                                 BatchPolicy.SINK_DEFAULT_RECORDS,
                                 BatchPolicy.DEFAULT.maxBytes(),
-                                BatchPolicy.DEFAULT.maxLinger()),
-                        RetryPolicy.DEFAULT,
-                        "{topic}.dlq",
-                        Map.of()));
+                                BatchPolicy.DEFAULT.maxLinger()))
+                        .retry(RetryPolicy.DEFAULT)
+                        .deadLetterTopic("{topic}.dlq")
+                        .sinkConfig(Map.of())
+                        .build());
         assertThat(bind("sinks: {search: {type: elasticsearch, topics: [events]}}")
                         .orElseThrow()
                         .deadLetterHeaders())
@@ -104,25 +104,26 @@ class SinkSettingsBinderTest {
                     config: {urls: "http://es:9200", auth: {username: elastic}}
                 """);
         assertThat(settings)
-                .contains(new RunnerSettings(
-                        "search",
-                        "elasticsearch",
-                        List.of("events", "other"),
-                        "custom.group",
-                        3,
-                        new BatchPolicy(10, 65536, Duration.ofSeconds(1)),
-                        new RetryPolicy(
+                .contains(RunnerSettings.builder("search")
+                        .type("elasticsearch")
+                        .topics(List.of("events", "other"))
+                        .groupId("custom.group")
+                        .workers(3)
+                        .batch(new BatchPolicy(10, 65536, Duration.ofSeconds(1)))
+                        .retry(new RetryPolicy(
                                 Duration.ofSeconds(1),
                                 Duration.ofMinutes(1),
                                 3.0,
                                 0.5,
                                 Duration.ofHours(1),
-                                Duration.ofMinutes(10)),
-                        "dlq.{topic}",
-                        Map.of("urls", "http://es:9200", "auth.username", "elastic"),
-                        new SupervisionPolicy(OnFailure.EXIT, Duration.ofSeconds(5), Duration.ofMinutes(10)),
-                        DeadLetterHeaders.CONNECT,
-                        EventFilter.ALL));
+                                Duration.ofMinutes(10)))
+                        .deadLetterTopic("dlq.{topic}")
+                        .sinkConfig(Map.of("urls", "http://es:9200", "auth.username", "elastic"))
+                        .supervision(
+                                new SupervisionPolicy(OnFailure.EXIT, Duration.ofSeconds(5), Duration.ofMinutes(10)))
+                        .deadLetterHeaders(DeadLetterHeaders.CONNECT)
+                        .filter(EventFilter.ALL)
+                        .build());
         assertThat(problems.list()).isEmpty();
     }
 

@@ -50,16 +50,12 @@ class BatchIsolationTest {
     private RetryPolicy retry = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO);
 
     private BatchWriter writer() {
-        RunnerSettings settings = new RunnerSettings(
-                "docs",
-                "fake",
-                List.of("orders"),
-                "g",
-                1,
-                BatchPolicy.DEFAULT,
-                retry,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of());
+        RunnerSettings settings = RunnerSettings.builder("docs")
+                .type("fake")
+                .topics(List.of("orders"))
+                .groupId("g")
+                .retry(retry)
+                .build();
         return new BatchWriter(
                 settings,
                 store,

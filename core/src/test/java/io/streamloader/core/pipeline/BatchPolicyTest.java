@@ -44,16 +44,12 @@ class BatchPolicyTest {
 
     @Test
     void aRunnerCutsBatchesOfItsSinksDefaultWhenTheConfigSetsNone() {
-        RunnerSettings settings = new RunnerSettings(
-                "s",
-                "t",
-                List.of("events"),
-                "g",
-                1,
-                new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 4096, Duration.ofMillis(50)),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of());
+        RunnerSettings settings = RunnerSettings.builder("s")
+                .type("t")
+                .topics(List.of("events"))
+                .groupId("g")
+                .batch(new BatchPolicy(BatchPolicy.SINK_DEFAULT_RECORDS, 4096, Duration.ofMillis(50)))
+                .build();
 
         SinkRunner runner = new SinkRunner(
                 settings,

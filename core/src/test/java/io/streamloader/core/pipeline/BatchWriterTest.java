@@ -33,16 +33,12 @@ class BatchWriterTest {
     private static final TopicPartition P0 = new TopicPartition("orders", 0);
     private static final TopicPartition P1 = new TopicPartition("orders", 1);
 
-    private final RunnerSettings settings = new RunnerSettings(
-            "docs",
-            "fake",
-            List.of("orders"),
-            "g",
-            1,
-            BatchPolicy.DEFAULT,
-            new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO),
-            RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-            Map.of());
+    private final RunnerSettings settings = RunnerSettings.builder("docs")
+            .type("fake")
+            .topics(List.of("orders"))
+            .groupId("g")
+            .retry(new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO))
+            .build();
     private final MockProducer<byte[], byte[]> dlq =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final HealthTracker health = new HealthTracker();
@@ -201,16 +197,12 @@ class BatchWriterTest {
 
     @Test
     void retryableFailureGoesToTheDeadLetterTopicOnceGiveUpAfterHasPassed() {
-        RunnerSettings bounded = new RunnerSettings(
-                "docs",
-                "fake",
-                List.of("orders"),
-                "g",
-                1,
-                BatchPolicy.DEFAULT,
-                new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ofNanos(1)),
-                "{topic}.dlq",
-                Map.of());
+        RunnerSettings bounded = RunnerSettings.builder("docs")
+                .type("fake")
+                .topics(List.of("orders"))
+                .groupId("g")
+                .retry(new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ofNanos(1)))
+                .build();
         sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 1, 22), "503", "x"))));
         sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 1, 22), "503", "x"))));
         BatchWriter writer = new BatchWriter(

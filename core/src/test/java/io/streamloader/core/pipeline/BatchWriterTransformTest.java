@@ -64,16 +64,12 @@ class BatchWriterTransformTest {
         TransformChain chain = TransformChain.of(
                         List.of(new TransformSpec("sinks.docs.transforms[0]", "scripted", Map.of())))
                 .resolve(t -> t.equals("scripted") ? Optional.of(SCRIPTED) : Optional.empty());
-        RunnerSettings settings = new RunnerSettings(
-                        "docs",
-                        "fake",
-                        List.of("orders"),
-                        "g",
-                        1,
-                        BatchPolicy.DEFAULT,
-                        new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO),
-                        RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                        Map.of())
+        RunnerSettings settings = RunnerSettings.builder("docs")
+                .type("fake")
+                .topics(List.of("orders"))
+                .groupId("g")
+                .retry(new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO))
+                .build()
                 .withTransforms(chain);
         return new BatchWriter(
                 settings,

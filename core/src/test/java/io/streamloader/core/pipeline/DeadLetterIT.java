@@ -197,16 +197,13 @@ class DeadLetterIT {
     }
 
     private RunnerSettings settings(String name, String topic) {
-        return new RunnerSettings(
-                name,
-                "recording",
-                List.of(topic),
-                "streamloader." + name + "." + topic,
-                1,
-                new BatchPolicy(50, 8L << 20, Duration.ofMillis(50)),
-                new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(500), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of());
+        return RunnerSettings.builder(name)
+                .type("recording")
+                .topics(List.of(topic))
+                .groupId("streamloader." + name + "." + topic)
+                .batch(new BatchPolicy(50, 8L << 20, Duration.ofMillis(50)))
+                .retry(new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(500), 2.0, 0.2, Duration.ZERO))
+                .build();
     }
 
     /** The sink stores every event but the big one, which it refuses for good; all stored exactly once. */

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,16 +27,11 @@ import org.junit.jupiter.api.Test;
 class DeadLetterPublisherTest {
     private static final int LIMIT = 64 * 1024;
 
-    private final RunnerSettings settings = new RunnerSettings(
-            "images",
-            "fake",
-            List.of("uploads"),
-            "g",
-            1,
-            BatchPolicy.DEFAULT,
-            RetryPolicy.DEFAULT,
-            RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-            Map.of());
+    private final RunnerSettings settings = RunnerSettings.builder("images")
+            .type("fake")
+            .topics(List.of("uploads"))
+            .groupId("g")
+            .build();
     private final MockProducer<byte[], byte[]> dlq =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
 

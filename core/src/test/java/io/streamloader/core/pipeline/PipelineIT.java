@@ -44,16 +44,14 @@ class PipelineIT {
     }
 
     private RunnerSettings settings(String name, int workers, int maxRecords) {
-        return new RunnerSettings(
-                name,
-                "recording",
-                List.of(topic),
-                "streamloader." + name + "." + topic,
-                workers,
-                new BatchPolicy(maxRecords, 8L << 20, Duration.ofMillis(50)),
-                new RetryPolicy(FAST, Duration.ofMillis(500), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                java.util.Map.of());
+        return RunnerSettings.builder(name)
+                .type("recording")
+                .topics(List.of(topic))
+                .groupId("streamloader." + name + "." + topic)
+                .workers(workers)
+                .batch(new BatchPolicy(maxRecords, 8L << 20, Duration.ofMillis(50)))
+                .retry(new RetryPolicy(FAST, Duration.ofMillis(500), 2.0, 0.2, Duration.ZERO))
+                .build();
     }
 
     private SinkRunner start(RunnerSettings settings, TestingRecordingSink sink) {

@@ -65,16 +65,13 @@ class RunnerLifecycleTest {
     }
 
     private void startWorkers() {
-        RunnerSettings settings = new RunnerSettings(
-                "docs",
-                "recording",
-                List.of(TOPIC),
-                "g",
-                WORKERS,
-                new BatchPolicy(10, 64L << 20, Duration.ofMillis(20)),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of());
+        RunnerSettings settings = RunnerSettings.builder("docs")
+                .type("recording")
+                .topics(List.of(TOPIC))
+                .groupId("g")
+                .workers(WORKERS)
+                .batch(new BatchPolicy(10, 64L << 20, Duration.ofMillis(20)))
+                .build();
         MockProducer<byte[], byte[]> dlq =
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(dlq, settings, Duration.ofSeconds(5));

@@ -13,7 +13,6 @@ import io.streamloader.spi.FatalSinkException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -138,17 +137,15 @@ class SupervisionIT {
     }
 
     private RunnerSettings settings(String name, int workers, OnFailure onFailure) {
-        return new RunnerSettings(
-                name,
-                "recording",
-                List.of(topic),
-                "streamloader." + name + "." + topic,
-                workers,
-                new BatchPolicy(500, 8L << 20, Duration.ofMillis(50)),
-                new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(500), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of(),
-                new SupervisionPolicy(onFailure, Duration.ofMillis(500), Duration.ofSeconds(2)));
+        return RunnerSettings.builder(name)
+                .type("recording")
+                .topics(List.of(topic))
+                .groupId("streamloader." + name + "." + topic)
+                .workers(workers)
+                .batch(new BatchPolicy(500, 8L << 20, Duration.ofMillis(50)))
+                .retry(new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(500), 2.0, 0.2, Duration.ZERO))
+                .supervision(new SupervisionPolicy(onFailure, Duration.ofMillis(500), Duration.ofSeconds(2)))
+                .build();
     }
 
     private static Set<String> ids(int count) {

@@ -184,38 +184,13 @@ class WorkerTest {
         assertThat(refusedCommits.get()).as("both refusals were met").isZero();
     }
 
-    @Test
-    void aPartitionRevokedAfterABatchWasTakenIsNotHeldForItEvenOnceAssignedBack() {
-        Worker.Revocations revocations = new Worker.Revocations();
-        TopicPartition other = new TopicPartition("orders", 1);
-        Set<TopicPartition> owned = new java.util.HashSet<>(Set.of(TP, other));
-        revocations.revoke(List.of(TP)); // an earlier revocation, before the batch: irrelevant once assigned back
-        java.util.function.Predicate<TopicPartition> batch = revocations.heldSince(revocations.now(), owned);
-        assertThat(batch.test(TP)).isTrue();
-
-        revocations.revoke(List.of(TP)); // during the batch's retry backoff...
-        owned.remove(TP);
-        owned.add(TP); // ...and back to this worker before the batch ends
-        assertThat(batch.test(TP)).as("revoked while the batch was written").isFalse();
-        assertThat(batch.test(other)).isTrue();
-        assertThat(revocations.heldSince(revocations.now(), owned).test(TP))
-                .as("a batch taken after the reassignment may commit it")
-                .isTrue();
-        owned.remove(other);
-        assertThat(batch.test(other)).as("not owned").isFalse();
-    }
-
     private static RunnerSettings settings(Duration linger) {
-        return new RunnerSettings(
-                "docs",
-                "fake",
-                List.of("orders"),
-                "g",
-                1,
-                new BatchPolicy(BATCH, 64L << 20, linger),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of());
+        return RunnerSettings.builder("docs")
+                .type("fake")
+                .topics(List.of("orders"))
+                .groupId("g")
+                .batch(new BatchPolicy(BATCH, 64L << 20, linger))
+                .build();
     }
 
     private void addRecords(int from) {

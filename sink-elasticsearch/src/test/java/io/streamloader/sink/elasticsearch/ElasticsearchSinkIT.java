@@ -63,16 +63,15 @@ class ElasticsearchSinkIT {
     }
 
     private SinkRunner run(String topic, String group, int workers, Map<String, String> sinkConfig) {
-        RunnerSettings settings = new RunnerSettings(
-                "search",
-                "elasticsearch",
-                List.of(topic),
-                group,
-                workers,
-                new BatchPolicy(1000, 8L << 20, Duration.ofMillis(50)),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                config(sinkConfig));
+        RunnerSettings settings = RunnerSettings.builder("search")
+                .type("elasticsearch")
+                .topics(List.of(topic))
+                .groupId(group)
+                .workers(workers)
+                .batch(new BatchPolicy(1000, 8L << 20, Duration.ofMillis(50)))
+                .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO))
+                .sinkConfig(config(sinkConfig))
+                .build();
         SinkRunner runner = new SinkRunner(settings, factory, testing.clientProperties(), new SimpleMeterRegistry());
         runners.add(runner);
         runner.start();

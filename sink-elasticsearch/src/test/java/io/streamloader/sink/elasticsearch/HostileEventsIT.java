@@ -180,16 +180,15 @@ class HostileEventsIT {
     }
 
     private SinkRunner run(String topic, String group) {
-        RunnerSettings settings = new RunnerSettings(
-                "search",
-                "elasticsearch",
-                List.of(topic),
-                group,
-                2,
-                new BatchPolicy(1000, 8L << 20, Duration.ofMillis(50)),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ofSeconds(20)),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of("urls", elasticsearch.url()));
+        RunnerSettings settings = RunnerSettings.builder("search")
+                .type("elasticsearch")
+                .topics(List.of(topic))
+                .groupId(group)
+                .workers(2)
+                .batch(new BatchPolicy(1000, 8L << 20, Duration.ofMillis(50)))
+                .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ofSeconds(20)))
+                .sinkConfig(Map.of("urls", elasticsearch.url()))
+                .build();
         SinkRunner r = new SinkRunner(settings, new ElasticsearchSinkFactory(), testing.clientProperties(), meters);
         r.start();
         return r;

@@ -80,21 +80,20 @@ class MongoHostilePipelineIT {
         List<Sent> hostile = produce(topic);
         long total = testing.endTotal(topic);
 
-        RunnerSettings settings = new RunnerSettings(
-                "docs",
-                "mongo",
-                List.of(topic),
-                "docs-hostile-" + topic,
-                2,
-                new BatchPolicy(500, 32L << 20, Duration.ofMillis(100)),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of(
+        RunnerSettings settings = RunnerSettings.builder("docs")
+                .type("mongo")
+                .topics(List.of(topic))
+                .groupId("docs-hostile-" + topic)
+                .workers(2)
+                .batch(new BatchPolicy(500, 32L << 20, Duration.ofMillis(100)))
+                .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO))
+                .sinkConfig(Map.of(
                         "connection-string", mongo.connectionString(),
                         "database", database,
                         "server-selection-timeout", "2s",
                         "connect-timeout", "2s",
-                        "socket-timeout", "20s"));
+                        "socket-timeout", "20s"))
+                .build();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         Map<String, Object> clientProperties = new HashMap<>(testing.clientProperties());
         clientProperties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE); // letters carry 16 MB values

@@ -67,16 +67,15 @@ class MongoPipelineIT {
                 "connect-timeout", "2s",
                 "socket-timeout", "10s"));
         config.putAll(extra);
-        return new RunnerSettings(
-                "docs",
-                "mongo",
-                List.of(topic),
-                group,
-                workers,
-                new BatchPolicy(1000, 8L << 20, Duration.ofMillis(100)),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                config);
+        return RunnerSettings.builder("docs")
+                .type("mongo")
+                .topics(List.of(topic))
+                .groupId(group)
+                .workers(workers)
+                .batch(new BatchPolicy(1000, 8L << 20, Duration.ofMillis(100)))
+                .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO))
+                .sinkConfig(config)
+                .build();
     }
 
     private SinkRunner start(RunnerSettings settings, SinkFactory factory) {

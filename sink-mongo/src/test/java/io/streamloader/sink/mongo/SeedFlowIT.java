@@ -13,7 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.api.ApiConfig;
 import io.streamloader.api.ProducerApi;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.core.testing.TestingKafka;
@@ -73,16 +72,13 @@ class SeedFlowIT {
         kafka.createTopic("somedata.dlq", 1);
         kafka.createTopic("footdata.dlq", 1);
         String database = "seed002_" + Long.toString(System.nanoTime(), 36);
-        RunnerSettings settings = new RunnerSettings(
-                "docs",
-                "mongo",
-                List.of("somedata", "footdata"),
-                "streamloader.docs." + database,
-                1,
-                new BatchPolicy(1000, 8L << 20, Duration.ofMillis(100)),
-                RetryPolicy.DEFAULT,
-                RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                Map.of("connection-string", mongo.connectionString(), "database", database));
+        RunnerSettings settings = RunnerSettings.builder("docs")
+                .type("mongo")
+                .topics(List.of("somedata", "footdata"))
+                .groupId("streamloader.docs." + database)
+                .batch(new BatchPolicy(1000, 8L << 20, Duration.ofMillis(100)))
+                .sinkConfig(Map.of("connection-string", mongo.connectionString(), "database", database))
+                .build();
 
         ProducerApi api = ProducerApi.connect(
                 ApiConfig.builder()

@@ -62,16 +62,15 @@ final class TestingPipeline implements AutoCloseable {
 
     /** A runner of the postgres-minio sink with a (resolved) transform chain. */
     SinkRunner start(String groupId, int workers, Map<String, String> sinkConfig, TransformChain transforms) {
-        RunnerSettings settings = new RunnerSettings(
-                        "archive",
-                        PostgresMinioSinkFactory.TYPE,
-                        List.of(topic),
-                        groupId,
-                        workers,
-                        new BatchPolicy(500, 8L << 20, Duration.ofMillis(50)),
-                        new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO),
-                        RunnerSettings.DEFAULT_DEAD_LETTER_TOPIC,
-                        sinkConfig)
+        RunnerSettings settings = RunnerSettings.builder("archive")
+                .type(PostgresMinioSinkFactory.TYPE)
+                .topics(List.of(topic))
+                .groupId(groupId)
+                .workers(workers)
+                .batch(new BatchPolicy(500, 8L << 20, Duration.ofMillis(50)))
+                .retry(new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 2.0, 0.2, Duration.ZERO))
+                .sinkConfig(sinkConfig)
+                .build()
                 .withTransforms(transforms);
         SinkRunner runner =
                 new SinkRunner(settings, new PostgresMinioSinkFactory(), testing.clientProperties(), meters);
