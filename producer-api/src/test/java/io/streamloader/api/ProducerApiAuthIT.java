@@ -83,7 +83,7 @@ class ProducerApiAuthIT {
     @Test
     void aNonLoopbackHostWithoutKeysIsAStartupErrorNamingTheKey() {
         assertThatThrownBy(() -> ApiConfig.from(Map.of("host", "0.0.0.0")))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("api.host")
                 .hasMessageContaining("api.keys")
                 .hasMessageContaining("api.allow-unauthenticated");
