@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -141,11 +142,7 @@ class GenerateCommandTest {
 
     private static void withApi(Body body, Consumer<List<ProducerRecord<byte[], byte[]>>> check) throws Exception {
         var producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        var config = ApiConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .topics(List.of("clickstream", "images"))
-                .build();
+        var config = ApiConfig.from(Map.of("host", "127.0.0.1", "port", 0, "topics", List.of("clickstream", "images")));
         Javalin app = new ProducerApi(
                         config,
                         producer,

@@ -4,9 +4,7 @@ import io.streamloader.core.config.ConfigNode;
 import io.streamloader.core.config.StreamloaderConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,7 +87,7 @@ public record ApiConfig(
         topicBlobContentTypes = Map.copyOf(perTopic);
 
         // every check runs, so that a binder can report all of them at once (ApiConfigBinder)
-        var p = new Problems();
+        var p = new ApiConfigProblems();
         p.require(!host.isBlank(), "api.host", "api.host must not be blank");
         p.require(port >= 0 && port <= 65535, "api.port", "api.port must be between 0 and 65535, got " + port);
         routes.forEach((path, topic) -> {
@@ -168,50 +166,26 @@ public record ApiConfig(
         p.throwIfAny();
     }
 
-    /**
-     * The record's checks found problems: {@link #problems()} has each with its key path, the message all of them.
-     * Thrown by the constructor; {@link ApiConfigBinder} turns it into config problems.
-     */
-    static final class InvalidException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        private final transient List<Map.Entry<String, String>> problems;
-
-        InvalidException(List<Map.Entry<String, String>> problems) {
-            super(String.join("; ", problems.stream().map(Map.Entry::getValue).toList()));
-            this.problems = List.copyOf(problems);
-        }
-
-        /** Each problem as key path → message (the message starts with the key path). */
-        List<Map.Entry<String, String>> problems() {
-            return problems;
-        }
-    }
-
-    /** Collects the constructor's findings; one problem per key path, as in ConfigProblems. */
-    private static final class Problems {
-        private final Map<String, String> found = new LinkedHashMap<>();
-
-        void require(boolean ok, String keyPath, String message) {
-            if (!ok) {
-                found.putIfAbsent(keyPath, message);
-            }
-        }
-
-        void throwIfAny() {
-            if (!found.isEmpty()) {
-                throw new InvalidException(List.copyOf(found.entrySet()));
-            }
-        }
-    }
-
-    /** Defaults: the original demos' routes, port 8080, 16 MiB bodies, 5 s timeout. */
+    /** Defaults: the original demos' routes, loopback port 8080, 16 MiB bodies, 5 s timeout, no topics. */
     public static ApiConfig defaults() {
-        return builder().build();
-    }
-
-    public static Builder builder() {
-        return new Builder();
+        return new ApiConfig(
+                "127.0.0.1",
+                8080,
+                Map.of("/somedata", "somedata", "/footdata", "footdata", "/events", "events"),
+                List.of(),
+                16L << 20,
+                64L << 20,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                Optional.of("id"),
+                Optional.empty(),
+                Map.of(),
+                ApiSecurity.NONE,
+                ContentTypes.DEFAULT_BLOB_TYPES,
+                List.of(),
+                RequestLimits.defaults(),
+                Map.of(),
+                Set.of());
     }
 
     /**
@@ -231,6 +205,83 @@ public record ApiConfig(
     /** Binds an {@code api:} node; see {@link ApiConfigBinder#bind(ConfigNode, List, Set)}. */
     public static ApiConfig from(ConfigNode node, List<String> defaultTopics, Set<String> protectedTopics) {
         return ApiConfigBinder.bind(node, defaultTopics, protectedTopics);
+    }
+
+    /**
+     * Binds an {@code api:} mapping given as YAML would give it (strings, numbers, booleans, lists, maps), for
+     * embedding and tests: {@code from(Map.of("port", 0, "topics", List.of("clicks")))}. No topic is protected and
+     * {@code api.topics} defaults to none; see {@link ApiConfigBinder#bind(Map)}.
+     *
+     * @throws io.streamloader.core.config.ConfigException listing every problem, each with its key path
+     */
+    public static ApiConfig from(Map<String, ?> api) {
+        return ApiConfigBinder.bind(api);
+    }
+
+    /** This config with {@code security} instead (keys with limits and pins, TLS files): validated again. */
+    public ApiConfig withSecurity(ApiSecurity security) {
+        return new ApiConfig(
+                host,
+                port,
+                routes,
+                topics,
+                maxBodyBytes,
+                maxInFlightBytes,
+                requestTimeout,
+                retryAfter,
+                idField,
+                keyField,
+                schemas,
+                security,
+                blobContentTypes,
+                positionalTopics,
+                limits,
+                topicBlobContentTypes,
+                protectedTopics);
+    }
+
+    /** This config with {@code limits} instead: validated again. */
+    public ApiConfig withLimits(RequestLimits limits) {
+        return new ApiConfig(
+                host,
+                port,
+                routes,
+                topics,
+                maxBodyBytes,
+                maxInFlightBytes,
+                requestTimeout,
+                retryAfter,
+                idField,
+                keyField,
+                schemas,
+                security,
+                blobContentTypes,
+                positionalTopics,
+                limits,
+                topicBlobContentTypes,
+                protectedTopics);
+    }
+
+    /** This config with {@code protectedTopics} instead (as the launcher derives them): validated again. */
+    public ApiConfig withProtectedTopics(Set<String> protectedTopics) {
+        return new ApiConfig(
+                host,
+                port,
+                routes,
+                topics,
+                maxBodyBytes,
+                maxInFlightBytes,
+                requestTimeout,
+                retryAfter,
+                idField,
+                keyField,
+                schemas,
+                security,
+                blobContentTypes,
+                positionalTopics,
+                limits,
+                topicBlobContentTypes,
+                protectedTopics);
     }
 
     /** Every topic the API writes to: the routes' topics and {@link #topics()}, sorted. */
@@ -272,153 +323,5 @@ public record ApiConfig(
         var all = new TreeSet<>(routes.values());
         all.addAll(topics);
         return all;
-    }
-
-    /** Mutable builder starting from the defaults. */
-    public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port = 8080;
-        private Map<String, String> routes =
-                new LinkedHashMap<>(Map.of("/somedata", "somedata", "/footdata", "footdata", "/events", "events"));
-        private List<String> topics = new ArrayList<>();
-        private long maxBodyBytes = 16L << 20;
-        private long maxInFlightBytes = 64L << 20;
-        private Duration requestTimeout = Duration.ofSeconds(5);
-        private Duration retryAfter = Duration.ofSeconds(1);
-        private String idField = "id";
-        private String keyField = "";
-        private Map<String, Path> schemas = new LinkedHashMap<>();
-        private ApiSecurity security = ApiSecurity.NONE;
-        private List<String> blobContentTypes = new ArrayList<>(ContentTypes.DEFAULT_BLOB_TYPES);
-        private List<String> positionalTopics = new ArrayList<>();
-        private RequestLimits limits = RequestLimits.defaults();
-        private Map<String, List<String>> topicBlobContentTypes = new LinkedHashMap<>();
-        private Set<String> protectedTopics = new LinkedHashSet<>();
-
-        private Builder() {}
-
-        public Builder host(String v) {
-            host = v;
-            return this;
-        }
-
-        public Builder port(int v) {
-            port = v;
-            return this;
-        }
-
-        public Builder routes(Map<String, String> v) {
-            routes = new LinkedHashMap<>(v);
-            return this;
-        }
-
-        public Builder route(String path, String topic) {
-            routes.put(path, topic);
-            return this;
-        }
-
-        public Builder topics(List<String> v) {
-            topics = new ArrayList<>(v);
-            return this;
-        }
-
-        public Builder maxBodyBytes(long v) {
-            maxBodyBytes = v;
-            return this;
-        }
-
-        public Builder maxInFlightBytes(long v) {
-            maxInFlightBytes = v;
-            return this;
-        }
-
-        public Builder requestTimeout(Duration v) {
-            requestTimeout = v;
-            return this;
-        }
-
-        public Builder retryAfter(Duration v) {
-            retryAfter = v;
-            return this;
-        }
-
-        public Builder idField(String v) {
-            idField = v;
-            return this;
-        }
-
-        public Builder keyField(String v) {
-            keyField = v;
-            return this;
-        }
-
-        public Builder schema(String topic, Path file) {
-            schemas.put(topic, file);
-            return this;
-        }
-
-        /** Adds a key given in clear (or as {@code sha256:<hex>}), named after its position, without limits. */
-        public Builder apiKey(String key, Set<String> allowedTopics) {
-            var keys = new ArrayList<>(security.keys());
-            io.streamloader.core.config.KeySecret secret;
-            try {
-                secret = io.streamloader.core.config.KeySecret.parse(key);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("api.keys: " + e.getMessage(), e);
-            }
-            keys.add(new ApiKey("key-" + (keys.size() + 1), secret, allowedTopics, Map.of(), 0, 0));
-            return security(new ApiSecurity(keys, security.allowUnauthenticated(), security.tls()));
-        }
-
-        public Builder security(ApiSecurity v) {
-            security = v;
-            return this;
-        }
-
-        public Builder blobContentTypes(List<String> v) {
-            blobContentTypes = new ArrayList<>(v);
-            return this;
-        }
-
-        public Builder positionalTopics(List<String> v) {
-            positionalTopics = new ArrayList<>(v);
-            return this;
-        }
-
-        public Builder limits(RequestLimits v) {
-            limits = v;
-            return this;
-        }
-
-        public Builder topicBlobContentTypes(String topic, List<String> types) {
-            topicBlobContentTypes.put(topic, List.copyOf(types));
-            return this;
-        }
-
-        public Builder protectedTopics(Set<String> v) {
-            protectedTopics = new LinkedHashSet<>(v);
-            return this;
-        }
-
-        public ApiConfig build() {
-            return new ApiConfig(
-                    host,
-                    port,
-                    routes,
-                    topics,
-                    maxBodyBytes,
-                    maxInFlightBytes,
-                    requestTimeout,
-                    retryAfter,
-                    Optional.ofNullable(idField),
-                    Optional.ofNullable(keyField),
-                    schemas,
-                    security,
-                    blobContentTypes,
-                    positionalTopics,
-                    limits,
-                    topicBlobContentTypes,
-                    protectedTopics);
-        }
     }
 }

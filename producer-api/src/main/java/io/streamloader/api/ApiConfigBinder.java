@@ -4,11 +4,14 @@ import io.streamloader.core.config.ConfigNode;
 import io.streamloader.core.config.ConfigProblems;
 import io.streamloader.core.config.StreamloaderConfig;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Binds the {@code api:} section of {@code streamloader.yaml} into an {@link ApiConfig}, collecting every problem
@@ -17,6 +20,9 @@ import java.util.Set;
  * <p>Stateless; not instantiable.
  */
 final class ApiConfigBinder {
+
+    /** A message's leading key path under {@code api} and what separates it from the rest. */
+    private static final Pattern LEADING_KEY = Pattern.compile("(api(?:\\.[^\\s:]+)*)(?::\\s*|\\s+)");
 
     private ApiConfigBinder() {}
 
@@ -70,44 +76,90 @@ final class ApiConfigBinder {
         var writableDefaults = defaultTopics.stream()
                 .filter(t -> TopicAccess.refusal(t, protectedTopics).isEmpty())
                 .toList();
-        var b = ApiConfig.builder()
-                .host(node.string("host", d.host()))
-                .port(node.integer("port", d.port(), 0, 65535))
-                .topics(node.stringList("topics", writableDefaults))
-                .maxBodyBytes(node.bytes("max-body-bytes", d.maxBodyBytes()))
-                .maxInFlightBytes(node.bytes("max-in-flight-bytes", d.maxInFlightBytes()))
-                .requestTimeout(node.duration("request-timeout", d.requestTimeout()))
-                .retryAfter(node.duration("retry-after", d.retryAfter()))
-                .idField(node.string("id-field", d.idField().orElse("")))
-                .keyField(node.string("key-field", d.keyField().orElse("")))
-                .blobContentTypes(node.stringList("blob-content-types", d.blobContentTypes()))
-                .positionalTopics(node.stringList("positional-topics", d.positionalTopics()))
-                .limits(RequestLimits.from(node.section("limits")))
-                .protectedTopics(protectedTopics);
+        String host = node.string("host", d.host());
+        int port = node.integer("port", d.port(), 0, 65535);
+        List<String> topics = node.stringList("topics", writableDefaults);
+        long maxBodyBytes = node.bytes("max-body-bytes", d.maxBodyBytes());
+        long maxInFlightBytes = node.bytes("max-in-flight-bytes", d.maxInFlightBytes());
+        var requestTimeout = node.duration("request-timeout", d.requestTimeout());
+        var retryAfter = node.duration("retry-after", d.retryAfter());
+        var idField = node.string("id-field", d.idField().orElse(""));
+        var keyField = node.string("key-field", d.keyField().orElse(""));
+        var blobTypes = node.stringList("blob-content-types", d.blobContentTypes());
+        var positional = node.stringList("positional-topics", d.positionalTopics());
+        var limits = RequestLimits.from(node.section("limits"));
+        var topicBlobTypes = new LinkedHashMap<String, List<String>>();
         // a list flattens to one comma-joined value
         node.flatStringMap("topic-blob-content-types")
-                .forEach((topic, types) -> b.topicBlobContentTypes(
+                .forEach((topic, types) -> topicBlobTypes.put(
                         topic,
-                        java.util.Arrays.stream(types.split(","))
+                        Arrays.stream(types.split(","))
                                 .map(String::trim)
                                 .filter(t -> !t.isEmpty())
                                 .toList()));
-        Map<String, String> routes = node.flatStringMap("routes");
-        if (node.has("routes")) {
-            b.routes(routes); // `routes: {}` turns the demo routes off; /topics/{topic} stays
-        }
-        node.flatStringMap("schemas").forEach((topic, file) -> b.schema(topic, Path.of(file)));
+        // `routes: {}` turns the demo routes off; /topics/{topic} stays
+        Map<String, String> routes = node.has("routes") ? node.flatStringMap("routes") : d.routes();
+        var schemas = new LinkedHashMap<String, Path>();
+        node.flatStringMap("schemas").forEach((topic, file) -> schemas.put(topic, Path.of(file)));
         // keys are named entries so the secret itself is a value, which ${ENV} interpolation reaches (keys are not)
-        b.security(ApiSecurity.from(node));
+        var security = ApiSecurity.from(node);
         try {
-            return b.build();
-        } catch (ApiConfig.InvalidException e) {
+            return new ApiConfig(
+                    host,
+                    port,
+                    routes,
+                    topics,
+                    maxBodyBytes,
+                    maxInFlightBytes,
+                    requestTimeout,
+                    retryAfter,
+                    Optional.of(idField),
+                    Optional.of(keyField),
+                    schemas,
+                    security,
+                    blobTypes,
+                    positional,
+                    limits,
+                    topicBlobTypes,
+                    protectedTopics);
+        } catch (ApiConfigProblems.Invalid e) {
             // the record checks across keys; each of its findings names its key path under api:
-            e.problems().forEach(p -> node.problems().add(p.getKey(), withoutKey(p.getKey(), p.getValue())));
+            report(node, e);
             return d;
-        } catch (IllegalArgumentException | NullPointerException e) {
-            node.problem(e.getMessage());
-            return d;
+        }
+    }
+
+    /**
+     * Binds an {@code api:} mapping given as YAML would give it, with no protected topics and no default topics, and
+     * rejects unknown keys.
+     *
+     * @throws io.streamloader.core.config.ConfigException listing every problem, each with its key path
+     */
+    static ApiConfig bind(Map<String, ?> api) {
+        var problems = new ConfigProblems();
+        // values Jackson cannot turn into a tree (a Duration, a Path) throw IllegalArgumentException: a caller's bug
+        ConfigNode root = ConfigNode.root(BodyParser.MAPPER.valueToTree(Map.of("api", api)), problems);
+        ApiConfig config = bind(root.section("api"), List.of(), Set.of());
+        root.finish();
+        problems.throwIfAny("api settings");
+        return config;
+    }
+
+    /** Hands each of a record's findings to the file's problems under its own key path. */
+    static void report(ConfigNode node, ApiConfigProblems.Invalid invalid) {
+        invalid.problems().forEach(p -> node.problems().add(p.getKey(), withoutKey(p.getKey(), p.getValue())));
+    }
+
+    /**
+     * Records {@code message} under the key path it starts with ({@code "api.keys.a.rate must ..."}, {@code
+     * "api.tls.cert: ..."}), else under {@code node}'s own path: messages of checks that name their key in the text.
+     */
+    static void report(ConfigNode node, String message) {
+        var m = LEADING_KEY.matcher(message);
+        if (m.lookingAt() && m.group(1).startsWith(node.keyPath())) {
+            node.problems().add(m.group(1), message.substring(m.end()));
+        } else {
+            node.problem(message);
         }
     }
 

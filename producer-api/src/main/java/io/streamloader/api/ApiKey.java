@@ -27,26 +27,26 @@ public record ApiKey(
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(secret, "secret");
         topics = Set.copyOf(topics);
-        if (topics.isEmpty()) {
-            throw new IllegalArgumentException("api.keys." + name + ".topics is empty; use [\"*\"] for all");
-        }
         pins = Map.copyOf(pins);
+        // every check runs, so that the binder reports all of them at once, each under its own key
+        String at = "api.keys." + name;
+        var p = new ApiConfigProblems();
+        p.require(!topics.isEmpty(), at + ".topics", at + ".topics is empty; use [\"*\"] for all");
         pins.forEach((variable, value) -> {
-            if (!VARIABLE.matcher(variable).matches()) {
-                throw new IllegalArgumentException("api.keys." + name + ".pin." + variable
-                        + " must be a variable name matching [a-z0-9_.-]{1,64}");
-            }
-            if (value.isEmpty() || value.length() > 1024 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw new IllegalArgumentException("api.keys." + name + ".pin." + variable
-                        + " must be 1 to 1024 characters without control characters");
-            }
+            String key = at + ".pin." + variable;
+            p.require(
+                    VARIABLE.matcher(variable).matches(),
+                    key,
+                    key + " must be a variable name matching [a-z0-9_.-]{1,64}");
+            p.require(
+                    !value.isEmpty() && value.length() <= 1024 && value.chars().noneMatch(c -> c < 0x20 || c == 0x7f),
+                    key,
+                    key + " must be 1 to 1024 characters without control characters");
         });
-        if (rate < 0) {
-            throw new IllegalArgumentException("api.keys." + name + ".rate must not be negative, got " + rate);
-        }
-        if (burst < 0 || (rate > 0 && burst < 1)) {
-            throw new IllegalArgumentException("api.keys." + name + ".burst must be at least 1, got " + burst);
-        }
+        p.require(rate >= 0, at + ".rate", at + ".rate must not be negative, got " + rate);
+        p.require(
+                burst >= 0 && (rate <= 0 || burst >= 1), at + ".burst", at + ".burst must be at least 1, got " + burst);
+        p.throwIfAny();
     }
 
     /** Whether this key may write {@code topic}. */

@@ -27,14 +27,13 @@ public record ApiSecurity(List<ApiKey> keys, boolean allowUnauthenticated, Optio
         Objects.requireNonNull(tls, "api.tls");
         var names = new HashSet<String>();
         var secrets = new HashSet<KeySecret>();
+        var p = new ApiConfigProblems(); // every key checked, each problem under its key's path
         for (ApiKey k : keys) {
-            if (!names.add(k.name())) {
-                throw new IllegalArgumentException("api.keys." + k.name() + " is configured twice");
-            }
-            if (!secrets.add(k.secret())) {
-                throw new IllegalArgumentException("api.keys." + k.name() + " has the same secret as another key");
-            }
+            String key = "api.keys." + k.name();
+            p.require(names.add(k.name()), key, key + " is configured twice");
+            p.require(secrets.add(k.secret()), key, key + " has the same secret as another key");
         }
+        p.throwIfAny();
     }
 
     public boolean authenticationEnabled() {
@@ -89,8 +88,8 @@ public record ApiSecurity(List<ApiKey> keys, boolean allowUnauthenticated, Optio
             if (secret.isPresent()) {
                 try {
                     keys.add(new ApiKey(name, secret.get(), topics, pins, rate, burst));
-                } catch (IllegalArgumentException e) {
-                    entry.problem(e.getMessage());
+                } catch (ApiConfigProblems.Invalid e) {
+                    ApiConfigBinder.report(entry, e);
                 }
             }
         });
@@ -100,13 +99,13 @@ public record ApiSecurity(List<ApiKey> keys, boolean allowUnauthenticated, Optio
             try {
                 Tls.load(files); // contents checked by `config check` too, not only at start
             } catch (IllegalArgumentException e) {
-                api.problem(e.getMessage());
+                ApiConfigBinder.report(api.section("tls"), e.getMessage());
             }
         });
         try {
             return new ApiSecurity(keys, open, tls);
-        } catch (IllegalArgumentException e) {
-            api.problem("keys", e.getMessage());
+        } catch (ApiConfigProblems.Invalid e) {
+            ApiConfigBinder.report(api, e);
             return new ApiSecurity(List.of(), true, tls);
         }
     }

@@ -33,12 +33,8 @@ public final class ProducerApiMain {
             config = ApiConfig.from(file);
             kafka = file.kafka().clientProperties();
         } else {
-            config = ApiConfig.builder()
-                    .port(Integer.parseInt(arg(a, "--port", "8080")))
-                    .topics(List.of(arg(a, "--topics", "").split(",")).stream()
-                            .filter(s -> !s.isBlank())
-                            .toList())
-                    .build();
+            // bound like the file's api: section, so a bad --port is reported with its key
+            config = ApiConfig.from(Map.of("port", arg(a, "--port", "8080"), "topics", arg(a, "--topics", "")));
             kafka = Map.of("bootstrap.servers", arg(a, "--bootstrap", "localhost:9092"));
         }
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -28,25 +28,22 @@ public record RequestLimits(
         long minRequestDataRate) {
 
     public RequestLimits {
-        require(
-                maxEventsPerRequest >= 1 && maxEventsPerRequest <= 1_000_000,
-                "api.limits.max-events-per-request must be between 1 and 1000000, got " + maxEventsPerRequest);
-        require(
-                maxFormFields >= 1 && maxFormFields <= 100_000,
-                "api.limits.max-form-fields must be between 1 and 100000, got " + maxFormFields);
-        require(
-                maxNestingDepth >= 2 && maxNestingDepth <= 1000,
-                "api.limits.max-nesting-depth must be between 2 and 1000, got " + maxNestingDepth);
-        require(
-                maxConnections >= 1 && maxConnections <= 100_000,
-                "api.limits.max-connections must be between 1 and 100000, got " + maxConnections);
         Objects.requireNonNull(idleTimeout, "api.limits.idle-timeout");
-        require(
+        // every check runs, so that the binder reports all of them at once, each under its own key
+        var p = new ApiConfigProblems();
+        range(p, "max-events-per-request", maxEventsPerRequest, 1, 1_000_000);
+        range(p, "max-form-fields", maxFormFields, 1, 100_000);
+        range(p, "max-nesting-depth", maxNestingDepth, 2, 1000);
+        range(p, "max-connections", maxConnections, 1, 100_000);
+        p.require(
                 idleTimeout.toMillis() >= 100 && idleTimeout.compareTo(Duration.ofHours(1)) <= 0,
+                "api.limits.idle-timeout",
                 "api.limits.idle-timeout must be between 100ms and 1h, got " + idleTimeout);
-        require(
+        p.require(
                 minRequestDataRate >= 0,
+                "api.limits.min-request-data-rate",
                 "api.limits.min-request-data-rate must not be negative, got " + minRequestDataRate);
+        p.throwIfAny();
     }
 
     /** 5000 events, 1000 form fields, depth 64, 1000 connections, 30 s idle, 1 KiB/s. */
@@ -65,8 +62,8 @@ public record RequestLimits(
                     node.integer("max-connections", d.maxConnections(), 1, 100_000),
                     node.duration("idle-timeout", d.idleTimeout()),
                     node.bytes("min-request-data-rate", d.minRequestDataRate()));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            node.problem(e.getMessage());
+        } catch (ApiConfigProblems.Invalid e) {
+            ApiConfigBinder.report(node, e);
             return d;
         }
     }
@@ -81,9 +78,10 @@ public record RequestLimits(
                 .with("field", key);
     }
 
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
+    private static void range(ApiConfigProblems p, String key, int value, int min, int max) {
+        p.require(
+                value >= min && value <= max,
+                "api.limits." + key,
+                "api.limits." + key + " must be between " + min + " and " + max + ", got " + value);
     }
 }

@@ -159,17 +159,21 @@ class ApiConfigTest {
 
     @Test
     void recordValidationNamesTheKey() {
-        assertThatThrownBy(() -> ApiConfig.builder().route("/health", "x").build())
-                .hasMessageContaining("api.routes");
-        assertThatThrownBy(() ->
-                        ApiConfig.builder().maxBodyBytes(10).maxInFlightBytes(5).build())
-                .hasMessageContaining("api.max-in-flight-bytes");
-        assertThatThrownBy(
-                        () -> ApiConfig.builder().topics(List.of("bad topic")).build())
-                .hasMessageContaining("api.topics");
-        assertThatThrownBy(
-                        () -> ApiConfig.builder().apiKey("short", Set.of("*")).build())
-                .hasMessageContaining("api.keys");
+        assertThatThrownBy(() -> ApiConfig.from(Map.of("routes", Map.of("/health", "x"))))
+                .hasMessageContaining("api.routes: key '/health' collides with a built-in path");
+        assertThatThrownBy(() -> ApiConfig.from(Map.of("max-body-bytes", 10, "max-in-flight-bytes", 5)))
+                .hasMessageContaining("api.max-in-flight-bytes: (5) must be at least api.max-body-bytes (10)");
+        assertThatThrownBy(() -> ApiConfig.from(Map.of("topics", List.of("bad topic"))))
+                .hasMessageContaining("api.topics: has an invalid topic name: bad topic");
+        assertThatThrownBy(() -> ApiConfig.from(Map.of("keys", Map.of("k", Map.of("key", "short")))))
+                .hasMessageContaining("api.keys.k");
+        assertThatThrownBy(() -> ApiConfig.defaults()
+                        .withLimits(RequestLimits.defaults())
+                        .withSecurity(new ApiSecurity(List.of(), false, Optional.empty()))
+                        .withProtectedTopics(Set.of("somedata")))
+                .as("a withX copy is checked like any other")
+                .hasMessageContaining(
+                        "api.routes./somedata targets 'somedata', a processor output or dead-letter topic");
     }
 
     @Test
@@ -188,10 +192,11 @@ class ApiConfigTest {
                         .singleElement(STRING)
                         .contains("api.positional-topics: names an unknown topic: clikstream")
                         .contains("[clickstream, events, footdata, somedata]"));
-        assertThatThrownBy(() -> ApiConfig.builder()
-                        .positionalTopics(List.of("bad topic"))
-                        .build())
-                .hasMessage("api.positional-topics has an invalid topic name: bad topic");
+        assertThatThrownBy(() -> ApiConfig.from(Map.of("positional-topics", List.of("bad topic"))))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly("api.positional-topics: has an invalid topic name: bad topic"));
         assertThat(ApiConfig.from(ConfigLoader.parse(yaml.replace(", clikstream", ""), Map.of()))
                         .positional("clickstream"))
                 .isTrue();
@@ -208,7 +213,7 @@ class ApiConfigTest {
                                 .contains("api.host: 0.0.0.0 is not a loopback address")
                                 .contains("api.keys")
                                 .contains("api.allow-unauthenticated"));
-        assertThatThrownBy(() -> ApiConfig.builder().host("10.1.2.3").build()).hasMessageContaining("api.host");
+        assertThatThrownBy(() -> ApiConfig.from(Map.of("host", "10.1.2.3"))).hasMessageContaining("api.host");
         assertThat(ApiConfig.from(ConfigLoader.parse("api: { host: 0.0.0.0, allow-unauthenticated: true }", Map.of()))
                         .host())
                 .isEqualTo("0.0.0.0");
@@ -241,7 +246,7 @@ class ApiConfigTest {
                                 .anySatisfy(p -> assertThat(p).startsWith("api.keys.hex.key:"))
                                 .anySatisfy(p -> assertThat(p).contains("api.keys.pin.pin.Bad Name"))
                                 .anySatisfy(p -> assertThat(p).startsWith("api.keys.rate.rate:"))
-                                .anySatisfy(p -> assertThat(p).contains("api.keys.twin has the same secret"))
+                                .anySatisfy(p -> assertThat(p).startsWith("api.keys.twin: has the same secret"))
                                 .anySatisfy(p -> assertThat(p).startsWith("api.tls.cert:"))
                                 .anySatisfy(p -> assertThat(p).startsWith("api.tls.key:"))
                                 .noneSatisfy(p -> assertThat(p).contains("tiny-secret")));
@@ -306,17 +311,15 @@ class ApiConfigTest {
     void internalAndDeadLetterTopicsAreNeverWritableEvenIfListed() {
         for (String topic :
                 List.of("__consumer_offsets", "_schemas", "app-store-changelog", "app-x-repartition", "clicks.dlq")) {
-            assertThatThrownBy(() -> ApiConfig.builder().topics(List.of(topic)).build())
+            assertThatThrownBy(() -> ApiConfig.from(Map.of("topics", List.of(topic))))
                     .as(topic)
-                    .hasMessageContaining("api.topics lists '" + topic + "'");
-            assertThatThrownBy(() -> ApiConfig.builder().route("/x", topic).build())
+                    .hasMessageContaining("api.topics: lists '" + topic + "'");
+            assertThatThrownBy(() -> ApiConfig.from(Map.of("routes", Map.of("/x", topic))))
                     .as(topic)
                     .hasMessageContaining("api.routes./x");
         }
-        assertThatThrownBy(() -> ApiConfig.builder()
-                        .topics(List.of("derived"))
-                        .protectedTopics(Set.of("derived"))
-                        .build())
+        var listsDerived = ApiConfig.from(Map.of("topics", List.of("derived")));
+        assertThatThrownBy(() -> listsDerived.withProtectedTopics(Set.of("derived")))
                 .hasMessageContaining("api.topics lists 'derived'");
     }
 
@@ -338,10 +341,9 @@ class ApiConfigTest {
                         ApiConfig.from(ConfigLoader.parse("api:\n  limits: {max-events-per-request: 0}\n", Map.of())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("api.limits.max-events-per-request");
-        assertThatThrownBy(() -> ApiConfig.builder()
-                        .topicBlobContentTypes("nope", List.of("image/png"))
-                        .build())
-                .hasMessageContaining("api.topic-blob-content-types.nope");
+        assertThatThrownBy(
+                        () -> ApiConfig.from(Map.of("topic-blob-content-types", Map.of("nope", List.of("image/png")))))
+                .hasMessageContaining("api.topic-blob-content-types.nope: names a topic the API does not serve");
     }
 
     @Test

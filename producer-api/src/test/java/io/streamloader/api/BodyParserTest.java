@@ -15,10 +15,8 @@ class BodyParserTest {
             "[\"u1\", \"2023-07-01T10:00:00\",\"https://a.example/x\",\"Chile\",\"Santiago\",\"Chrome\",\"Linux\",\"desktop\"]";
 
     private final BodyParser parser = new BodyParser(ApiConfig.defaults());
-    private final BodyParser positional = new BodyParser(ApiConfig.builder()
-            .topics(List.of("clickstream", "clicks"))
-            .positionalTopics(List.of("clickstream"))
-            .build());
+    private final BodyParser positional = new BodyParser(ApiConfig.from(
+            Map.of("topics", List.of("clickstream", "clicks"), "positional-topics", List.of("clickstream"))));
 
     private static IncomingBody body(String contentType, String text) {
         return new IncomingBody(

@@ -17,10 +17,11 @@ class ContentTypesTest {
     static final byte[] SVG = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"
             .getBytes(StandardCharsets.UTF_8);
 
-    private final BodyParser parser = new BodyParser(ApiConfig.builder()
-            .topics(List.of("images", "docs"))
-            .topicBlobContentTypes("docs", List.of("application/pdf", "application/octet-stream"))
-            .build());
+    private final BodyParser parser = new BodyParser(ApiConfig.from(Map.of(
+            "topics",
+            List.of("images", "docs"),
+            "topic-blob-content-types",
+            Map.of("docs", List.of("application/pdf", "application/octet-stream")))));
 
     private static IncomingBody blob(String type, byte[] bytes) {
         return new IncomingBody(Optional.of(type), bytes, Map.of(), Map.of(), Optional.empty());

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,7 +75,7 @@ class ErrorPagesTest {
 
     @Test
     void jettysOwnRefusalsAreProblemJson() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             int port = server.port();
             String host = "Host: 127.0.0.1\r\n";
@@ -116,7 +117,7 @@ class ErrorPagesTest {
 
     @Test
     void chunkedBodyPastTheCapIs413AndTheServerLives() {
-        var api = new TestingApi(TestingApi.config().maxBodyBytes(10_000).build(), true);
+        var api = new TestingApi(TestingApi.config(Map.of("max-body-bytes", 10_000)), true);
         api.run((server, client) -> {
             var request = new StringBuilder("POST /topics/clicks HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n{\"a\":\"\r\n");
@@ -135,7 +136,7 @@ class ErrorPagesTest {
     @Test
     void aSlowSenderIsCutByTheIdleTimeout() {
         var limits = new RequestLimits(5000, 1000, 64, 100, Duration.ofMillis(500), 1024);
-        var api = new TestingApi(TestingApi.config().limits(limits).build(), true);
+        var api = new TestingApi(TestingApi.config().withLimits(limits), true);
         api.run((server, client) -> {
             try (var socket = new Socket("127.0.0.1", server.port())) {
                 socket.setSoTimeout(10_000);

@@ -19,7 +19,7 @@ class JettyLimitsTest {
     @Test
     void connectionsPastTheCapWaitUntilOneCloses() {
         var limits = new RequestLimits(5000, 1000, 64, 2, Duration.ofSeconds(30), 0);
-        var api = new TestingApi(TestingApi.config().limits(limits).build(), true);
+        var api = new TestingApi(TestingApi.config().withLimits(limits), true);
         api.run((server, client) -> {
             var held = new ArrayList<Socket>();
             try {

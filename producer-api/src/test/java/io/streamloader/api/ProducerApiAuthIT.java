@@ -63,7 +63,7 @@ class ProducerApiAuthIT {
     void withoutKeysTheApiBindsLoopbackOnlyAndSaysSo(KafkaService kafka) throws Exception {
         String topic = "auth-default-" + System.nanoTime();
         kafka.createTopic(topic, 1);
-        var config = ApiConfig.builder().port(0).topics(List.of(topic)).build();
+        var config = ApiConfig.from(Map.of("port", 0, "topics", List.of(topic)));
         assertThat(config.host()).isEqualTo("127.0.0.1");
         Javalin app = start(config, kafka);
         try {
@@ -82,8 +82,8 @@ class ProducerApiAuthIT {
 
     @Test
     void aNonLoopbackHostWithoutKeysIsAStartupErrorNamingTheKey() {
-        assertThatThrownBy(() -> ApiConfig.builder().host("0.0.0.0").build())
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ApiConfig.from(Map.of("host", "0.0.0.0")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("api.host")
                 .hasMessageContaining("api.keys")
                 .hasMessageContaining("api.allow-unauthenticated");
@@ -104,16 +104,17 @@ class ProducerApiAuthIT {
         kafka.createTopic(clicks, 1);
         kafka.createTopic(hidden, 1);
         String hashed = "sha256:" + HexFormat.of().formatHex(KeySecret.sha256(WRITER));
-        var config = ApiConfig.builder()
-                .host("0.0.0.0")
-                .port(0)
-                .routes(Map.of())
-                .topics(List.of(clicks, hidden))
-                .security(new ApiSecurity(
-                        List.of(new ApiKey("writer", KeySecret.parse(hashed), Set.of(clicks), Map.of(), 0, 0)),
-                        false,
-                        Optional.empty()))
-                .build();
+        var config = ApiConfig.from(Map.of(
+                "host",
+                "0.0.0.0",
+                "port",
+                0,
+                "routes",
+                Map.of(),
+                "topics",
+                List.of(clicks, hidden),
+                "keys",
+                Map.of("writer", Map.of("key", hashed, "topics", List.of(clicks)))));
         Javalin app = start(config, kafka);
         try {
             InetAddress external = externalAddress();
@@ -150,14 +151,11 @@ class ProducerApiAuthIT {
     void tlsFromPemFilesServesHttpsOnly(KafkaService kafka) throws Exception {
         String topic = "auth-tls-" + System.nanoTime();
         kafka.createTopic(topic, 1);
-        var config = ApiConfig.builder()
-                .port(0)
-                .topics(List.of(topic))
-                .security(new ApiSecurity(
+        var config = ApiConfig.from(Map.of("port", 0, "topics", List.of(topic)))
+                .withSecurity(new ApiSecurity(
                         List.of(),
                         false,
-                        Optional.of(new TlsFiles(certs.serverCert, certs.serverKey, Optional.empty(), "api.tls"))))
-                .build();
+                        Optional.of(new TlsFiles(certs.serverCert, certs.serverKey, Optional.empty(), "api.tls"))));
         Javalin app = start(config, kafka);
         try {
             assertThat(app.jettyServer().server().getConnectors()).hasSize(1);
@@ -186,14 +184,11 @@ class ProducerApiAuthIT {
         kafka.createTopic(topic, 1);
         Path cert = java.nio.file.Files.copy(certs.serverCert, dir.resolve("live.crt"));
         Path key = java.nio.file.Files.copy(certs.serverKey, dir.resolve("live.key"));
-        var config = ApiConfig.builder()
-                .port(0)
-                .topics(List.of(topic))
-                .security(new ApiSecurity(
+        var config = ApiConfig.from(Map.of("port", 0, "topics", List.of(topic)))
+                .withSecurity(new ApiSecurity(
                         List.of(),
                         false,
-                        Optional.of(new TlsFiles(cert, key, Optional.empty(), "api.tls", Duration.ofMillis(100)))))
-                .build();
+                        Optional.of(new TlsFiles(cert, key, Optional.empty(), "api.tls", Duration.ofMillis(100)))));
         Javalin app = start(config, kafka);
         try {
             assertThat(peerCertificate(app.port())).isEqualTo(TestingCerts.certificate(certs.serverCert));
@@ -224,15 +219,12 @@ class ProducerApiAuthIT {
     void mutualTlsRefusesClientsWithoutACertificateFromTheClientCa(KafkaService kafka) throws Exception {
         String topic = "auth-mtls-" + System.nanoTime();
         kafka.createTopic(topic, 1);
-        var config = ApiConfig.builder()
-                .port(0)
-                .topics(List.of(topic))
-                .security(new ApiSecurity(
+        var config = ApiConfig.from(Map.of("port", 0, "topics", List.of(topic)))
+                .withSecurity(new ApiSecurity(
                         List.of(),
                         false,
-                        Optional.of(
-                                new TlsFiles(certs.serverCert, certs.serverKey, Optional.of(certs.caCert), "api.tls"))))
-                .build();
+                        Optional.of(new TlsFiles(
+                                certs.serverCert, certs.serverKey, Optional.of(certs.caCert), "api.tls"))));
         Javalin app = start(config, kafka);
         try {
             var anonymous =
@@ -274,16 +266,12 @@ class ProducerApiAuthIT {
     void aKeysRateAndPinsHoldOnTheWire(KafkaService kafka) throws Exception {
         String topic = "auth-images-" + System.nanoTime();
         kafka.createTopic(topic, 1);
-        var config = ApiConfig.builder()
-                .port(0)
-                .routes(Map.of())
-                .topics(List.of(topic))
-                .security(new ApiSecurity(
+        var config = ApiConfig.from(Map.of("port", 0, "routes", Map.of(), "topics", List.of(topic)))
+                .withSecurity(new ApiSecurity(
                         List.of(new ApiKey(
                                 "acme", KeySecret.parse(ACME), Set.of(topic), Map.of("customer_id", "acme"), 1, 3)),
                         false,
-                        Optional.empty()))
-                .build();
+                        Optional.empty()));
         Javalin app = start(config, kafka);
         try {
             var http = plain();

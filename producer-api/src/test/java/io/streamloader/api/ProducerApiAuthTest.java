@@ -26,9 +26,8 @@ class ProducerApiAuthTest {
 
     private static ApiConfig config(long acmeRate) {
         String hex = HexFormat.of().formatHex(KeySecret.sha256(HASHED));
-        return TestingApi.config()
-                .topics(List.of("clicks", "images", "secret-topic"))
-                .security(new ApiSecurity(
+        return TestingApi.config(Map.of("topics", List.of("clicks", "images", "secret-topic")))
+                .withSecurity(new ApiSecurity(
                         List.of(
                                 new ApiKey("writer", KeySecret.parse(WRITER), Set.of("clicks"), Map.of(), 0, 0),
                                 new ApiKey(
@@ -46,8 +45,7 @@ class ProducerApiAuthTest {
                                         acmeRate,
                                         acmeRate)),
                         false,
-                        Optional.empty()))
-                .build();
+                        Optional.empty()));
     }
 
     private static Response send(HttpClient client, String path, Map<String, String> headers) {

@@ -49,14 +49,19 @@ class ProducerApiFuzzIT {
         Files.writeString(
                 schema,
                 "{\"type\":\"object\",\"required\":[\"kind\"],\"properties\":{\"kind\":{\"const\":\"fuzz-valid-9f3\"}}}");
-        var config = ApiConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .routes(Map.of("/events", topic))
-                .schema(topic, schema)
-                .maxBodyBytes(64 * 1024)
-                .blobContentTypes(List.of("application/octet-stream"))
-                .build();
+        var config = ApiConfig.from(Map.of(
+                "host",
+                "127.0.0.1",
+                "port",
+                0,
+                "routes",
+                Map.of("/events", topic),
+                "schemas",
+                Map.of(topic, schema.toString()),
+                "max-body-bytes",
+                64 * 1024,
+                "blob-content-types",
+                List.of("application/octet-stream")));
         var api = ProducerApi.connect(
                 config, Map.of("bootstrap.servers", kafka.bootstrapServers()), ProducerApiIT.registry());
         var random = new Random(20261121L);

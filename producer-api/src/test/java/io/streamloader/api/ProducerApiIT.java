@@ -28,12 +28,15 @@ class ProducerApiIT {
     @Test
     void everyRouteAndBodyTypeLandsInKafkaAsReported(KafkaService kafka, TestInfo info) {
         String s = "-" + System.nanoTime();
-        var config = ApiConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .routes(Map.of("/somedata", "somedata" + s, "/footdata", "footdata" + s, "/events", "events" + s))
-                .topics(List.of("clicks" + s, "images" + s))
-                .build();
+        var config = ApiConfig.from(Map.of(
+                "host",
+                "127.0.0.1",
+                "port",
+                0,
+                "routes",
+                Map.of("/somedata", "somedata" + s, "/footdata", "footdata" + s, "/events", "events" + s),
+                "topics",
+                List.of("clicks" + s, "images" + s)));
         config.allTopics().forEach(t -> kafka.createTopic(t, 3));
         var api = ProducerApi.connect(config, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry());
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0};
@@ -99,12 +102,8 @@ class ProducerApiIT {
     @Test
     void positionalJsonArrayLandsInKafkaAsTheExactBytesPosted(KafkaService kafka) {
         String topic = "clickstream-" + System.nanoTime();
-        var config = ApiConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .topics(List.of(topic))
-                .positionalTopics(List.of(topic))
-                .build();
+        var config = ApiConfig.from(
+                Map.of("host", "127.0.0.1", "port", 0, "topics", List.of(topic), "positional-topics", List.of(topic)));
         kafka.createTopic(topic, 1);
         var api = ProducerApi.connect(config, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry());
         String click = "[\"u1\", \"2023-07-01T10:00:00\",\"https://a.example/x\",\"Chile\",\"Santiago\","
@@ -140,12 +139,15 @@ class ProducerApiIT {
     @Test
     void notReadyWhileAConfiguredTopicIsMissing(KafkaService kafka) {
         String s = "-" + System.nanoTime();
-        var config = ApiConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .routes(Map.of("/events", "events" + s))
-                .topics(List.of("missing" + s))
-                .build();
+        var config = ApiConfig.from(Map.of(
+                "host",
+                "127.0.0.1",
+                "port",
+                0,
+                "routes",
+                Map.of("/events", "events" + s),
+                "topics",
+                List.of("missing" + s)));
         kafka.createTopic("events" + s, 1);
         var api = ProducerApi.connect(config, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry());
         JavalinTest.test(api.create(), (server, client) -> {

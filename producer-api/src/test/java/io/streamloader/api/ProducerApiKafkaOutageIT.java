@@ -23,12 +23,8 @@ class ProducerApiKafkaOutageIT {
     void brokerDownGives503AndRecoversWhenItReturns(KafkaService kafka) {
         String topic = "outage-" + System.nanoTime();
         kafka.createTopic(topic, 2);
-        var config = ApiConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .routes(Map.of("/events", topic))
-                .requestTimeout(Duration.ofSeconds(1))
-                .build();
+        var config = ApiConfig.from(
+                Map.of("host", "127.0.0.1", "port", 0, "routes", Map.of("/events", topic), "request-timeout", "1s"));
         var api = ProducerApi.connect(
                 config, Map.of("bootstrap.servers", kafka.bootstrapServers()), ProducerApiIT.registry());
         var acknowledged = new HashMap<String, String>(); // id -> "partition/offset" from 200 replies

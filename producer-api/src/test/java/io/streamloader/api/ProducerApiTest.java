@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +20,7 @@ class ProducerApiTest {
 
     @Test
     void jsonObjectIsOneEventWithItsBytesUnchangedAndIdHeaders() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(client, "/somedata", "application/json", "{\"0\":\"van\", \"1\":\"van\"}");
             assertThat(r.code()).isEqualTo(200);
@@ -42,7 +41,7 @@ class ProducerApiTest {
 
     @Test
     void arrayOfMatchesIsOneEventPerMatchInOrder() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(
                     client, "/footdata", "application/json", "[{\"id\":11,\"utcDate\":\"x\"},{\"id\":12},{\"id\":13}]");
@@ -60,7 +59,7 @@ class ProducerApiTest {
 
     @Test
     void ndjsonIsOneEventPerLineAndIdempotencyKeyIsSuffixedPerEvent() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(
                     client,
@@ -76,7 +75,7 @@ class ProducerApiTest {
 
     @Test
     void formBodyBecomesJsonObjectWithNumbersKept() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(
                     client,
@@ -92,7 +91,7 @@ class ProducerApiTest {
 
     @Test
     void binaryBodyIsOneBlobEventWithMetadataHeadersAndContentType() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 1, 2, (byte) 0xff};
         api.run((server, client) -> {
             var r = post(
@@ -114,7 +113,7 @@ class ProducerApiTest {
 
     @Test
     void keyFieldBecomesTheKafkaKey() {
-        var api = new TestingApi(TestingApi.config().keyField("vin").build(), true);
+        var api = new TestingApi(TestingApi.config(Map.of("key-field", "vin")), true);
         api.run((server, client) -> {
             post(client, "/events", "application/json", "{\"vin\":\"V1\"}");
             assertThat(utf8(api.producer.history().get(0).key())).isEqualTo("V1");
@@ -123,7 +122,7 @@ class ProducerApiTest {
 
     @Test
     void malformedJsonIs400NamingLineAndColumn() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(client, "/somedata", "application/json", "{\n  \"a\": 1,\n  \"b\": tru\n}");
             assertThat(r.code()).isEqualTo(400);
@@ -138,7 +137,7 @@ class ProducerApiTest {
 
     @Test
     void emptyBodyIs400() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(client, "/somedata", "application/json", "  ");
             assertThat(r.code()).isEqualTo(400);
@@ -153,7 +152,7 @@ class ProducerApiTest {
                 schema,
                 "{\"type\":\"object\",\"required\":[\"vin\"],\"properties\":{\"speed\":{\"type\":\"number\"},"
                         + "\"vin\":{\"type\":\"string\",\"minLength\":17,\"maxLength\":17}}}");
-        var api = new TestingApi(TestingApi.config().schema("events", schema).build(), true);
+        var api = new TestingApi(TestingApi.config(Map.of("schemas", Map.of("events", schema.toString()))), true);
         api.run((server, client) -> {
             var r = post(client, "/events", "application/x-www-form-urlencoded", "speed=fast&vin=ABCDEF0123456789J");
             assertThat(r.code()).isEqualTo(422);
@@ -172,11 +171,10 @@ class ProducerApiTest {
         Path schema = dir.resolve("clickstream.json");
         Files.writeString(schema, "{\"type\":\"array\",\"minItems\":8,\"items\":{\"type\":\"string\"}}");
         var api = new TestingApi(
-                TestingApi.config()
-                        .topics(List.of("clickstream"))
-                        .positionalTopics(List.of("clickstream"))
-                        .schema("clickstream", schema)
-                        .build(),
+                TestingApi.config(Map.of(
+                        "topics", List.of("clickstream"),
+                        "positional-topics", List.of("clickstream"),
+                        "schemas", Map.of("clickstream", schema.toString()))),
                 true);
         api.run((server, client) -> {
             var r = post(client, "/topics/clickstream", "application/json", "[[\"a\",\"b\"],[\"u1\",7]]");
@@ -199,11 +197,21 @@ class ProducerApiTest {
     @Test
     void openApiDescribesPositionalArraysWhereTheyAreAccepted() {
         var api = new TestingApi(
-                TestingApi.config()
-                        .route("/clicks", "clickstream")
-                        .topics(List.of("clickstream"))
-                        .positionalTopics(List.of("clickstream"))
-                        .build(),
+                TestingApi.config(Map.of(
+                        "routes",
+                        Map.of(
+                                "/somedata",
+                                "somedata",
+                                "/footdata",
+                                "footdata",
+                                "/events",
+                                "events",
+                                "/clicks",
+                                "clickstream"),
+                        "topics",
+                        List.of("clickstream"),
+                        "positional-topics",
+                        List.of("clickstream"))),
                 true);
         api.run((server, client) -> {
             var paths = json(client.get("/openapi.json")).get("paths");
@@ -218,7 +226,7 @@ class ProducerApiTest {
 
     @Test
     void bodyOverTheLimitIs413() {
-        var api = new TestingApi(TestingApi.config().maxBodyBytes(100).build(), true);
+        var api = new TestingApi(TestingApi.config(Map.of("max-body-bytes", 100)), true);
         api.run((server, client) -> {
             var r = post(client, "/somedata", "application/json", "{\"a\":\"" + "x".repeat(200) + "\"}");
             assertThat(r.code()).isEqualTo(413);
@@ -228,7 +236,7 @@ class ProducerApiTest {
 
     @Test
     void unsupportedContentTypeIs415() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(client, "/somedata", "text/plain", "hello");
             assertThat(r.code()).isEqualTo(415);
@@ -238,7 +246,7 @@ class ProducerApiTest {
 
     @Test
     void unknownTopicIs404ProblemAndNothingIsSent() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = post(client, "/topics/nope", "application/json", "{}");
             assertThat(r.code()).isEqualTo(404);
@@ -258,9 +266,8 @@ class ProducerApiTest {
 
     @Test
     void apiKeysGive401WhenMissingOrWrongAnd403ForOtherTopics() {
-        var config = TestingApi.config()
-                .apiKey("secret-key-1-abcdef", Set.of("events"))
-                .build();
+        var config = TestingApi.config(
+                Map.of("keys", Map.of("key-1", Map.of("key", "secret-key-1-abcdef", "topics", List.of("events")))));
         var api = new TestingApi(config, true);
         api.run((server, client) -> {
             assertThat(post(client, "/events", "application/json", "{}").code()).isEqualTo(401);
@@ -294,7 +301,7 @@ class ProducerApiTest {
 
     @Test
     void kafkaFailureIs503WithRetryAfterNever200() {
-        var api = new TestingApi(TestingApi.config().build(), false);
+        var api = new TestingApi(TestingApi.config(), false);
         api.run((server, client) -> {
             var pending = CompletableFuture.supplyAsync(() -> post(client, "/events", "application/json", "{}"));
             org.awaitility.Awaitility.await().until(() -> api.producer.history().size() == 1);
@@ -307,8 +314,7 @@ class ProducerApiTest {
 
     @Test
     void kafkaSlowerThanTheRequestTimeoutIs503() {
-        var api = new TestingApi(
-                TestingApi.config().requestTimeout(Duration.ofMillis(200)).build(), false);
+        var api = new TestingApi(TestingApi.config(Map.of("request-timeout", "200ms")), false);
         api.run((server, client) -> {
             var r = post(client, "/events", "application/json", "[{},{}]");
             assertThat(r.code()).isEqualTo(503);
@@ -319,8 +325,7 @@ class ProducerApiTest {
 
     @Test
     void moreBytesInFlightThanTheBoundIs429() {
-        var config =
-                TestingApi.config().maxBodyBytes(1000).maxInFlightBytes(1500).build();
+        var config = TestingApi.config(Map.of("max-body-bytes", 1000, "max-in-flight-bytes", 1500));
         var api = new TestingApi(config, false);
         String body = "{\"a\":\"" + "x".repeat(800) + "\"}";
         api.run((server, client) -> {
@@ -340,7 +345,7 @@ class ProducerApiTest {
 
     @Test
     void getSomedataPublishesTheNumberedObjectAndReturnsItWithTheDelivery() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = client.get("/somedata/truck?number=3");
             assertThat(r.code()).isEqualTo(200);
@@ -355,7 +360,7 @@ class ProducerApiTest {
 
     @Test
     void getSomedataWithBadNumberIs400() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             for (String bad : new String[] {"abc", "0", "-2", "1.5"}) {
                 var r = client.get("/somedata/truck?number=" + bad);
@@ -368,7 +373,7 @@ class ProducerApiTest {
 
     @Test
     void getEventsCountsAcceptedEventsPerTopic() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             post(client, "/events", "application/json", "[{},{}]");
             post(client, "/somedata", "application/json", "{}");
@@ -383,7 +388,7 @@ class ProducerApiTest {
 
     @Test
     void healthMetricsAndOpenApi() {
-        var api = new TestingApi(TestingApi.config().build(), true, () -> ReadinessProbe.Result.down("no broker"));
+        var api = new TestingApi(TestingApi.config(), true, () -> ReadinessProbe.Result.down("no broker"));
         api.run((server, client) -> {
             assertThat(client.get("/health/live").code()).isEqualTo(200);
             var ready = client.get("/health/ready");
@@ -411,7 +416,7 @@ class ProducerApiTest {
 
     @Test
     void generatedBodiesCountAgainstTheLimitsBeforeTheyAreBuilt() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         api.run((server, client) -> {
             var r = client.get("/somedata/" + "v".repeat(6000) + "?number=10000");
             assertThat(r.code()).isEqualTo(413);
@@ -424,7 +429,7 @@ class ProducerApiTest {
 
     @Test
     void tenMebibytesOfEmptyEventsAre413NamingTheEventCap() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         byte[] body = ("[" + "{},".repeat(3_400_000) + "{}]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         api.run((server, client) -> {
             var r = post(client, "/topics/clicks", "application/json", body, Map.of());
@@ -442,8 +447,7 @@ class ProducerApiTest {
 
     @Test
     void derivedAndInternalTopicsAre404LikeUnknownOnes() {
-        var api = new TestingApi(
-                TestingApi.config().protectedTopics(Set.of("click_events")).build(), true);
+        var api = new TestingApi(TestingApi.config().withProtectedTopics(Set.of("click_events")), true);
         api.run((server, client) -> {
             for (String topic :
                     List.of("click_events", "clicks.dlq", "__consumer_offsets", "_schemas", "a-changelog")) {
@@ -463,7 +467,7 @@ class ProducerApiTest {
 
     @Test
     void disguisedBlobsAre415NamingContentType() {
-        var api = new TestingApi(TestingApi.config().build(), true);
+        var api = new TestingApi(TestingApi.config(), true);
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         api.run((server, client) -> {
             for (var c : List.of(

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class RequestLimitsTest {
 
     private static final RequestLimits SMALL = new RequestLimits(10, 5, 8, 10, Duration.ofSeconds(5), 1024);
-    private final BodyParser parser = new BodyParser(
-            ApiConfig.builder().topics(List.of("t")).limits(SMALL).build());
+    private final BodyParser parser =
+            new BodyParser(ApiConfig.from(Map.of("topics", List.of("t"))).withLimits(SMALL));
 
     private static IncomingBody body(String contentType, String text) {
         return new IncomingBody(

@@ -29,8 +29,17 @@ final class TestingApi {
         app = new ProducerApi(config, producer, registry, readiness).create();
     }
 
-    static ApiConfig.Builder config() {
-        return ApiConfig.builder().host("127.0.0.1").port(0).topics(java.util.List.of("clicks", "images"));
+    /** Loopback, any free port, the demo routes and topics {@code clicks} and {@code images}. */
+    static ApiConfig config() {
+        return config(Map.of());
+    }
+
+    /** {@link #config()} with {@code api} keys set (or replaced) as a YAML {@code api:} section would set them. */
+    static ApiConfig config(Map<String, ?> api) {
+        var merged = new java.util.LinkedHashMap<String, Object>(
+                Map.of("host", "127.0.0.1", "port", 0, "topics", java.util.List.of("clicks", "images")));
+        merged.putAll(api);
+        return ApiConfig.from(merged);
     }
 
     void run(io.javalin.testtools.TestCase test) {

@@ -180,12 +180,8 @@ class ClickstreamEndToEndIT {
     }
 
     private void startApi() {
-        ApiConfig config = ApiConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .topics(List.of(input))
-                .positionalTopics(List.of(input))
-                .build();
+        ApiConfig config = ApiConfig.from(
+                Map.of("host", "127.0.0.1", "port", 0, "topics", List.of(input), "positional-topics", List.of(input)));
         Javalin app = ProducerApi.connect(
                         config,
                         Map.of("bootstrap.servers", kafka.bootstrapServers()),

@@ -151,10 +151,7 @@ public final class LatencyBench implements Callable<Integer> {
         }
         String bootstrap = kafka.bootstrapServers();
         var api = ProducerApi.connect(
-                        ApiConfig.builder()
-                                .port(0)
-                                .topics(List.of(jsonTopic, blobTopic))
-                                .build(),
+                        ApiConfig.from(Map.of("port", 0, "topics", List.of(jsonTopic, blobTopic))),
                         Map.of("bootstrap.servers", bootstrap),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .create();

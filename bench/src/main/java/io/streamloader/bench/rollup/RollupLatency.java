@@ -65,11 +65,7 @@ final class RollupLatency {
         }
         Map<String, Object> kafkaProps = Map.of("bootstrap.servers", kafka.bootstrapServers());
         Javalin api = ProducerApi.connect(
-                        ApiConfig.builder()
-                                .host("127.0.0.1")
-                                .port(0)
-                                .topics(List.of(input))
-                                .build(),
+                        ApiConfig.from(Map.of("host", "127.0.0.1", "port", 0, "topics", List.of(input))),
                         kafkaProps,
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .create()

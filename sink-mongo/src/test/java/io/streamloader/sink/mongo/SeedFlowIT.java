@@ -81,11 +81,13 @@ class SeedFlowIT {
                 .build();
 
         ProducerApi api = ProducerApi.connect(
-                ApiConfig.builder()
-                        .host("127.0.0.1")
-                        .port(0)
-                        .routes(Map.of("/somedata", "somedata", "/footdata", "footdata"))
-                        .build(),
+                ApiConfig.from(Map.of(
+                        "host",
+                        "127.0.0.1",
+                        "port",
+                        0,
+                        "routes",
+                        Map.of("/somedata", "somedata", "/footdata", "footdata"))),
                 Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Javalin app = api.create().start();
