@@ -5,6 +5,7 @@ import io.streamloader.bench.ChildJvm;
 import io.streamloader.bench.JsonPayloads;
 import io.streamloader.bench.Table;
 import io.streamloader.devstack.DevStack;
+import io.streamloader.devstack.ElasticsearchService;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Option;
  * default settings: event sizes at 1 worker on the first of {@code --partition-counts}, then {@code --scale-size}
  * events on 1..{@code --max-workers} workers on every partition count. A row stores {@code --events} events of its
  * size (sized so that each row writes for several seconds on an idle box; at most {@code --max-events}). Events/s,
- * MB/s, the row JVM's peak RSS and GC time, and CPU per event of the row JVM, of the bench JVM (Kafka broker, and the
- * MongoDB server) and of the store's processes (Elasticsearch; PostgreSQL and the S3 server).
+ * MB/s, the row JVM's peak RSS and GC time in the window, the machine's busy share, and CPU per event of the row JVM,
+ * of the bench JVM (Kafka broker, and the MongoDB server) and of the store's processes (Elasticsearch; PostgreSQL and
+ * the S3 server).
  */
 @Command(
         name = "sweep",
@@ -79,6 +81,14 @@ public final class SweepBench implements Callable<Integer> {
             description = "Sinks (default ${DEFAULT-VALUE}).")
     List<String> sinks;
 
+    @Option(
+            names = "--es-start-timeout",
+            defaultValue = "300",
+            description =
+                    "Seconds Elasticsearch may take to start (devstack's default is 120; default ${DEFAULT-VALUE}),"
+                            + " unless -D" + ElasticsearchService.START_TIMEOUT_PROPERTY + " is set.")
+    long esStartSeconds;
+
     @Option(names = "--heap", defaultValue = "256m", description = "-Xmx of each row's JVM (default ${DEFAULT-VALUE}).")
     String heap;
 
@@ -91,7 +101,8 @@ public final class SweepBench implements Callable<Integer> {
     /**
      * One printed row, kept for the smoke test; CPU in µs per event, NaN where not sampled.
      *
-     * @param gcMs the row JVM's GC time over its whole run
+     * @param gcMs the row JVM's GC time in the timed window (over its whole run where the window was not sampled)
+     * @param busyPct share of all the machine's cores busy in the window (any process), NaN where not sampled
      */
     public record Row(
             String sink,
@@ -106,7 +117,8 @@ public final class SweepBench implements Callable<Integer> {
             long gcMs,
             double sinkCpuUs,
             double benchCpuUs,
-            double storeCpuUs) {}
+            double storeCpuUs,
+            double busyPct) {}
 
     private final List<Row> rows = new ArrayList<>();
 
@@ -138,6 +150,11 @@ public final class SweepBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // on a loaded box Elasticsearch's start exceeded devstack's 120 s (session 8, and here at load 27); it must be
+        // set before the service class is first used
+        if (System.getProperty(ElasticsearchService.START_TIMEOUT_PROPERTY) == null) {
+            System.setProperty(ElasticsearchService.START_TIMEOUT_PROPERTY, Long.toString(esStartSeconds));
+        }
         KafkaService kafka = DevStack.kafka();
         Map<String, String> storePids = startStores();
         String stamp = Long.toString(System.currentTimeMillis() % 10_000_000);
@@ -154,7 +171,8 @@ public final class SweepBench implements Callable<Integer> {
                 "GC ms",
                 "sink CPU µs/ev",
                 "broker CPU µs/ev",
-                "store CPU µs/ev");
+                "store CPU µs/ev",
+                "machine busy %");
         int run = 0;
         long started = System.nanoTime();
         for (int[] p : plan()) {
@@ -200,10 +218,12 @@ public final class SweepBench implements Callable<Integer> {
                         row.gcMs(),
                         cpu(row.sinkCpuUs()),
                         cpu(row.benchCpuUs()),
-                        cpu(row.storeCpuUs()));
+                        cpu(row.storeCpuUs()),
+                        cpu(row.busyPct()));
                 System.err.printf(
                         "sweep %s: %d B, %d partitions, %d workers: %d events in %.1f s, %.0f/s, %.1f MB/s, RSS %d MiB,"
-                                + " GC %d ms, CPU µs/event sink %s broker %s store %s (%.0f s into the sweep)%n",
+                                + " GC %d ms, CPU µs/event sink %s broker %s store %s, machine %s %% busy (%.0f s into the"
+                                + " sweep)%n",
                         sink,
                         size,
                         partitions,
@@ -217,6 +237,7 @@ public final class SweepBench implements Callable<Integer> {
                         cpu(row.sinkCpuUs()),
                         cpu(row.benchCpuUs()),
                         cpu(row.storeCpuUs()),
+                        cpu(row.busyPct()),
                         (System.nanoTime() - started) / 1e9);
             }
         }
@@ -242,10 +263,13 @@ public final class SweepBench implements Callable<Integer> {
                 n / secs,
                 Long.parseLong(r.get("bytes")) / secs / 1e6,
                 Long.parseLong(r.get("rssMib")),
-                Long.parseLong(r.get("gcMs")),
+                r.containsKey("gcCpuUs")
+                        ? Math.round(Double.parseDouble(r.get("gcCpuUs")) * n / 1000)
+                        : Long.parseLong(r.get("gcMs")),
                 number(r.get("sinkCpuUs")),
                 number(r.get("benchCpuUs")),
-                number(r.get("storeCpuUs")));
+                number(r.get("storeCpuUs")),
+                number(r.get("busyPct")));
     }
 
     private static double number(String value) {
@@ -257,8 +281,8 @@ public final class SweepBench implements Callable<Integer> {
     }
 
     /**
-     * Starts every store the sweep writes to before the first row, so that a store's start (Elasticsearch's takes
-     * 30–120 s on a loaded box) neither overlaps a row nor fails one after minutes of rows; returns per sink the pids
+     * Starts every store the sweep writes to before the first row, so that a store's start (Elasticsearch's took 78 s
+     * and more than 120 s at load 26–27) neither overlaps a row nor fails one after minutes of rows; returns per sink the pids
      * of its store's processes whose CPU the rows count ({@code -}: none outside the bench JVM).
      */
     private Map<String, String> startStores() {

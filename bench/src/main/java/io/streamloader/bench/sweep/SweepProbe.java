@@ -19,9 +19,10 @@ import java.util.function.LongSupplier;
 /**
  * Child-JVM side of {@link SweepBench}: Kafka → SinkRunner → one sink with the runner's and the sink's default
  * settings, {@code workers} workers, until {@code count} events are stored; prints a RESULT line with the rate, the
- * JVM's peak RSS and GC time, and the CPU per event in the timed window of this JVM ({@code sink}), of its parent (the
- * bench JVM: the Kafka broker, and the MongoDB server) and of the store's processes. Arguments: sink bootstrap topic
- * count workers storePids (comma-separated, {@code -} for none), then the sink's config as key=value pairs.
+ * JVM's peak RSS, its GC time (the whole run, and per event in the window) and the CPU per event in the timed window
+ * of this JVM ({@code sink}), of its parent (the bench JVM: the Kafka broker, and the MongoDB server) and of the
+ * store's processes. Arguments: sink bootstrap topic count workers storePids (comma-separated, {@code -} for none),
+ * then the sink's config as key=value pairs.
  */
 public final class SweepProbe {
     public static void main(String[] args) throws Exception {
@@ -43,6 +44,8 @@ public final class SweepProbe {
                             .mapToLong(LongSupplier::getAsLong)
                             .sum());
         }
+        // GC pause time as if it were CPU ticks (1/100 s), so the sampler reports it for the timed window: "gcCpuUs"
+        groups.put("gc", () -> gcMillis() / 10);
         Map<String, String> config = new HashMap<>();
         for (int i = 6; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
@@ -70,11 +73,16 @@ public final class SweepProbe {
                 (r.lastNanos() - r.firstNanos()) / 1e9,
                 ChildJvm.peakRssMib(),
                 Runtime.getRuntime().maxMemory() >> 20,
-                ManagementFactory.getGarbageCollectorMXBeans().stream()
-                        .mapToLong(GarbageCollectorMXBean::getCollectionTime)
-                        .sum(),
+                gcMillis(),
                 cpuFields);
         System.exit(0);
+    }
+
+    /** Time this JVM's collectors spent collecting (G1: the young and mixed pauses, and the concurrent cycles). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime)
+                .sum();
     }
 
     private SweepProbe() {}

@@ -9,8 +9,9 @@ import picocli.CommandLine;
 /**
  * {@code bench/run sweep} scaled down to each kind of row, per sink, each in its own {@code -Xmx256m} JVM on a
  * 12-partition topic: a 1 KB and a 100 KB size row at 1 worker (300 and 40 events), and a 2-worker 1 KB scale row.
- * Every sink stores every event of the 1-worker rows and reports a rate, its peak RSS and the CPU per event of the row
- * JVM, the broker's JVM and (Elasticsearch, PostgreSQL + S3) the store's processes.
+ * Every sink stores every event of the 1-worker rows and reports a rate, its peak RSS, its GC time, the machine's busy
+ * share and the CPU per event of the row JVM, the broker's JVM and (Elasticsearch, PostgreSQL + S3) the store's
+ * processes.
  */
 class SweepBenchSmokeIT {
 
@@ -52,7 +53,8 @@ class SweepBenchSmokeIT {
             assertThat(r.perSecond()).as(row).isPositive();
             assertThat(r.mbPerSecond()).as(row).isPositive();
             assertThat(r.rssMib()).as(row + " peak RSS").isBetween(1L, 2048L);
-            assertThat(r.gcMs()).as(row + " GC ms").isNotNegative();
+            assertThat(r.gcMs()).as(row + " GC ms in the window").isNotNegative();
+            assertThat(r.busyPct()).as(row + " machine busy %").isPositive();
             assertThat(r.sinkCpuUs()).as(row + " row JVM CPU").isPositive();
             assertThat(r.benchCpuUs()).as(row + " broker CPU").isPositive();
             if (!r.sink().equals("mongo")) { // the MongoDB server runs in the bench JVM
