@@ -1,41 +1,65 @@
 package io.streamloader.bench.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code bench/run sweep} scaled down to one row per sink (300 × 1 KB events, 3 partitions, 1 worker, each in its own
- * {@code -Xmx256m} JVM): every sink stores every event and reports a rate and its peak RSS.
+ * {@code bench/run sweep} scaled down to each kind of row, per sink, each in its own {@code -Xmx256m} JVM on a
+ * 12-partition topic: a 1 KB and a 100 KB size row at 1 worker (300 and 40 events), and a 2-worker 1 KB scale row.
+ * Every sink stores every event of the 1-worker rows and reports a rate, its peak RSS, its GC time, the machine's busy
+ * share and the CPU per event of the row JVM, the broker's JVM and (Elasticsearch, PostgreSQL + S3) the store's
+ * processes.
  */
 class SweepBenchSmokeIT {
 
     @Test
-    void everySinkStoresTheRowsEventsInASmallHeap() {
+    void everySinkRunsEachKindOfRowInASmallHeap() {
         SweepBench bench = new SweepBench();
         int code = new CommandLine(bench)
                 .execute(
                         "--sizes",
-                        "1024",
-                        "--mb",
-                        "1",
-                        "--max-events",
-                        "300",
+                        "1024,102400",
+                        "--events",
+                        "1024=300,102400=40",
                         "--max-workers",
-                        "1",
+                        "2",
                         "--partition-counts",
-                        "3");
+                        "12");
 
         assertThat(code).isZero();
         assertThat(bench.rows())
-                .extracting(SweepBench.Row::sink)
-                .containsExactly("elasticsearch", "mongo", "postgres-minio");
+                .extracting(SweepBench.Row::sink, SweepBench.Row::size, SweepBench.Row::workers)
+                .containsExactly(
+                        tuple("elasticsearch", 1024, 1),
+                        tuple("mongo", 1024, 1),
+                        tuple("postgres-minio", 1024, 1),
+                        tuple("elasticsearch", 102400, 1),
+                        tuple("mongo", 102400, 1),
+                        tuple("postgres-minio", 102400, 1),
+                        tuple("elasticsearch", 1024, 2),
+                        tuple("mongo", 1024, 2),
+                        tuple("postgres-minio", 1024, 2));
         assertThat(bench.rows()).allSatisfy(r -> {
-            assertThat(r.events()).as(r.sink()).isEqualTo(300);
-            assertThat(r.perSecond()).as(r.sink()).isPositive();
-            assertThat(r.mbPerSecond()).as(r.sink()).isPositive();
-            assertThat(r.rssMib()).as(r.sink() + " peak RSS").isBetween(1L, 2048L);
+            String row = r.sink() + " " + r.size() + " B, " + r.workers() + " workers";
+            assertThat(r.partitions()).as(row).isEqualTo(12);
+            if (r.workers() == 1) {
+                assertThat(r.events()).as(row).isEqualTo(r.size() == 1024 ? 300 : 40);
+            } else { // the events stored before every worker was assigned are left out of the window
+                assertThat(r.events()).as(row).isBetween(1L, 600L);
+            }
+            assertThat(r.perSecond()).as(row).isPositive();
+            assertThat(r.mbPerSecond()).as(row).isPositive();
+            assertThat(r.rssMib()).as(row + " peak RSS").isBetween(1L, 2048L);
+            assertThat(r.gcMs()).as(row + " GC ms in the window").isNotNegative();
+            assertThat(r.busyPct()).as(row + " machine busy %").isPositive();
+            assertThat(r.sinkCpuUs()).as(row + " row JVM CPU").isPositive();
+            assertThat(r.benchCpuUs()).as(row + " broker CPU").isPositive();
+            if (!r.sink().equals("mongo")) { // the MongoDB server runs in the bench JVM
+                assertThat(r.storeCpuUs()).as(row + " store CPU").isPositive();
+            }
         });
     }
 }
