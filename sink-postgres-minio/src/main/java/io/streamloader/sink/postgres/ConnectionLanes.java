@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * with 2 connections each kept 1.6–2.1 backends waiting on {@code Lock:extend}, against 0.1–0.2 with 2 in all), and a
  * shared connection fed by several workers does not sit idle between one worker's batches.
  *
- * <p>A connection is opened on first use, kept between slices and replaced after a failure ({@link Lane#discard}).
+ * <p>A connection is opened on first use, kept between slices and replaced after a failure of any lane's ({@link
+ * Lane#discard}).
  * Thread-safe; closed by the runner's sink after its writers.
  */
 final class ConnectionLanes implements AutoCloseable {
@@ -32,6 +34,8 @@ final class ConnectionLanes implements AutoCloseable {
     private final DataSource dataSource;
     private final int size;
     private final ExecutorService threads;
+    /** Connection failures seen by any lane; a lane's connection opened before the last one is replaced. */
+    private final AtomicLong failures = new AtomicLong();
     /** Every lane a thread has made, for {@link #close}. */
     private final List<Lane> lanes = new ArrayList<>();
 
@@ -70,16 +74,31 @@ final class ConnectionLanes implements AutoCloseable {
     /** One connection, used by one thread of the pool. */
     final class Lane {
         private Connection connection;
+        /** {@link #failures} when the connection was opened. */
+        private long openedAfter;
 
         Connection connection() throws SQLException {
+            if (connection != null && openedAfter != failures.get()) {
+                close(); // opened before another lane's connection broke: most likely broken too
+            }
             if (connection == null) {
+                openedAfter = failures.get();
                 connection = dataSource.getConnection();
             }
             return connection;
         }
 
-        /** Closes the connection after a failure; the next slice opens a new one. */
+        /**
+         * Closes the connection after a failure; the next slice opens a new one. The other lanes replace theirs before
+         * their next slice: what breaks one connection (a restarted server, a cut network) has most likely broken all,
+         * and a connection kept idle through an outage would fail the first batch after it.
+         */
         void discard() {
+            failures.incrementAndGet();
+            close();
+        }
+
+        private void close() {
             Connection c = connection;
             connection = null;
             if (c != null) {
@@ -104,7 +123,7 @@ final class ConnectionLanes implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (lanes) {
-            lanes.forEach(Lane::discard);
+            lanes.forEach(Lane::close);
             lanes.clear();
         }
     }
