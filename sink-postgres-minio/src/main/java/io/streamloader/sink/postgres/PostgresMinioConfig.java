@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * @param connectTimeout {@value #JDBC_CONNECT_TIMEOUT}: TCP connect and login timeout (default 5s)
  * @param socketTimeout {@value #JDBC_SOCKET_TIMEOUT}: longest wait for a database answer (default 60s)
  * @param jdbcBatchSize {@value #JDBC_BATCH_SIZE}: rows per JDBC batch (default 1000)
- * @param jdbcConnections {@value #JDBC_CONNECTIONS}: connections per sink instance; a batch of at least 100 rows per
- *     connection is split into slices written at the same time (default 2)
+ * @param jdbcConnections {@value #JDBC_CONNECTIONS}: connections of the runner, shared by all its workers (at most
+ *     this many write at once, whatever {@code workers} is); a batch of at least 100 rows per connection is split into
+ *     slices written at the same time (default 2)
  * @param schema {@value #SCHEMA}: schema holding the sink's table {@code events}, the migration history and the
  *     operator's objects; created if missing (default {@code streamloader})
  * @param migrationLocations {@value #MIGRATIONS_LOCATIONS}: extra Flyway locations ({@code filesystem:} or {@code

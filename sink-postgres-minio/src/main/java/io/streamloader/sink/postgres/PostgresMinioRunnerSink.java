@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A postgres-minio sink opened for one runner, after the bucket was made and the migrations ran: the S3 client and
- * the Hibernate session factory, shared by the workers. Each worker writes through a {@link PostgresMinioSink} with
- * its own JDBC connections and upload threads.
+ * A postgres-minio sink opened for one runner, after the bucket was made and the migrations ran: the S3 client, the
+ * Hibernate session factory and the JDBC connections ({@link ConnectionLanes}, {@code jdbc.connections} in all), shared
+ * by the workers. Each worker writes through a {@link PostgresMinioSink} with its own upload threads.
  */
 final class PostgresMinioRunnerSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMinioRunnerSink.class);
@@ -22,6 +22,7 @@ final class PostgresMinioRunnerSink implements Sink {
     private final BlobStore store;
     private final DataSource dataSource;
     private final SessionFactory sessions;
+    private final ConnectionLanes lanes;
     private final EventPreparer preparer;
     private volatile boolean closed;
 
@@ -32,6 +33,7 @@ final class PostgresMinioRunnerSink implements Sink {
         this.store = store;
         this.dataSource = dataSource;
         this.sessions = sessions;
+        this.lanes = new ConnectionLanes(name, dataSource, config.jdbcConnections());
         this.preparer =
                 new EventPreparer(config.bucket(), config.keyTemplate(), config.blobFields(), config.idTemplate());
     }
@@ -39,14 +41,8 @@ final class PostgresMinioRunnerSink implements Sink {
     @Override
     public SinkWriter newWriter() {
         BlobUploader uploader = new BlobUploader(name, store, config.uploadConcurrency());
-        try {
-            RowWriter rows =
-                    RowWriter.create(name, dataSource, sessions, config.jdbcBatchSize(), config.jdbcConnections());
-            return new PostgresMinioSink(name, preparer, uploader, rows);
-        } catch (RuntimeException e) {
-            uploader.close();
-            throw e;
-        }
+        return new PostgresMinioSink(
+                name, preparer, uploader, RowWriter.create(name, sessions, config.jdbcBatchSize(), lanes));
     }
 
     /** The database answers on a connection of its own and the bucket exists; safe to call from any thread. */
@@ -69,6 +65,7 @@ final class PostgresMinioRunnerSink implements Sink {
         }
         closed = true;
         try (store) {
+            lanes.close();
             sessions.close();
         } catch (RuntimeException e) {
             LOG.warn("sink {}: closing failed", name, e);

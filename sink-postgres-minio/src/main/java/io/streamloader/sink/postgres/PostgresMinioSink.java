@@ -35,9 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Copies of one id in a batch are written in turn ({@link #rounds}), so a refused later copy leaves the earlier one
  * stored.
  *
- * <p>One worker's writer: its own JDBC connections ({@code jdbc.connections}) and upload threads ({@code
- * s3.upload-concurrency}); the session factory and the S3 client belong to the runner's {@link
- * PostgresMinioRunnerSink}.
+ * <p>One worker's writer, with its own upload threads ({@code s3.upload-concurrency}); the JDBC connections ({@code
+ * jdbc.connections}), the session factory and the S3 client belong to the runner's {@link PostgresMinioRunnerSink}.
  */
 final class PostgresMinioSink implements SinkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMinioSink.class);
@@ -181,8 +180,6 @@ final class PostgresMinioSink implements SinkWriter {
             return;
         }
         closed = true;
-        try (uploader) {
-            rows.close();
-        }
+        uploader.close();
     }
 }

@@ -14,11 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
@@ -33,12 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upserts metadata rows through a Hibernate {@link StatelessSession} with JDBC batching, over connections that it keeps
- * between batches and replaces after a failure. Called from the sink's worker thread only.
+ * Upserts metadata rows through a Hibernate {@link StatelessSession} with JDBC batching, over the runner's connections
+ * ({@link ConnectionLanes}), which it shares with the other workers' writers. Called from one worker's thread.
  *
- * <p>A batch of at least {@value #MIN_SLICE} rows per connection is split into contiguous slices written at the same
- * time, each on its own connection ({@code jdbc.connections}) in its own transaction: PostgreSQL works on one slice
- * while this JVM binds the next, and on a second core when there is one. A slice is tried first as plain inserts
+ * <p>A batch of at least {@value #MIN_SLICE} rows per connection is split into contiguous slices, as many as the runner
+ * has connections ({@code jdbc.connections}), each written on one of them in its own transaction: PostgreSQL works on
+ * one slice while this JVM binds the next, and on a second core when there is one. With several workers, their slices
+ * queue for the same connections. A slice is tried first as plain inserts
  * ({@link NewEventRow}, {@link NewBlobEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster
  * than it upserts one. When that fails on a row (SQLSTATE class 22 or 23: an id stored before, or data the database
  * refuses) the slice is rolled back and written as upserts ({@link EventRow}); when those are refused, it is split in
@@ -48,72 +47,30 @@ import org.slf4j.LoggerFactory;
  * the batch fails as retryable; the slices that were committed are written again on the retry, which the upsert makes
  * harmless.
  */
-final class RowWriter implements AutoCloseable {
+final class RowWriter {
     private static final Logger LOG = LoggerFactory.getLogger(RowWriter.class);
 
     /** Fewest rows a slice gets: smaller batches are not split. */
     static final int MIN_SLICE = 100;
 
     private final String sinkName;
-    private final DataSource dataSource;
     private final SessionFactory sessions;
     private final int batchSize;
-    /** One per connection; slot i is used by one slice at a time. */
-    private final Slot[] slots;
-    /** Writes slices 1..n-1 while the calling thread writes slice 0; null with one connection. */
-    private final ExecutorService pool;
+    /** The runner's connections, shared with the other workers' writers. */
+    private final ConnectionLanes lanes;
 
-    private RowWriter(String sinkName, DataSource dataSource, SessionFactory sessions, int batchSize, int connections) {
+    private RowWriter(String sinkName, SessionFactory sessions, int batchSize, ConnectionLanes lanes) {
         this.sinkName = sinkName;
-        this.dataSource = dataSource;
         this.sessions = sessions;
         this.batchSize = batchSize;
-        this.slots = new Slot[connections];
-        for (int i = 0; i < connections; i++) {
-            slots[i] = new Slot();
-        }
-        if (connections == 1) {
-            this.pool = null;
-        } else {
-            AtomicInteger n = new AtomicInteger();
-            this.pool = Executors.newFixedThreadPool(connections - 1, r -> {
-                Thread t = new Thread(r, "sink-" + sinkName + "-pg-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-    }
-
-    /** A connection kept between batches, replaced after a failure. */
-    private final class Slot {
-        private Connection connection;
-
-        Connection connection() throws SQLException {
-            if (connection == null) {
-                connection = dataSource.getConnection();
-            }
-            return connection;
-        }
-
-        void discard() {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException e) {
-                    LOG.debug("closing a broken connection of sink {} failed", sinkName, e);
-                }
-                connection = null;
-            }
-        }
+        this.lanes = lanes;
     }
 
     /**
-     * A writer of one worker over the runner's session factory, with {@code connections} connections of its own.
-     * Closing it closes its connections and threads, not the session factory.
+     * A writer of one worker over the runner's session factory and connections; it holds nothing of its own to close.
      */
-    static RowWriter create(
-            String sinkName, DataSource dataSource, SessionFactory sessions, int batchSize, int connections) {
-        return new RowWriter(sinkName, dataSource, sessions, batchSize, connections);
+    static RowWriter create(String sinkName, SessionFactory sessions, int batchSize, ConnectionLanes lanes) {
+        return new RowWriter(sinkName, sessions, batchSize, lanes);
     }
 
     /**
@@ -159,31 +116,27 @@ final class RowWriter implements AutoCloseable {
      */
     Map<String, String> write(List<? extends EventColumns> batch) {
         List<EventColumns> rows = withoutBlobFirst(batch);
-        int n = Math.min(slots.length, rows.size() / MIN_SLICE);
-        if (n <= 1) {
-            return writeSlice(slots[0], rows);
+        if (rows.isEmpty()) {
+            return new LinkedHashMap<>();
         }
-        List<Future<Map<String, String>>> others = new ArrayList<>(n - 1);
-        for (int i = 1; i < n; i++) {
-            Slot slot = slots[i];
+        int n = Math.max(1, Math.min(lanes.size(), rows.size() / MIN_SLICE));
+        List<Future<Map<String, String>>> slices = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             List<EventColumns> slice = rows.subList(rows.size() * i / n, rows.size() * (i + 1) / n);
-            others.add(pool.submit(() -> writeSlice(slot, slice)));
+            slices.add(lanes.submit(lane -> writeSlice(lane, slice)));
         }
         Map<String, String> refused = new LinkedHashMap<>();
         RuntimeException failure = null;
-        try {
-            refused.putAll(writeSlice(slots[0], rows.subList(0, rows.size() / n)));
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<Map<String, String>> other : others) {
+        for (Future<Map<String, String>> slice : slices) {
             try {
-                refused.putAll(other.get()); // every slice finishes before the batch is answered
+                refused.putAll(slice.get()); // every slice finishes before the batch is answered
             } catch (ExecutionException e) {
                 failure = worse(failure, e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failure = worse(failure, new RetriableSinkException("sink " + sinkName + ": interrupted", e));
+            } catch (CancellationException e) {
+                failure = worse(failure, new RetriableSinkException("sink " + sinkName + ": closed", e));
             }
         }
         if (failure != null) {
@@ -211,7 +164,7 @@ final class RowWriter implements AutoCloseable {
         return ordered;
     }
 
-    private Map<String, String> writeSlice(Slot slot, List<EventColumns> rows) {
+    private Map<String, String> writeSlice(ConnectionLanes.Lane slot, List<EventColumns> rows) {
         Map<String, String> refused = new LinkedHashMap<>();
         if (rows.isEmpty()) {
             return refused;
@@ -228,7 +181,7 @@ final class RowWriter implements AutoCloseable {
         return refused;
     }
 
-    private void upsert(Slot slot, List<EventRow> rows, Map<String, String> refused) {
+    private void upsert(ConnectionLanes.Lane slot, List<EventRow> rows, Map<String, String> refused) {
         try {
             insert(slot, rows);
         } catch (RuntimeException | SQLException e) {
@@ -244,7 +197,7 @@ final class RowWriter implements AutoCloseable {
     }
 
     /** Rethrows a failure of the connection (retryable) or of the database as a whole (fatal) for the batch. */
-    private void throwUnlessRowProblem(Slot slot, Exception e) {
+    private void throwUnlessRowProblem(ConnectionLanes.Lane slot, Exception e) {
         switch (Triage.sql(e)) {
             case RETRY_BATCH -> {
                 slot.discard();
@@ -264,7 +217,7 @@ final class RowWriter implements AutoCloseable {
         }
     }
 
-    private void insert(Slot slot, List<? extends EventColumns> rows) throws SQLException {
+    private void insert(ConnectionLanes.Lane slot, List<? extends EventColumns> rows) throws SQLException {
         Connection conn = slot.connection();
         try (StatelessSession session =
                 sessions.withStatelessOptions().connection(conn).openStatelessSession()) {
@@ -282,42 +235,60 @@ final class RowWriter implements AutoCloseable {
 
     /**
      * Which of the keys a stored row describes ({@code object_key}, through index {@code events_object}): those
-     * objects must stay. Asked only after a refusal, on the first slot's connection.
+     * objects must stay. Asked only after a refusal, on one of the runner's connections.
      *
      * @throws SQLException when the database cannot tell; the caller then keeps the objects
      */
     Set<String> referenced(String bucket, Collection<String> keys) throws SQLException {
-        Slot slot = slots[0];
-        try {
-            Connection conn = slot.connection();
-            boolean autoCommit = conn.getAutoCommit();
-            conn.setAutoCommit(true);
-            try (PreparedStatement st =
-                    conn.prepareStatement("select object_key from events where bucket = ? and object_key = any (?)")) {
-                st.setString(1, bucket);
-                st.setArray(2, conn.createArrayOf("text", keys.toArray()));
-                Set<String> found = new HashSet<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(rs.getString(1));
-                    }
-                }
-                return found;
-            } finally {
-                conn.setAutoCommit(autoCommit);
+        Future<Set<String>> found = lanes.submit(lane -> {
+            try {
+                return referenced(lane, bucket, keys);
+            } catch (SQLException e) {
+                lane.discard();
+                throw new UncheckedSqlException(e);
             }
-        } catch (SQLException e) {
-            slot.discard();
-            throw e;
+        });
+        try {
+            return found.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedSqlException u) {
+                throw u.sql;
+            }
+            throw new SQLException("sink " + sinkName + ": asking for stored object keys failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("sink " + sinkName + ": interrupted", e);
         }
     }
 
-    /** Checks the database answers, on a connection of its own (called from the health thread). */
-    void check() throws SQLException {
-        try (Connection conn = dataSource.getConnection()) {
-            if (!conn.isValid(5)) {
-                throw new SQLException("PostgreSQL connection is not valid");
+    private static Set<String> referenced(ConnectionLanes.Lane lane, String bucket, Collection<String> keys)
+            throws SQLException {
+        Connection conn = lane.connection();
+        boolean autoCommit = conn.getAutoCommit();
+        conn.setAutoCommit(true);
+        try (PreparedStatement st =
+                conn.prepareStatement("select object_key from events where bucket = ? and object_key = any (?)")) {
+            st.setString(1, bucket);
+            st.setArray(2, conn.createArrayOf("text", keys.toArray()));
+            Set<String> found = new HashSet<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
             }
+            return found;
+        } finally {
+            conn.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Carries a {@link SQLException} out of a lane's thread. */
+    private static final class UncheckedSqlException extends RuntimeException {
+        private final SQLException sql;
+
+        UncheckedSqlException(SQLException sql) {
+            super(sql);
+            this.sql = sql;
         }
     }
 
@@ -328,16 +299,6 @@ final class RowWriter implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.debug("rollback after a failed batch failed too", e);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-        for (Slot slot : slots) {
-            slot.discard();
         }
     }
 }

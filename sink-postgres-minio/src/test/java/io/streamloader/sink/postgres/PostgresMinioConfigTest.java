@@ -178,6 +178,23 @@ class PostgresMinioConfigTest {
                 .contains("config.s3.create-bucket:");
     }
 
+    /**
+     * {@code jdbc.connections} caps the runner's connections, whatever {@code workers} is: a value that would open none,
+     * overflow or flood the server is a problem naming the key, never a pool of a surprising size.
+     */
+    @Test
+    void hostileConnectionCountsNameTheirKey() {
+        for (String hostile : List.of("0", "-1", "33", "99999999999999999999", "2.5", "two", "", " ", "0x10")) {
+            assertThat(problems(with("jdbc.connections", hostile)))
+                    .as("jdbc.connections=%s", hostile)
+                    .singleElement()
+                    .asString()
+                    .contains("config.jdbc.connections:");
+        }
+        assertThat(parse(with("jdbc.connections", "32")).jdbcConnections()).isEqualTo(32);
+        assertThat(parse(with("jdbc.connections", "1")).jdbcConnections()).isEqualTo(1);
+    }
+
     @Test
     void severalBlobFieldsNeedTheFieldVariableInTheKey() {
         assertThat(problems(with("blob.fields", "front,back")))

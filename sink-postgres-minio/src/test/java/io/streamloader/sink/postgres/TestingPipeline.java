@@ -62,7 +62,13 @@ final class TestingPipeline implements AutoCloseable {
 
     /** A runner of the postgres-minio sink with a (resolved) transform chain. */
     SinkRunner start(String groupId, int workers, Map<String, String> sinkConfig, TransformChain transforms) {
-        RunnerSettings settings = RunnerSettings.builder("archive")
+        return start("archive", groupId, workers, sinkConfig, transforms);
+    }
+
+    /** A runner named {@code name} (its connections' {@code application_name} is {@code streamloader-<name>}). */
+    SinkRunner start(
+            String name, String groupId, int workers, Map<String, String> sinkConfig, TransformChain transforms) {
+        RunnerSettings settings = RunnerSettings.builder(name)
                 .type(PostgresMinioSinkFactory.TYPE)
                 .topics(List.of(topic))
                 .groupId(groupId)
