@@ -1,4 +1,4 @@
-package io.streamloader.sink.mongo;
+package io.streamloader.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +19,9 @@ import io.streamloader.core.pipeline.SinkRunner;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.MongoService;
+import io.streamloader.sink.mongo.MongoSinkConfig;
+import io.streamloader.sink.mongo.MongoSinkFactory;
+import io.streamloader.testing.TestingHandledEvents;
 import io.streamloader.testing.TestingKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -109,7 +112,7 @@ class SeedFlowIT {
             app.stop();
         }
 
-        TestingHandledEvents sink = new TestingHandledEvents();
+        TestingHandledEvents<MongoSinkConfig> sink = new TestingHandledEvents<>(new MongoSinkFactory());
         SinkRunner runner = new SinkRunner(settings, sink, testing.clientProperties(), new SimpleMeterRegistry());
         runners.add(runner);
         runner.start();
