@@ -2,7 +2,7 @@ package io.streamloader.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamloader.core.plugin.TestingPluginJars;
+import io.streamloader.testing.TestingPluginJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

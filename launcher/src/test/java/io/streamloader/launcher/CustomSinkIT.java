@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
+import io.streamloader.testing.TestingKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

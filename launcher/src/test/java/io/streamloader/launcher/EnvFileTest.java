@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamloader.core.config.ConfigException;
-import io.streamloader.core.plugin.TestingPluginJars;
+import io.streamloader.testing.TestingPluginJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.streamloader.core.plugin.TestingPluginJars;
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.KafkaService;
+import io.streamloader.testing.TestingKafka;
+import io.streamloader.testing.TestingPluginJars;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,10 +3,10 @@ package io.streamloader.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamloader.core.plugin.TestingPluginJars;
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
+import io.streamloader.testing.TestingKafka;
+import io.streamloader.testing.TestingPluginJars;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,9 +3,9 @@ package io.streamloader.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
+import io.streamloader.testing.TestingKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamloader.core.pipeline.RunnerHealth;
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.rollup.TestingClicks.Posted;
+import io.streamloader.testing.TestingKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

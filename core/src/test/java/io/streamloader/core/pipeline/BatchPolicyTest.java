@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamloader.core.testing.TestingFactories;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.testing.TestingFactories;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

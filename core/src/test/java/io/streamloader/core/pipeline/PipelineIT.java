@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamloader.core.testing.TestingKafka;
-import io.streamloader.core.testing.TestingRecordingSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.spi.Event;
@@ -13,6 +11,8 @@ import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.WriteResult;
+import io.streamloader.testing.TestingKafka;
+import io.streamloader.testing.TestingRecordingSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.streamloader.core.testing.TestingRecordingSink;
-import io.streamloader.core.testing.TestingRecordingSink.Call;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SourcePartition;
+import io.streamloader.testing.TestingRecordingSink;
+import io.streamloader.testing.TestingRecordingSink.Call;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamloader.core.pipeline.SupervisionPolicy.OnFailure;
-import io.streamloader.core.testing.TestingKafka;
-import io.streamloader.core.testing.TestingRecordingSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.spi.FatalSinkException;
+import io.streamloader.testing.TestingKafka;
+import io.streamloader.testing.TestingRecordingSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.streamloader.core.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamloader.core.testing.TestingFactories;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkFactory;
 import io.streamloader.spi.SinkWriter;
+import io.streamloader.testing.TestingFactories;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;

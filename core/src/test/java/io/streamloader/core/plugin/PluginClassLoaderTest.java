@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.testing.TestingPluginJars;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.streamloader.core.plugin;
 
-import static io.streamloader.core.plugin.TestingPluginJars.echoFactory;
+import static io.streamloader.testing.TestingPluginJars.echoFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +10,7 @@ import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
 import io.streamloader.spi.SinkWriter;
+import io.streamloader.testing.TestingPluginJars;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import io.streamloader.core.pipeline.TransformSpec;
 import io.streamloader.core.transform.BuiltinTransforms;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.TransformConfigException;
+import io.streamloader.testing.TestingPluginJars;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

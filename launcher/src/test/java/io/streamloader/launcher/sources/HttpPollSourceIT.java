@@ -5,11 +5,11 @@ import static io.streamloader.launcher.sources.TestingFootballData.matches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.launcher.sources.TestingFootballData.Reply;
 import io.streamloader.spi.Event;
+import io.streamloader.testing.TestingKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -3,11 +3,11 @@ package io.streamloader.sink.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.core.plugin.PluginRegistry;
-import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.testing.TestingOpenSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

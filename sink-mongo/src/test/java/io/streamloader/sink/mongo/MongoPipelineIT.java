@@ -12,12 +12,13 @@ import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.MongoService;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.testing.TestingHandledEvents;
+import io.streamloader.testing.TestingKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ class MongoPipelineIT {
         int total = 50_000;
         testing.produce(topic, "e-", total, MongoPipelineIT::json);
         RunnerSettings first = settings("docs-first-" + topic, 3, Map.of());
-        TestingHandledEvents firstSink = new TestingHandledEvents();
+        TestingHandledEvents<MongoSinkConfig> firstSink = new TestingHandledEvents<>(new MongoSinkFactory());
         SinkRunner runner = start(first, firstSink);
         await().atMost(Duration.ofSeconds(180)).until(() -> firstSink.count() == total);
         runner.close();
@@ -117,7 +118,7 @@ class MongoPipelineIT {
         assertThat(collection().countDocuments()).isEqualTo(total);
 
         RunnerSettings replay = settings("docs-replay-" + topic, 2, Map.of());
-        TestingHandledEvents replaySink = new TestingHandledEvents();
+        TestingHandledEvents<MongoSinkConfig> replaySink = new TestingHandledEvents<>(new MongoSinkFactory());
         SinkRunner again = start(replay, replaySink);
         await().atMost(Duration.ofSeconds(180)).until(() -> replaySink.count() == total);
         again.close();
@@ -137,7 +138,7 @@ class MongoPipelineIT {
                 "docs-unique-" + topic,
                 1,
                 Map.of("indexes.by_match.keys", "matchId:1", "indexes.by_match.unique", "true"));
-        TestingHandledEvents sink = new TestingHandledEvents();
+        TestingHandledEvents<MongoSinkConfig> sink = new TestingHandledEvents<>(new MongoSinkFactory());
         SinkRunner runner = start(settings, sink);
 
         await().atMost(Duration.ofSeconds(120)).until(() -> sink.count() == total);
@@ -164,7 +165,7 @@ class MongoPipelineIT {
         int during = 10_000;
         testing.produce(topic, "o-", before, MongoPipelineIT::json);
         RunnerSettings settings = settings("docs-outage-" + topic, 2, Map.of());
-        TestingHandledEvents sink = new TestingHandledEvents();
+        TestingHandledEvents<MongoSinkConfig> sink = new TestingHandledEvents<>(new MongoSinkFactory());
         SinkRunner runner = start(settings, sink);
         await().atMost(Duration.ofSeconds(120)).until(() -> collection().countDocuments() > 2_000);
 

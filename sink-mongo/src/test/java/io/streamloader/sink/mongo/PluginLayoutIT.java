@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.MongoService;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.testing.TestingOpenSink;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;

@@ -3,10 +3,10 @@ package io.streamloader.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamloader.core.plugin.PluginRegistry;
-import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.SinkFactory;
+import io.streamloader.testing.TestingOpenSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,13 +3,13 @@ package io.streamloader.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamloader.core.testing.TestingOpenSink;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.SinkContext;
 import io.streamloader.spi.WriteResult;
+import io.streamloader.testing.TestingOpenSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.streamloader.core.testing;
+package io.streamloader.testing;
 
 import io.streamloader.spi.Event;
 import java.nio.charset.StandardCharsets;

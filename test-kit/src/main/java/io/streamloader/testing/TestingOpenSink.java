@@ -1,6 +1,5 @@
-package io.streamloader.core.testing;
+package io.streamloader.testing;
 
-import io.streamloader.core.pipeline.ConfiguredSink;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;
@@ -8,6 +7,7 @@ import io.streamloader.spi.SinkFactory;
 import io.streamloader.spi.SinkWriter;
 import io.streamloader.spi.WriteResult;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A sink opened as a runner opens it ({@link SinkFactory#parse}, then {@link SinkFactory#open}) with one writer, for
@@ -20,13 +20,17 @@ public record TestingOpenSink(Sink sink, SinkWriter writer) implements AutoClose
 
     /** Parses {@code context}, opens the sink and makes one writer. */
     public static TestingOpenSink open(SinkFactory<?> factory, SinkContext context) {
-        Sink sink = ConfiguredSink.parse(factory, context).open();
+        Sink sink = Objects.requireNonNull(parseAndOpen(factory, context), () -> factory + " opened no sink");
         try {
             return new TestingOpenSink(sink, sink.newWriter());
         } catch (RuntimeException e) {
             sink.close();
             throw e;
         }
+    }
+
+    private static <C> Sink parseAndOpen(SinkFactory<C> factory, SinkContext context) {
+        return factory.open(context, factory.parse(context));
     }
 
     public WriteResult write(List<Event> batch) {

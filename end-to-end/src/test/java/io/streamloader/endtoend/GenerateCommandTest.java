@@ -1,4 +1,4 @@
-package io.streamloader.generator;
+package io.streamloader.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamloader.api.ApiConfig;
 import io.streamloader.api.ProducerApi;
 import io.streamloader.api.ReadinessProbe;
+import io.streamloader.generator.GenerateCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.streamloader.core.testing;
+package io.streamloader.testing;
 
 import io.streamloader.spi.Sink;
 import io.streamloader.spi.SinkContext;

@@ -1,4 +1,4 @@
-package io.streamloader.sink.mongo;
+package io.streamloader.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,10 +15,13 @@ import io.streamloader.api.ProducerApi;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.MongoService;
+import io.streamloader.sink.mongo.MongoSinkConfig;
+import io.streamloader.sink.mongo.MongoSinkFactory;
+import io.streamloader.testing.TestingHandledEvents;
+import io.streamloader.testing.TestingKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,7 +110,7 @@ class SeedFlowIT {
             app.stop();
         }
 
-        TestingHandledEvents sink = new TestingHandledEvents();
+        TestingHandledEvents<MongoSinkConfig> sink = new TestingHandledEvents<>(new MongoSinkFactory());
         SinkRunner runner = new SinkRunner(settings, sink, testing.clientProperties(), new SimpleMeterRegistry());
         runners.add(runner);
         runner.start();

@@ -1,4 +1,4 @@
-package io.streamloader.core.plugin;
+package io.streamloader.testing;
 
 import io.streamloader.spi.SinkFactory;
 import java.io.IOException;
@@ -43,6 +43,9 @@ import javax.tools.ToolProvider;
  * }</pre>
  */
 public final class TestingPluginJars {
+
+    /** Where a jar lists its sink factories for {@link java.util.ServiceLoader}. */
+    public static final String SERVICE_FILE = "META-INF/services/" + SinkFactory.class.getName();
 
     /** The reason an {@link #echoFactory echo sink} reports by default: where open/newWriter and write ran. */
     public static final String TCCL_REASON = "\"create-tccl=\" + createTccl + \" write-tccl=\" + writeTccl";
@@ -282,9 +285,7 @@ public final class TestingPluginJars {
                                 || name.startsWith(c.replace('.', '/') + "$")));
         spec.resources.forEach((path, content) -> entries.put(path, content.getBytes(StandardCharsets.UTF_8)));
         if (!spec.services.isEmpty()) {
-            entries.put(
-                    PluginFailures.SERVICE_FILE,
-                    (String.join("\n", spec.services) + "\n").getBytes(StandardCharsets.UTF_8));
+            entries.put(SERVICE_FILE, (String.join("\n", spec.services) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         try {
             Files.createDirectories(jarFile.getParent());

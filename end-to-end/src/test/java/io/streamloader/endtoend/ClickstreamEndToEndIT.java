@@ -1,4 +1,4 @@
-package io.streamloader.rollup;
+package io.streamloader.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,10 +16,12 @@ import io.streamloader.core.pipeline.RetryPolicy;
 import io.streamloader.core.pipeline.RunnerHealth;
 import io.streamloader.core.pipeline.RunnerSettings;
 import io.streamloader.core.pipeline.SinkRunner;
-import io.streamloader.core.testing.TestingKafka;
 import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
+import io.streamloader.rollup.ClickRollupConfig;
+import io.streamloader.rollup.ClickRollupProcessor;
 import io.streamloader.sink.elasticsearch.ElasticsearchSinkFactory;
+import io.streamloader.testing.TestingKafka;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -193,11 +195,15 @@ class ClickstreamEndToEndIT {
     }
 
     private void startSink() {
+        // the index template the rollup ships for its output (rollup/README.md)
         Map<String, String> sinkConfig = Map.of(
                 "urls", es,
                 "index", index,
                 "templates.click_events.file",
-                        Path.of("templates/click_events.json").toAbsolutePath().toString());
+                        Path.of("../rollup/templates/click_events.json")
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString());
         RunnerSettings settings = RunnerSettings.builder("search")
                 .type("elasticsearch")
                 .topics(List.of(output))
