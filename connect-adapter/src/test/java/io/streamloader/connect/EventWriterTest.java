@@ -16,23 +16,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class EventWriterTest {
 
     private static Event event(int offset, String value) {
-        return new Event(
-                "id-" + offset,
-                "t",
-                0,
-                offset,
-                Instant.EPOCH,
-                (byte[]) null,
-                value.getBytes(StandardCharsets.UTF_8),
-                Map.of(),
-                null);
+        return Event.builder()
+                .id("id-" + offset)
+                .topic("t")
+                .partition(0)
+                .offset(offset)
+                .timestamp(Instant.EPOCH)
+                .value(value.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     private static List<Event> batch(int n, int... poison) {

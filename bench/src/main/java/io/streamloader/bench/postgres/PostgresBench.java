@@ -450,16 +450,15 @@ public final class PostgresBench implements Callable<Integer> {
         for (int from = 0; from < rows; from += batch) {
             List<Event> events = new ArrayList<>(batch);
             for (int i = from; i < Math.min(rows, from + batch); i++) {
-                events.add(new Event(
-                        idPrefix + i,
-                        "bench",
-                        0,
-                        i,
-                        Instant.now(),
-                        null,
-                        json[i % json.length],
-                        Map.of(),
-                        "application/json"));
+                events.add(Event.builder()
+                        .id(idPrefix + i)
+                        .topic("bench")
+                        .partition(0)
+                        .offset(i)
+                        .timestamp(Instant.now())
+                        .value(json[i % json.length])
+                        .contentType("application/json")
+                        .build());
             }
             batches.add(events);
         }
@@ -655,16 +654,15 @@ public final class PostgresBench implements Callable<Integer> {
         for (int from = 0; from < blobs; from += perBatch) {
             List<Event> events = new ArrayList<>(perBatch);
             for (int i = from; i < Math.min(blobs, from + perBatch); i++) {
-                events.add(new Event(
-                        "b-" + i,
-                        "bench",
-                        0,
-                        i,
-                        Instant.now(),
-                        null,
-                        payloads[i % payloads.length],
-                        Map.of(),
-                        "application/octet-stream"));
+                events.add(Event.builder()
+                        .id("b-" + i)
+                        .topic("bench")
+                        .partition(0)
+                        .offset(i)
+                        .timestamp(Instant.now())
+                        .value(payloads[i % payloads.length])
+                        .contentType("application/octet-stream")
+                        .build());
             }
             batches.add(events);
         }

@@ -149,10 +149,10 @@ final class ElasticsearchSink implements SinkWriter {
                     event, "event id is longer than Elasticsearch's 512 bytes for _id", "id_too_long"));
             return null;
         }
-        if (!config.positionalFields().isEmpty() && firstByte(event.valueBuffer()) == '[') {
+        if (!config.positionalFields().isEmpty() && firstByte(event.value()) == '[') {
             byte[] object;
             try {
-                object = Json.positionalObject(event.value(), config.positionalFields());
+                object = Json.positionalObject(event.valueBytes(), config.positionalFields());
             } catch (RuntimeException e) {
                 failures.add(EventFailure.permanent(
                         event, "positional array cannot be mapped to fields: " + e.getMessage(), "not_json"));
@@ -161,9 +161,9 @@ final class ElasticsearchSink implements SinkWriter {
             return withTimestamp(event, object, ingestTime, failures);
         }
         if (config.timestampField().isPresent()) {
-            return withTimestamp(event, event.value(), ingestTime, failures);
+            return withTimestamp(event, event.valueBytes(), ingestTime, failures);
         }
-        ByteBuffer value = event.valueBuffer();
+        ByteBuffer value = event.value();
         // Only the first byte is checked here, which costs nothing on the happy path: Elasticsearch parses the document
         // anyway and names any other defect per item (invalid JSON or UTF-8, NUL bytes, duplicate keys, mapping
         // conflicts); a request it refuses as a whole is split until the refused document stands alone.

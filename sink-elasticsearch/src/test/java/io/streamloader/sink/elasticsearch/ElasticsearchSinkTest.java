@@ -353,8 +353,14 @@ class ElasticsearchSinkTest {
     @Test
     void anExceptionWhileBuildingOneEventsActionIsThatEventsPermanentFailure() throws IOException {
         start(Map.of("index", "events-{yyyy}"));
-        Event outOfRange =
-                new Event("far", "clicks", 0, 7, Instant.MAX, null, "{\"n\":1}".getBytes(UTF_8), Map.of(), null);
+        Event outOfRange = Event.builder()
+                .id("far")
+                .topic("clicks")
+                .partition(0)
+                .offset(7)
+                .timestamp(Instant.MAX)
+                .value("{\"n\":1}".getBytes(UTF_8))
+                .build();
         List<Event> batch = new ArrayList<>(events(10));
         batch.set(4, outOfRange);
         WriteResult result = sink.write(batch);
