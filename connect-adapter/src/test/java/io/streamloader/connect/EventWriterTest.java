@@ -95,7 +95,7 @@ class EventWriterTest {
         assertThat(outcome.permanent())
                 .allSatisfy(f -> assertThat(f.errorClass()).isEqualTo(IllegalArgumentException.class.getName()))
                 .allSatisfy(f -> assertThat(f.reason()).isEqualTo("cannot convert"));
-        assertThat(outcome.retryable()).isEmpty();
+        assertThat(outcome.retriable()).isEmpty();
         assertThat(outcome.storeDown()).isEmpty();
         assertThat(sink.stored).extracting(Event::offset).hasSize(14).doesNotContain(3L, 11L);
     }
@@ -115,11 +115,11 @@ class EventWriterTest {
     void perEventFailuresAreSortedByKind() {
         FakeSink sink = new FakeSink(b -> WriteResult.failed(List.of(
                 EventFailure.permanent(b.get(0), "mapping", "mapper_parsing_exception"),
-                EventFailure.retryable(b.get(2), "429", "es_rejected_execution_exception"))));
+                EventFailure.retriable(b.get(2), "429", "es_rejected_execution_exception"))));
         Outcome outcome = new EventWriter("s", sink, sink).write(batch(3));
 
         assertThat(outcome.permanent()).extracting(Failure::reason).containsExactly("mapping");
-        assertThat(outcome.retryable()).extracting(Failure::reason).containsExactly("429");
+        assertThat(outcome.retriable()).extracting(Failure::reason).containsExactly("429");
         assertThat(outcome.complete()).isFalse();
         assertThat(sink.calls).isEqualTo(1);
     }

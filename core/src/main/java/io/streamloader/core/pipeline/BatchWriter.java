@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * Drives one batch to completion: every event ends stored, dead-lettered, or left uncommitted for redelivery.
  *
  * <ol>
- *   <li>Per-event failures the sink reports: {@code PERMANENT} ones are dead-lettered; {@code RETRYABLE} ones are
+ *   <li>Per-event failures the sink reports: {@code PERMANENT} ones are dead-lettered; {@code RETRIABLE} ones are
  *       written again, without their stored neighbours, after a backoff during which the caller keeps polling with
- *       its partitions paused. An event failing retryably on its own (neighbours stored, or the store's health check
- *       passing) is dead-lettered after {@link RetryPolicy#eventGiveUpAfter()}; any retryable failure, outages
+ *       its partitions paused. An event failing retriably on its own (neighbours stored, or the store's health check
+ *       passing) is dead-lettered after {@link RetryPolicy#eventGiveUpAfter()}; any retriable failure, outages
  *       included, after {@link RetryPolicy#giveUpAfter()} when that is set.
  *   <li>{@link RetriableSinkException}: the store is down; everything is retried, for as long as it takes.
  *   <li>{@link FatalSinkException} and JVM failures ({@link VirtualMachineError} but {@link StackOverflowError}):
@@ -235,7 +235,7 @@ final class BatchWriter {
                 if (problem.isPresent()) { // not the events' fault: retry them as in an outage
                     for (Suspect s : round.suspects) {
                         round.failed.add(
-                                new Failed(s.event(), FailureKind.RETRYABLE, problem.get(), "health_check", true));
+                                new Failed(s.event(), FailureKind.RETRIABLE, problem.get(), "health_check", true));
                     }
                     round.suspects.clear();
                 }
@@ -248,7 +248,7 @@ final class BatchWriter {
                     down.getMessage());
             round = new Round(toWrite.size());
             for (Event event : toWrite) {
-                round.failed.add(new Failed(event, FailureKind.RETRYABLE, down.getMessage(), down.errorClass, true));
+                round.failed.add(new Failed(event, FailureKind.RETRIABLE, down.getMessage(), down.errorClass, true));
             }
         }
         round.stored = toWrite.size() - round.failed.size() - round.suspects.size();
@@ -289,13 +289,13 @@ final class BatchWriter {
             byCoordinates.put(Coordinates.of(failure.event()), failure);
         }
         int matched = 0;
-        int retryable = 0;
+        int retriable = 0;
         int first = round.failed.size();
         for (Event event : events) {
             EventFailure failure = byCoordinates.get(Coordinates.of(event));
             if (failure != null) {
                 matched++;
-                retryable += failure.kind() == FailureKind.RETRYABLE ? 1 : 0;
+                retriable += failure.kind() == FailureKind.RETRIABLE ? 1 : 0;
                 round.failed.add(new Failed(event, failure.kind(), failure.reason(), failure.errorClass(), false));
             }
         }
@@ -305,7 +305,7 @@ final class BatchWriter {
                     settings.name(),
                     byCoordinates.size() - matched);
         }
-        if (retryable == events.size()) {
+        if (retriable == events.size()) {
             // no neighbour succeeded: an outage the sink did not call one, or events failing on their own?
             Optional<String> problem = storeProblem(round);
             if (problem.isPresent()) {
@@ -393,12 +393,12 @@ final class BatchWriter {
             if (retry.exhausted(Duration.ofNanos(now - since))) {
                 unresolved.deadLetter(
                         f.event(),
-                        "retryable failure persisted for " + retry.giveUpAfter() + ": " + f.reason(),
+                        "retriable failure persisted for " + retry.giveUpAfter() + ": " + f.reason(),
                         f.errorClass());
             } else if (alone != null && retry.eventExhausted(Duration.ofNanos(now - alone))) {
                 unresolved.deadLetter(
                         f.event(),
-                        "retryable failure of this event persisted for " + retry.eventGiveUpAfter()
+                        "retriable failure of this event persisted for " + retry.eventGiveUpAfter()
                                 + " while the store was healthy: " + f.reason(),
                         f.errorClass());
             } else {

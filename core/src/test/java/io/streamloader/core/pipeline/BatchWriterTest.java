@@ -147,10 +147,10 @@ class BatchWriterTest {
     }
 
     @Test
-    void retryableFailuresAreRetriedAloneAfterABackoff() {
+    void retriableFailuresAreRetriedAloneAfterABackoff() {
         sink.script.add(batch -> WriteResult.failed(List.of(
-                EventFailure.retryable(at(batch, 0, 12), "429 too many requests", "es_rejected_execution_exception"),
-                EventFailure.retryable(at(batch, 1, 20), "429 too many requests", "es_rejected_execution_exception"))));
+                EventFailure.retriable(at(batch, 0, 12), "429 too many requests", "es_rejected_execution_exception"),
+                EventFailure.retriable(at(batch, 1, 20), "429 too many requests", "es_rejected_execution_exception"))));
         sink.script.add(batch -> WriteResult.success());
         assertThat(write(Set.of(P0, P1)))
                 .containsEntry(P0, new OffsetAndMetadata(13))
@@ -179,7 +179,7 @@ class BatchWriterTest {
 
     @Test
     void stoppingDuringRetryCommitsOnlyBelowTheFirstUnresolvedEvent() {
-        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 0, 11), "timeout", ""))));
+        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retriable(at(batch, 0, 11), "timeout", ""))));
         Map<TopicPartition, OffsetAndMetadata> offsets = writer().write(batch(), Set.of(P0, P1)::contains, d -> false);
         assertThat(offsets).containsEntry(P0, new OffsetAndMetadata(11)).containsEntry(P1, new OffsetAndMetadata(23));
     }
@@ -188,8 +188,8 @@ class BatchWriterTest {
     void partitionLostDuringBackoffIsNeitherRetriedNorCommitted() {
         Set<TopicPartition> owned = new java.util.HashSet<>(Set.of(P0, P1));
         sink.script.add(batch -> WriteResult.failed(List.of(
-                EventFailure.retryable(at(batch, 0, 10), "timeout", ""),
-                EventFailure.retryable(at(batch, 1, 21), "timeout", ""))));
+                EventFailure.retriable(at(batch, 0, 10), "timeout", ""),
+                EventFailure.retriable(at(batch, 1, 21), "timeout", ""))));
         sink.script.add(batch -> WriteResult.success());
         Map<TopicPartition, OffsetAndMetadata> offsets = writer().write(batch(), owned::contains, d -> {
             owned.remove(P0);
@@ -200,7 +200,7 @@ class BatchWriterTest {
     }
 
     @Test
-    void retryableFailureGoesToTheDeadLetterTopicOnceGiveUpAfterHasPassed() {
+    void retriableFailureGoesToTheDeadLetterTopicOnceGiveUpAfterHasPassed() {
         RunnerSettings bounded = new RunnerSettings(
                 "docs",
                 "fake",
@@ -211,8 +211,8 @@ class BatchWriterTest {
                 new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ofNanos(1)),
                 "{topic}.dlq",
                 Map.of());
-        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 1, 22), "503", "x"))));
-        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 1, 22), "503", "x"))));
+        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retriable(at(batch, 1, 22), "503", "x"))));
+        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retriable(at(batch, 1, 22), "503", "x"))));
         BatchWriter writer = new BatchWriter(
                 bounded,
                 sink,
@@ -223,7 +223,7 @@ class BatchWriterTest {
         assertThat(writer.write(batch(), Set.of(P0, P1)::contains, d -> true))
                 .containsEntry(P1, new OffsetAndMetadata(23));
         assertThat(dlq.history()).hasSize(1);
-        assertThat(header(dlq.history().getFirst(), "sl.error.reason")).startsWith("retryable failure persisted for");
+        assertThat(header(dlq.history().getFirst(), "sl.error.reason")).startsWith("retriable failure persisted for");
     }
 
     @Test

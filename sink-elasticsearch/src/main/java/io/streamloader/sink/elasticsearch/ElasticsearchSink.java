@@ -264,7 +264,7 @@ final class ElasticsearchSink implements SinkWriter {
 
     private InFlight start(BulkBody body) {
         Request request = new Request("POST", "/_bulk");
-        request.addParameter("filter_path", BulkTriage.FILTER_PATH);
+        request.addParameter("filter_path", ElasticsearchTriage.FILTER_PATH);
         request.setEntity(new NByteArrayEntity(body.array(), 0, body.size(), NDJSON));
         CompletableFuture<Response> response = new CompletableFuture<>();
         Cancellable cancellable = clients.rest().performRequestAsync(request, new ResponseListener() {
@@ -303,7 +303,7 @@ final class ElasticsearchSink implements SinkWriter {
         }
         List<EventFailure> items;
         try {
-            items = BulkTriage.failures(body, request.body().events());
+            items = ElasticsearchTriage.failures(body, request.body().events());
         } catch (IllegalStateException e) {
             // Elasticsearch answers a well-framed request (every line is built here) with one item per action; an
             // answer that is not one is about whatever sits between us and it, never about one event.
@@ -330,7 +330,7 @@ final class ElasticsearchSink implements SinkWriter {
             if (status == 429 || status == 408 || status >= 500) {
                 return new RetriableSinkException("Elasticsearch answered " + status + " to a bulk request", re);
             }
-            String[] error = BulkTriage.requestError(entity(re));
+            String[] error = ElasticsearchTriage.requestError(entity(re));
             if (status == 400 || status == 413) {
                 return split(body, status, error, failures);
             }

@@ -61,7 +61,7 @@ final class TestingHandledEvents implements SinkFactory<MongoSinkConfig> {
     private WriteResult handle(SinkWriter writer, List<Event> batch) {
         WriteResult result = writer.write(batch);
         Set<String> retry = result.failures().stream()
-                .filter(f -> f.kind() == FailureKind.RETRYABLE)
+                .filter(f -> f.kind() == FailureKind.RETRIABLE)
                 .map(EventFailure::event)
                 .map(Event::id)
                 .collect(Collectors.toSet());

@@ -384,7 +384,7 @@ class PostgresMinioSinkIT {
     }
 
     @Test
-    void postgresDownFailsTheBatchAsRetryableWithoutRowsAndRecovers() throws Exception {
+    void postgresDownFailsTheBatchAsRetriableWithoutRowsAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("pgdown");
         TestingOpenSink sink = sink(stores, Map.of());
         assertThat(sink.write(List.of(image("a", 0, "1", "u", new byte[] {1}))).isSuccess())
@@ -405,7 +405,7 @@ class PostgresMinioSinkIT {
     }
 
     @Test
-    void s3DownFailsTheBatchAsRetryableBeforeAnyRowAndRecovers() throws Exception {
+    void s3DownFailsTheBatchAsRetriableBeforeAnyRowAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("s3down");
         TestingOpenSink sink = sink(stores, Map.of());
         stores.s3.stop();
@@ -425,7 +425,7 @@ class PostgresMinioSinkIT {
     }
 
     @Test
-    void startingFailsAsRetryableWhileTheDatabaseIsUnreachable() {
+    void startingFailsAsRetriableWhileTheDatabaseIsUnreachable() {
         TestingStores stores = new TestingStores("nodb");
         Map<String, String> config = stores.config(Map.of("jdbc.url", "jdbc:postgresql://127.0.0.1:1/postgres"));
         assertThatThrownBy(
