@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * One pass of a batch through a sink, classified by the pipeline's rules (core's {@code BatchWriter}):
  *
  * <ol>
- *   <li>per-event failures the sink reports: {@code PERMANENT} ones are to be dead-lettered, {@code RETRYABLE} ones
+ *   <li>per-event failures the sink reports: {@code PERMANENT} ones are to be dead-lettered, {@code RETRIABLE} ones
  *       written again;
  *   <li>{@link RetriableSinkException}: the store is down, the whole pass is retried;
  *   <li>{@link FatalSinkException} and JVM failures ({@link VirtualMachineError} but {@link StackOverflowError}):
@@ -47,13 +47,13 @@ final class EventWriter {
      * @param storeDown why the whole store failed, when it did: then nothing is to be dead-lettered and the batch is
      *     to be written again
      */
-    record Outcome(List<Failure> permanent, List<Failure> retryable, Optional<String> storeDown) {
+    record Outcome(List<Failure> permanent, List<Failure> retriable, Optional<String> storeDown) {
         static Outcome down(String reason) {
             return new Outcome(List.of(), List.of(), Optional.of(reason));
         }
 
         boolean complete() {
-            return retryable.isEmpty() && storeDown.isEmpty();
+            return retriable.isEmpty() && storeDown.isEmpty();
         }
     }
 
@@ -86,7 +86,7 @@ final class EventWriter {
             return Outcome.down(down.getMessage());
         }
         round.permanent.addAll(round.suspects);
-        return new Outcome(List.copyOf(round.permanent), List.copyOf(round.retryable), Optional.empty());
+        return new Outcome(List.copyOf(round.permanent), List.copyOf(round.retriable), Optional.empty());
     }
 
     /** One sink call; returns what it threw when that is about the events, else null. */
@@ -114,7 +114,7 @@ final class EventWriter {
             EventFailure f = byCoordinates.get(Coordinates.of(event));
             if (f != null) {
                 Failure failure = new Failure(event, f.reason(), f.errorClass());
-                (f.kind() == FailureKind.PERMANENT ? round.permanent : round.retryable).add(failure);
+                (f.kind() == FailureKind.PERMANENT ? round.permanent : round.retriable).add(failure);
             }
         }
         return null;
@@ -168,7 +168,7 @@ final class EventWriter {
 
     private static final class Round {
         final List<Failure> permanent = new ArrayList<>();
-        final List<Failure> retryable = new ArrayList<>();
+        final List<Failure> retriable = new ArrayList<>();
         final List<Failure> suspects = new ArrayList<>();
         Optional<String> storeProblem;
     }

@@ -22,6 +22,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class RecordMapper {
 
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // never written: events read through views
+
     private RecordMapper() {}
 
     /**
@@ -37,16 +39,18 @@ final class RecordMapper {
             id = record.originalTopic() + "-" + record.originalKafkaPartition() + "-" + record.originalKafkaOffset();
         }
         Long timestamp = record.timestamp();
-        return new Event(
-                id,
-                record.topic(),
-                record.originalKafkaPartition(),
-                record.originalKafkaOffset(),
-                Instant.ofEpochMilli(timestamp == null ? 0 : Math.max(0, timestamp)),
-                bytes("key", record.key()),
-                bytes("value", record.value()),
-                headers,
-                headers.get(Event.CONTENT_TYPE_HEADER));
+        ByteBuffer value = bytes("value", record.value()); // null for a tombstone
+        return Event.builder()
+                .id(id)
+                .topic(record.topic())
+                .partition(record.originalKafkaPartition())
+                .offset(record.originalKafkaOffset())
+                .timestamp(Instant.ofEpochMilli(timestamp == null ? 0 : Math.max(0, timestamp)))
+                .key(bytes("key", record.key()))
+                .value(value == null ? EMPTY : value)
+                .headers(headers)
+                .contentType(headers.get(Event.CONTENT_TYPE_HEADER))
+                .build();
     }
 
     private static ByteBuffer bytes(String what, Object data) {

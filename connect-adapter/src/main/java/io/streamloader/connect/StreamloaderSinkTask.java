@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A record the sink failed permanently, or whose write threw on its own (the batch is narrowed down by halves
  *       as the pipeline does): reported as errant. Without a reporter (no dead-letter topic and no error log
  *       configured) the task fails naming the record instead: nothing is skipped silently.
- *   <li>Records failing retryably, or a store that is down ({@code RetriableSinkException}, an unhealthy store):
+ *   <li>Records failing retriably, or a store that is down ({@code RetriableSinkException}, an unhealthy store):
  *       {@link RetriableException} after setting a backoff, so Connect pauses the partitions and hands the same batch
  *       again; records of it already stored or reported are skipped then.
  *   <li>{@code FatalSinkException}, invalid settings: the task fails with the reason.
@@ -139,17 +139,17 @@ public final class StreamloaderSinkTask extends SinkTask {
             deadLetter(origin.get(f.event()), f.reason(), f.errorClass());
             unstored.add(f.event());
         }
-        outcome.retryable().forEach(f -> unstored.add(f.event()));
+        outcome.retriable().forEach(f -> unstored.add(f.event()));
         for (Event event : events) {
             if (!unstored.contains(event)) {
                 resolved.add(Consumed.of(origin.get(event)));
             }
         }
-        if (!outcome.retryable().isEmpty()) {
-            Failure first = outcome.retryable().getFirst();
+        if (!outcome.retriable().isEmpty()) {
+            Failure first = outcome.retriable().getFirst();
             retryLater(
                     records,
-                    outcome.retryable().size() + " event(s) failed retryably, first " + first.event() + ": "
+                    outcome.retriable().size() + " event(s) failed retriably, first " + first.event() + ": "
                             + first.reason());
         }
         resolved.clear();

@@ -16,23 +16,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class EventWriterTest {
 
     private static Event event(int offset, String value) {
-        return new Event(
-                "id-" + offset,
-                "t",
-                0,
-                offset,
-                Instant.EPOCH,
-                (byte[]) null,
-                value.getBytes(StandardCharsets.UTF_8),
-                Map.of(),
-                null);
+        return Event.builder()
+                .id("id-" + offset)
+                .topic("t")
+                .partition(0)
+                .offset(offset)
+                .timestamp(Instant.EPOCH)
+                .value(value.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     private static List<Event> batch(int n, int... poison) {
@@ -98,7 +95,7 @@ class EventWriterTest {
         assertThat(outcome.permanent())
                 .allSatisfy(f -> assertThat(f.errorClass()).isEqualTo(IllegalArgumentException.class.getName()))
                 .allSatisfy(f -> assertThat(f.reason()).isEqualTo("cannot convert"));
-        assertThat(outcome.retryable()).isEmpty();
+        assertThat(outcome.retriable()).isEmpty();
         assertThat(outcome.storeDown()).isEmpty();
         assertThat(sink.stored).extracting(Event::offset).hasSize(14).doesNotContain(3L, 11L);
     }
@@ -118,11 +115,11 @@ class EventWriterTest {
     void perEventFailuresAreSortedByKind() {
         FakeSink sink = new FakeSink(b -> WriteResult.failed(List.of(
                 EventFailure.permanent(b.get(0), "mapping", "mapper_parsing_exception"),
-                EventFailure.retryable(b.get(2), "429", "es_rejected_execution_exception"))));
+                EventFailure.retriable(b.get(2), "429", "es_rejected_execution_exception"))));
         Outcome outcome = new EventWriter("s", sink, sink).write(batch(3));
 
         assertThat(outcome.permanent()).extracting(Failure::reason).containsExactly("mapping");
-        assertThat(outcome.retryable()).extracting(Failure::reason).containsExactly("429");
+        assertThat(outcome.retriable()).extracting(Failure::reason).containsExactly("429");
         assertThat(outcome.complete()).isFalse();
         assertThat(sink.calls).isEqualTo(1);
     }

@@ -46,7 +46,7 @@ class RecordMapperTest {
         assertThat(e.partition()).isEqualTo(3);
         assertThat(e.offset()).isEqualTo(1234);
         assertThat(e.timestamp()).isEqualTo(Instant.ofEpochMilli(1700));
-        assertThat(e.key()).isEqualTo("k".getBytes(UTF_8));
+        assertThat(e.keyBytes()).isEqualTo("k".getBytes(UTF_8));
         assertThat(e.valueAsString()).isEqualTo("{\"a\":1}");
         assertThat(e.contentType()).isEqualTo("application/x-ndjson");
         assertThat(e.headers())
@@ -57,7 +57,7 @@ class RecordMapperTest {
     void withoutAnIdHeaderTheIdIsTheConsumedTopicPartitionOffset() {
         Event e = RecordMapper.toEvent(record(null, "v", new ConnectHeaders(), null));
         assertThat(e.id()).isEqualTo("orders-3-1234");
-        assertThat(e.key()).isEmpty();
+        assertThat(e.keyBytes()).isEmpty();
         assertThat(e.valueAsString()).isEqualTo("v");
         assertThat(e.timestamp()).isEqualTo(Instant.EPOCH);
         assertThat(e.contentType()).isEqualTo(Event.DEFAULT_CONTENT_TYPE);

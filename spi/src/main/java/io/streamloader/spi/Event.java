@@ -15,10 +15,13 @@ import java.util.Objects;
  * Idempotency-Key} or a UUIDv7), or else {@code topic-partition-offset}. Sinks write under {@code id}, so a redelivered
  * event overwrites its first copy instead of duplicating it.
  *
+ * <p>Built with {@link #builder()} (or {@link #toBuilder()} to change a few parts of an event): id, topic, partition,
+ * offset, timestamp and value are required; key, headers and content type are optional and simply not set.
+ *
  * <p>Key and value are not copied in: the pipeline hands the consumer's own buffers over (a copy per event was a third
- * of its allocations), and the constructors take ownership of what they are given, so callers must not modify it
- * afterwards. {@link #key()} and {@link #value()} return copies; {@link #valueBuffer()}, {@link #valueSize()} and
- * {@link #valueAsString()} read without one and are what sinks on a hot path should use.
+ * of its allocations), and the builder takes ownership of what it is given, so callers must not modify it afterwards.
+ * {@link #value()} and {@link #key()} are read-only views without a copy, as are {@link #valueSize()} and {@link
+ * #valueAsString()}; {@link #valueBytes()} and {@link #keyBytes()} return copies.
  */
 public final class Event {
 
@@ -41,47 +44,9 @@ public final class Event {
     private final Map<String, String> headers;
     private final String contentType;
 
-    /**
-     * An event over byte arrays, which it takes over without copying.
-     *
-     * @param id stable identity of the event; never blank
-     * @param topic the Kafka topic it was read from
-     * @param partition the partition it was read from
-     * @param offset its offset in that partition
-     * @param timestamp the Kafka record timestamp
-     * @param key the record key; null or empty when the record had none
-     * @param value the record value; null or empty for a tombstone
-     * @param headers record headers decoded as UTF-8, last value wins for repeated names; null for none
-     * @param contentType the value's media type; null or blank for {@value #DEFAULT_CONTENT_TYPE}
-     */
-    public Event(
-            String id,
-            String topic,
-            int partition,
-            long offset,
-            Instant timestamp,
-            byte[] key,
-            byte[] value,
-            Map<String, String> headers,
-            String contentType) {
-        this(
-                id,
-                topic,
-                partition,
-                offset,
-                timestamp,
-                key == null ? null : ByteBuffer.wrap(key),
-                value == null ? null : ByteBuffer.wrap(value),
-                headers,
-                contentType);
-    }
-
-    /**
-     * An event over the remaining bytes of buffers, which it takes over without copying: it never moves their
-     * positions and limits, and neither may the caller afterwards. Same parameters as {@link #Event(String, String, int, long, Instant, byte[], byte[], Map,
-     * String)}.
-     */
-    public Event(
+    // Positional on purpose and private: only Builder.build() calls it, passing its fields, so the builder does not
+    // escape and the JIT can drop it (an event per record is the hot path).
+    private Event(
             String id,
             String topic,
             int partition,
@@ -91,18 +56,56 @@ public final class Event {
             ByteBuffer value,
             Map<String, String> headers,
             String contentType) {
-        this.id = Objects.requireNonNull(id, "id");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("event id must not be blank");
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("event id must be set and not blank");
         }
-        this.topic = Objects.requireNonNull(topic, "topic");
+        if (topic == null || topic.isEmpty()) {
+            throw new IllegalArgumentException("event topic must be set and not empty (event " + id + ")");
+        }
+        if (partition < 0) {
+            throw new IllegalArgumentException(
+                    "event partition must be set and not negative, was " + partition + " (event " + id + ")");
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException(
+                    "event offset must be set and not negative, was " + offset + " (event " + id + ")");
+        }
+        if (timestamp == null) {
+            throw new IllegalArgumentException("event timestamp must be set (event " + id + ")");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException(
+                    "event value must be set; an empty value (a tombstone) is zero bytes (event " + id + ")");
+        }
+        this.id = id;
+        this.topic = topic;
         this.partition = partition;
         this.offset = offset;
-        this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
+        this.timestamp = timestamp;
         this.key = key == null ? EMPTY : key; // read only through duplicates and absolute gets: never moved
-        this.value = value == null ? EMPTY : value;
+        this.value = value;
         this.headers = headers == null ? Map.of() : Map.copyOf(headers);
         this.contentType = contentType == null || contentType.isBlank() ? DEFAULT_CONTENT_TYPE : contentType;
+    }
+
+    /** A builder with nothing set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every part of this event (its buffers shared, not copied), to change a few of them. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.id = id;
+        builder.topic = topic;
+        builder.partition = partition;
+        builder.offset = offset;
+        builder.timestamp = timestamp;
+        builder.key = key;
+        builder.value = value;
+        builder.headers = headers;
+        builder.contentType = contentType;
+        return builder;
     }
 
     /** Stable identity of the event; never blank. */
@@ -130,19 +133,27 @@ public final class Event {
         return timestamp;
     }
 
-    /** A copy of the key; empty when the record had none. */
-    public byte[] key() {
+    /** A read-only view of the key, without copying it; empty when the record had none. */
+    public ByteBuffer key() {
+        return key.asReadOnlyBuffer();
+    }
+
+    /** A copy of the key; empty when the record had none. {@link #key()} reads it without a copy. */
+    public byte[] keyBytes() {
         return copy(key);
     }
 
-    /** A copy of the value. Use {@link #valueBuffer()} or {@link #valueAsString()} to avoid the copy. */
-    public byte[] value() {
-        return copy(value);
+    /**
+     * A read-only view of the value, without copying it: what sinks should read (or {@link #valueAsString()}). Each
+     * call returns a fresh view, so moving its position does not move the next one.
+     */
+    public ByteBuffer value() {
+        return value.asReadOnlyBuffer();
     }
 
-    /** A read-only view of the value, without copying it; for sinks that stream values to a store. */
-    public ByteBuffer valueBuffer() {
-        return value.asReadOnlyBuffer();
+    /** A copy of the value, for code that needs an array it owns. {@link #value()} reads it without a copy. */
+    public byte[] valueBytes() {
+        return copy(value);
     }
 
     /** The value's length in bytes, without copying it. */
@@ -180,6 +191,108 @@ public final class Event {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
+    }
+
+    /**
+     * Builds an {@link Event}. Required: {@link #id}, {@link #topic}, {@link #partition}, {@link #offset}, {@link
+     * #timestamp} and {@link #value}; {@link #build()} names the first one missing. Optional and simply left unset:
+     * {@link #key} (none), {@link #headers} (none) and {@link #contentType} ({@value #DEFAULT_CONTENT_TYPE}); passing
+     * null to one of those means the same as not setting it. Buffers and arrays are taken over, not copied. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private String id;
+        private String topic;
+        private int partition = -1;
+        private long offset = -1;
+        private Instant timestamp;
+        private ByteBuffer key;
+        private ByteBuffer value;
+        private Map<String, String> headers;
+        private String contentType;
+
+        private Builder() {}
+
+        /** Stable identity of the event; required, never blank. */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** The Kafka topic it was read from; required. */
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        /** The partition it was read from; required, not negative. */
+        public Builder partition(int partition) {
+            this.partition = partition;
+            return this;
+        }
+
+        /** Its offset in that partition; required, not negative. */
+        public Builder offset(long offset) {
+            this.offset = offset;
+            return this;
+        }
+
+        /** The Kafka record timestamp; required. */
+        public Builder timestamp(Instant timestamp) {
+            this.timestamp = timestamp;
+            return this;
+        }
+
+        /** The record key, taken over without copying; optional. */
+        public Builder key(byte[] key) {
+            this.key = key == null ? null : ByteBuffer.wrap(key);
+            return this;
+        }
+
+        /**
+         * The remaining bytes of {@code key}, taken over without copying: the event never moves its position and
+         * limit, and neither may the caller afterwards. Optional.
+         */
+        public Builder key(ByteBuffer key) {
+            this.key = key;
+            return this;
+        }
+
+        /** The record value, taken over without copying; required (zero bytes for a tombstone). */
+        public Builder value(byte[] value) {
+            this.value = value == null ? null : ByteBuffer.wrap(value);
+            return this;
+        }
+
+        /**
+         * The remaining bytes of {@code value}, taken over without copying: the event never moves its position and
+         * limit, and neither may the caller afterwards. Required (an empty buffer for a tombstone).
+         */
+        public Builder value(ByteBuffer value) {
+            this.value = value;
+            return this;
+        }
+
+        /** Record headers decoded as UTF-8, last value wins for repeated names; copied. Optional. */
+        public Builder headers(Map<String, String> headers) {
+            this.headers = headers;
+            return this;
+        }
+
+        /** The value's media type; optional, {@value #DEFAULT_CONTENT_TYPE} when unset or blank. */
+        public Builder contentType(String contentType) {
+            this.contentType = contentType;
+            return this;
+        }
+
+        /**
+         * The event.
+         *
+         * @throws IllegalArgumentException naming the first required part that is missing or invalid
+         */
+        public Event build() {
+            return new Event(id, topic, partition, offset, timestamp, key, value, headers, contentType);
+        }
     }
 
     @Override

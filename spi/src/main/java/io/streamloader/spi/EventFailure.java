@@ -20,8 +20,8 @@ public record EventFailure(Event event, FailureKind kind, String reason, String 
     }
 
     /** A transient failure of one event. */
-    public static EventFailure retryable(Event event, String reason, String errorClass) {
-        return new EventFailure(event, FailureKind.RETRYABLE, reason, errorClass);
+    public static EventFailure retriable(Event event, String reason, String errorClass) {
+        return new EventFailure(event, FailureKind.RETRIABLE, reason, errorClass);
     }
 
     /** A failure that will repeat; the event goes to the dead-letter topic. */

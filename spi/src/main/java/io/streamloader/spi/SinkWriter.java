@@ -19,7 +19,7 @@ import java.util.List;
  *   <li>Return {@link WriteResult#failed(List)} for events that failed individually, each given as the {@link Event}
  *       it was passed (the host matches failures by topic, partition and offset, never by id: two events of a batch
  *       may share an id). {@link FailureKind#PERMANENT} ones go to the dead-letter topic with the reason.
- *       {@link FailureKind#RETRYABLE} ones are passed to {@code write} again, without their stored neighbours, after
+ *       {@link FailureKind#RETRIABLE} ones are passed to {@code write} again, without their stored neighbours, after
  *       a backoff; one that keeps failing while its neighbours succeed or {@link Sink#checkHealth()} passes is
  *       dead-lettered with its last reason after the runner's {@code retry.event-give-up-after}. Events not listed
  *       are taken as stored.

@@ -26,7 +26,8 @@ public interface Transform {
     /**
      * @param event the event as the previous step left it
      * @return the event to hand on ({@code event} itself when unchanged), or {@code null} to drop it (committed, never
-     *     written)
+     *     written); a changed event is {@code event.toBuilder()...build()}, which shares the buffers it does not
+     *     replace
      * @throws Exception when the event cannot be transformed; it is dead-lettered with the reason
      */
     Event apply(Event event) throws Exception;

@@ -93,7 +93,7 @@ public final class TestingHandledEvents<C> implements SinkFactory<C> {
         public WriteResult write(List<Event> batch) {
             WriteResult result = writer.write(batch);
             Set<String> retry = result.failures().stream()
-                    .filter(f -> f.kind() == FailureKind.RETRYABLE)
+                    .filter(f -> f.kind() == FailureKind.RETRIABLE)
                     .map(EventFailure::event)
                     .map(Event::id)
                     .collect(Collectors.toSet());

@@ -57,7 +57,7 @@ public final class TestingRecordingSink implements SinkFactory<String> {
     /** Stores the events under their ids (overwriting), as an idempotent store would. */
     public void store(List<Event> events) {
         for (Event event : events) {
-            stored.put(event.id(), event.value());
+            stored.put(event.id(), event.valueBytes());
             writes.computeIfAbsent(event.id(), id -> new AtomicInteger()).incrementAndGet();
         }
     }

@@ -191,16 +191,15 @@ public final class MongoProbe {
         for (int start = 0; start < count; start += BATCH) {
             List<Event> batch = new ArrayList<>(BATCH);
             for (int i = start; i < Math.min(count, start + BATCH); i++) {
-                batch.add(new Event(
-                        String.format("direct-%030d", i),
-                        "bench",
-                        0,
-                        i,
-                        Instant.now(),
-                        null,
-                        payloads[i % payloads.length],
-                        Map.of(),
-                        "application/json"));
+                batch.add(Event.builder()
+                        .id(String.format("direct-%030d", i))
+                        .topic("bench")
+                        .partition(0)
+                        .offset(i)
+                        .timestamp(Instant.now())
+                        .value(payloads[i % payloads.length])
+                        .contentType("application/json")
+                        .build());
             }
             batches.add(batch);
         }

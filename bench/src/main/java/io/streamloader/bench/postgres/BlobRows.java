@@ -10,7 +10,6 @@ import io.streamloader.spi.Event;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,16 +77,15 @@ final class BlobRows {
         for (int from = 0; from < blobs; from += perBatch) {
             List<Event> events = new ArrayList<>(perBatch);
             for (int i = from; i < Math.min(blobs, from + perBatch); i++) {
-                events.add(new Event(
-                        "b-" + i,
-                        "bench",
-                        0,
-                        i,
-                        Instant.now(),
-                        null,
-                        payloads[i % payloads.length],
-                        Map.of(),
-                        "application/octet-stream"));
+                events.add(Event.builder()
+                        .id("b-" + i)
+                        .topic("bench")
+                        .partition(0)
+                        .offset(i)
+                        .timestamp(Instant.now())
+                        .value(payloads[i % payloads.length])
+                        .contentType("application/octet-stream")
+                        .build());
             }
             batches.add(events);
         }

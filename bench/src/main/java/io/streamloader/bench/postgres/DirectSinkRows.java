@@ -5,7 +5,6 @@ import io.streamloader.spi.Event;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,16 +26,15 @@ final class DirectSinkRows {
         for (int from = 0; from < rows; from += batch) {
             List<Event> events = new ArrayList<>(batch);
             for (int i = from; i < Math.min(rows, from + batch); i++) {
-                events.add(new Event(
-                        idPrefix + i,
-                        "bench",
-                        0,
-                        i,
-                        Instant.now(),
-                        null,
-                        json[i % json.length],
-                        Map.of(),
-                        "application/json"));
+                events.add(Event.builder()
+                        .id(idPrefix + i)
+                        .topic("bench")
+                        .partition(0)
+                        .offset(i)
+                        .timestamp(Instant.now())
+                        .value(json[i % json.length])
+                        .contentType("application/json")
+                        .build());
             }
             batches.add(events);
         }

@@ -162,7 +162,7 @@ final class SinkSettingsBinder {
                     key,
                     "0 is ambiguous (Kafka Connect's errors.retry.timeout 0 means never retry; here it meant retry for"
                             + " ever): write forever, or a positive duration such as 1ms to dead-letter at the first"
-                            + " retryable failure, was " + Durations.quoted(raw.get()));
+                            + " retriable failure, was " + Durations.quoted(raw.get()));
             return defaultValue;
         }
         return value;

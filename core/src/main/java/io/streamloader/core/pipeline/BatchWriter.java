@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * Drives one batch to completion: every event ends stored, dead-lettered, or left uncommitted for redelivery.
  *
  * <ol>
- *   <li>Per-event failures the sink reports: {@code PERMANENT} ones are dead-lettered; {@code RETRYABLE} ones are
+ *   <li>Per-event failures the sink reports: {@code PERMANENT} ones are dead-lettered; {@code RETRIABLE} ones are
  *       written again, without their stored neighbours, after a backoff during which the caller keeps polling with
- *       its partitions paused. An event failing retryably on its own (neighbours stored, or the store's health check
- *       passing) is dead-lettered after {@link RetryPolicy#eventGiveUpAfter()}; any retryable failure, outages
+ *       its partitions paused. An event failing retriably on its own (neighbours stored, or the store's health check
+ *       passing) is dead-lettered after {@link RetryPolicy#eventGiveUpAfter()}; any retriable failure, outages
  *       included, after {@link RetryPolicy#giveUpAfter()} when that is set.
  *   <li>{@link RetriableSinkException}: the store is down; everything is retried, for as long as it takes.
  *   <li>{@link FatalSinkException} and JVM failures ({@link VirtualMachineError} but {@link StackOverflowError}):
@@ -257,12 +257,12 @@ final class BatchWriter {
             if (retry.exhausted(Duration.ofNanos(now - since))) {
                 unresolved.deadLetter(
                         f.event(),
-                        "retryable failure persisted for " + retry.giveUpAfter() + ": " + f.reason(),
+                        "retriable failure persisted for " + retry.giveUpAfter() + ": " + f.reason(),
                         f.errorClass());
             } else if (alone != null && retry.eventExhausted(Duration.ofNanos(now - alone))) {
                 unresolved.deadLetter(
                         f.event(),
-                        "retryable failure of this event persisted for " + retry.eventGiveUpAfter()
+                        "retriable failure of this event persisted for " + retry.eventGiveUpAfter()
                                 + " while the store was healthy: " + f.reason(),
                         f.errorClass());
             } else {

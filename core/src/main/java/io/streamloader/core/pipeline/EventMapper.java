@@ -16,6 +16,8 @@ import org.apache.kafka.common.header.Header;
  */
 final class EventMapper {
 
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // never written: events read through views
+
     private EventMapper() {}
 
     static Event toEvent(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
@@ -37,16 +39,17 @@ final class EventMapper {
         if (id == null || id.isBlank()) {
             id = record.topic() + "-" + record.partition() + "-" + record.offset();
         }
-        return new Event(
-                id,
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                Instant.ofEpochMilli(Math.max(0, record.timestamp())),
-                record.key(),
-                record.value(),
-                headers,
-                headers.get(Event.CONTENT_TYPE_HEADER));
+        return Event.builder()
+                .id(id)
+                .topic(record.topic())
+                .partition(record.partition())
+                .offset(record.offset())
+                .timestamp(Instant.ofEpochMilli(Math.max(0, record.timestamp())))
+                .key(record.key())
+                .value(record.value() == null ? EMPTY : record.value()) // null for a tombstone
+                .headers(headers)
+                .contentType(headers.get(Event.CONTENT_TYPE_HEADER))
+                .build();
     }
 
     /** Size a record occupies in a batch, for the byte bound. */

@@ -44,7 +44,7 @@ final class PipelineMetrics {
                 .tag("sink", sink)
                 .register(registry);
         retried = Counter.builder("streamloader.sink.events.retried")
-                .description("Event write attempts that failed retryably and were retried")
+                .description("Event write attempts that failed retriably and were retried")
                 .tag("sink", sink)
                 .register(registry);
         deadLettered = Counter.builder("streamloader.sink.events.dead.lettered")

@@ -12,13 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * its group membership however long the store is down. That interleaving is why this is a delay calculator and not a
  * retry executor from a library: executors own the waiting loop.
  *
- * <p>Two bounds, for two kinds of retryable failure:
+ * <p>Two bounds, for two kinds of retriable failure:
  *
  * <ol>
- *   <li>{@code eventGiveUpAfter} bounds an event that keeps failing retryably <em>on its own</em>: its neighbours in
+ *   <li>{@code eventGiveUpAfter} bounds an event that keeps failing retriably <em>on its own</em>: its neighbours in
  *       the same write were stored, or the store's health check passed. Such an event is not waiting for an outage to
  *       end; it is a poison the store keeps calling transient. Default 5 minutes.
- *   <li>{@code giveUpAfter} bounds every retryable failure, a whole-store outage included. Zero (the default) retries
+ *   <li>{@code giveUpAfter} bounds every retriable failure, a whole-store outage included. Zero (the default) retries
  *       an outage for as long as it takes: an outage must not empty the topic into the DLQ.
  * </ol>
  *
@@ -26,9 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param maxBackoff cap on any single delay
  * @param multiplier growth factor per attempt, at least 1
  * @param jitter fraction of each delay that is randomised, 0 (none) to 1 (full jitter)
- * @param giveUpAfter how long an event may keep failing retryably for any reason, outages included, before it goes
+ * @param giveUpAfter how long an event may keep failing retriably for any reason, outages included, before it goes
  *     to the dead-letter topic; {@link Duration#ZERO} retries for ever
- * @param eventGiveUpAfter how long an event may keep failing retryably while the store is healthy before it goes to
+ * @param eventGiveUpAfter how long an event may keep failing retriably while the store is healthy before it goes to
  *     the dead-letter topic; {@link Duration#ZERO} retries for ever
  */
 public record RetryPolicy(
@@ -39,7 +39,7 @@ public record RetryPolicy(
         Duration giveUpAfter,
         Duration eventGiveUpAfter) {
 
-    /** The default bound on an event failing retryably on its own: minutes, not for ever. */
+    /** The default bound on an event failing retriably on its own: minutes, not for ever. */
     public static final Duration DEFAULT_EVENT_GIVE_UP_AFTER = Duration.ofMinutes(5);
 
     public static final RetryPolicy DEFAULT = new RetryPolicy(

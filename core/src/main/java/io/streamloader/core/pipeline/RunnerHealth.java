@@ -19,7 +19,7 @@ public record RunnerHealth(State state, String detail, Instant since) {
         /** Consuming and writing, and making progress. */
         RUNNING,
         /**
-         * Not progressing: events are being retried with backoff (store down, an event failing retryably, the
+         * Not progressing: events are being retried with backoff (store down, an event failing retriably, the
          * dead-letter topic unreachable), or one write has not returned for a long time. {@code detail} names the
          * first unresolved event's topic, partition and offset and the last reason.
          */

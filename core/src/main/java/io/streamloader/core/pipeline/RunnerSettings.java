@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * @param groupId consumer group; {@code streamloader.<name>} by default
  * @param workers worker threads, each with its own consumer and sink instance; more than the partitions is useless
  * @param batch when to hand records to the sink
- * @param retry backoff for retryable failures
+ * @param retry backoff for retriable failures
  * @param deadLetterTopic dead-letter topic pattern; {@code {topic}} is replaced by the source topic
  * @param sinkConfig the sink's own settings, dotted keys, passed to the factory untouched
  * @param supervision what happens once the runner failed: restart with backoff (default), stop, or exit the process

@@ -57,7 +57,7 @@ final class WritePass {
                 if (problem.isPresent()) { // not the events' fault: retry them as in an outage
                     for (Suspect s : round.suspects) {
                         round.failed.add(
-                                new Failed(s.event(), FailureKind.RETRYABLE, problem.get(), "health_check", true));
+                                new Failed(s.event(), FailureKind.RETRIABLE, problem.get(), "health_check", true));
                     }
                     round.suspects.clear();
                 }
@@ -70,7 +70,7 @@ final class WritePass {
                     down.getMessage());
             round = new Round(toWrite.size());
             for (Event event : toWrite) {
-                round.failed.add(new Failed(event, FailureKind.RETRYABLE, down.getMessage(), down.errorClass, true));
+                round.failed.add(new Failed(event, FailureKind.RETRIABLE, down.getMessage(), down.errorClass, true));
             }
         }
         round.stored = toWrite.size() - round.failed.size() - round.suspects.size();
@@ -111,13 +111,13 @@ final class WritePass {
             byCoordinates.put(Coordinates.of(failure.event()), failure);
         }
         int matched = 0;
-        int retryable = 0;
+        int retriable = 0;
         int first = round.failed.size();
         for (Event event : events) {
             EventFailure failure = byCoordinates.get(Coordinates.of(event));
             if (failure != null) {
                 matched++;
-                retryable += failure.kind() == FailureKind.RETRYABLE ? 1 : 0;
+                retriable += failure.kind() == FailureKind.RETRIABLE ? 1 : 0;
                 round.failed.add(new Failed(event, failure.kind(), failure.reason(), failure.errorClass(), false));
             }
         }
@@ -127,7 +127,7 @@ final class WritePass {
                     sinkName,
                     byCoordinates.size() - matched);
         }
-        if (retryable == events.size()) {
+        if (retriable == events.size()) {
             // no neighbour succeeded: an outage the sink did not call one, or events failing on their own?
             Optional<String> problem = storeProblem(round);
             if (problem.isPresent()) {

@@ -60,7 +60,7 @@ final class Decode implements Transform {
         if (event.headers().containsKey(Event.CONTENT_TYPE_HEADER)) {
             return event;
         }
-        byte[] plain = inflate(event.valueBuffer());
+        byte[] plain = inflate(event.value());
         Map<String, String> headers = new LinkedHashMap<>(event.headers());
         byte[] blob;
         try {
@@ -124,16 +124,12 @@ final class Decode implements Transform {
         }
         String type = MagicTypes.of(blob).orElse(fallbackContentType);
         headers.put(Event.CONTENT_TYPE_HEADER, type);
-        return new Event(
-                id,
-                event.topic(),
-                event.partition(),
-                event.offset(),
-                event.timestamp(),
-                event.key(),
-                blob,
-                headers,
-                type);
+        return event.toBuilder()
+                .id(id)
+                .value(blob)
+                .headers(headers)
+                .contentType(type)
+                .build();
     }
 
     /** A metadata value as text; null for nil. */

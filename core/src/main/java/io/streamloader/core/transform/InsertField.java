@@ -91,7 +91,7 @@ final class InsertField implements Transform {
                 case "topic" -> e -> NODES.textNode(e.topic());
                 case "partition" -> e -> NODES.numberNode(e.partition());
                 case "offset" -> e -> NODES.numberNode(e.offset());
-                case "key" -> e -> NODES.textNode(new String(e.key(), StandardCharsets.UTF_8));
+                case "key" -> e -> NODES.textNode(new String(e.keyBytes(), StandardCharsets.UTF_8));
                 case "id" -> e -> NODES.textNode(e.id());
                 default -> e -> NODES.textNode(constant);
             };

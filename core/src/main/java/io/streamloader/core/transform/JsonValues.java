@@ -34,7 +34,7 @@ final class JsonValues {
     static ObjectNode object(Event event) {
         JsonNode root;
         try {
-            root = JSON.readTree(new ByteBufferBackedInputStream(event.valueBuffer()));
+            root = JSON.readTree(new ByteBufferBackedInputStream(event.value()));
         } catch (IOException | RuntimeException | StackOverflowError e) {
             throw new IllegalArgumentException("value is not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -79,16 +79,11 @@ final class JsonValues {
 
     /** A copy of {@code event} with another value, headers and content type; id and coordinates kept. */
     static Event with(Event event, byte[] value, Map<String, String> headers, String contentType) {
-        return new Event(
-                event.id(),
-                event.topic(),
-                event.partition(),
-                event.offset(),
-                event.timestamp(),
-                event.key(),
-                value,
-                headers,
-                contentType);
+        return event.toBuilder()
+                .value(value)
+                .headers(headers)
+                .contentType(contentType)
+                .build();
     }
 
     static String firstLine(String message) {

@@ -56,16 +56,9 @@ final class Route implements Transform {
         }
         Map<String, String> headers = new LinkedHashMap<>(event.headers());
         headers.put(ROUTE_HEADER, suffix);
-        return new Event(
-                event.id(),
-                event.topic(),
-                event.partition(),
-                event.offset(),
-                event.timestamp(),
-                java.nio.ByteBuffer.wrap(event.key()),
-                event.valueBuffer(), // the value is not copied: only a header changes
-                headers,
-                event.contentType());
+        return event.toBuilder()
+                .headers(headers)
+                .build(); // key and value are shared, not copied: only a header changes
     }
 
     private Optional<String> field(Event event) {
@@ -74,7 +67,7 @@ final class Route implements Transform {
         }
         JsonNode root;
         try {
-            root = JsonValues.JSON.readTree(new ByteBufferBackedInputStream(event.valueBuffer()));
+            root = JsonValues.JSON.readTree(new ByteBufferBackedInputStream(event.value()));
         } catch (IOException | RuntimeException | StackOverflowError e) {
             throw new IllegalArgumentException("value is not valid JSON: " + JsonValues.firstLine(e.getMessage()));
         }

@@ -74,7 +74,7 @@ class SinkSettingsBinderTest {
                         """)).isEmpty();
         String ambiguous = "0 is ambiguous (Kafka Connect's errors.retry.timeout 0 means never retry; here it meant"
                 + " retry for ever): write forever, or a positive duration such as 1ms to dead-letter at the first"
-                + " retryable failure, was ";
+                + " retriable failure, was ";
         assertThat(problems.list())
                 .containsExactly(
                         "sinks.search.retry.give-up-after: " + ambiguous + "\"0s\"",

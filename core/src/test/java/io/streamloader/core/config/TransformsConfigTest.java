@@ -56,19 +56,24 @@ class TransformsConfigTest {
                         new TransformSpec(
                                 "sinks.fleet.transforms[2]", "drop-field", Map.of("fields", "secret,/nested/x")));
         assertThat(s.transforms().isResolved()).isTrue();
-        Event telemetry = new Event(
-                "i",
-                "events",
-                0,
-                1,
-                Instant.ofEpochSecond(1_700_000_000),
-                null,
-                "{\"vin\":\"V1\",\"secret\":1}".getBytes(StandardCharsets.UTF_8),
-                Map.of(),
-                null);
+        Event telemetry = Event.builder()
+                .id("i")
+                .topic("events")
+                .partition(0)
+                .offset(1)
+                .timestamp(Instant.ofEpochSecond(1_700_000_000))
+                .value("{\"vin\":\"V1\",\"secret\":1}".getBytes(StandardCharsets.UTF_8))
+                .build();
         assertThat(s.transforms().apply(telemetry).valueAsString())
                 .isEqualTo("{\"vin\":\"V1\",\"timestamp\":1700000000}");
-        Event other = new Event("j", "events", 0, 2, Instant.EPOCH, null, "{\"page\":1}".getBytes(), Map.of(), null);
+        Event other = Event.builder()
+                .id("j")
+                .topic("events")
+                .partition(0)
+                .offset(2)
+                .timestamp(Instant.EPOCH)
+                .value("{\"page\":1}".getBytes())
+                .build();
         assertThat(s.transforms().apply(other)).isNull();
     }
 

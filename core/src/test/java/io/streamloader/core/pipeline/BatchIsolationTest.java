@@ -117,7 +117,7 @@ class BatchIsolationTest {
         assertThat(store.calls)
                 .as("write calls for %d poison(s) in %d: O(k log n)", k, n)
                 .hasSizeLessThanOrEqualTo(1 + 2 * k * log2);
-        assertThat(waits).as("no backoff: nothing was retryable").isEmpty();
+        assertThat(waits).as("no backoff: nothing was retriable").isEmpty();
         assertThat(store.healthChecks)
                 .as("one health check for the round, not one per event")
                 .hasValue(1);
@@ -208,16 +208,16 @@ class BatchIsolationTest {
     }
 
     @Test
-    void anEventFailingRetryablyWhileItsNeighboursSucceedIsDeadLetteredAfterTheEventBound() {
+    void anEventFailingRetriablyWhileItsNeighboursSucceedIsDeadLetteredAfterTheEventBound() {
         retry = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO, Duration.ofNanos(1));
-        store.retryable.put(7L, "S3 refused content type image/png; x");
+        store.retriable.put(7L, "S3 refused content type image/png; x");
         Map<TopicPartition, OffsetAndMetadata> offsets = write(records(20));
         assertThat(offsets).isEqualTo(Map.of(P0, new OffsetAndMetadata(20)));
         assertThat(dlq.history()).hasSize(1);
         ProducerRecord<byte[], byte[]> letter = dlq.history().getFirst();
         assertThat(header(letter, "sl.source.offset")).isEqualTo("7");
         assertThat(header(letter, "sl.error.reason"))
-                .startsWith("retryable failure of this event persisted for")
+                .startsWith("retriable failure of this event persisted for")
                 .endsWith("while the store was healthy: S3 refused content type image/png; x");
         assertThat(waits).as("retried once alone, then given up").hasSize(1);
         assertThat(store.stored).hasSize(19);
@@ -226,7 +226,7 @@ class BatchIsolationTest {
     @Test
     void theEventBoundDoesNotRunWhileTheStoreIsDown() {
         retry = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO, Duration.ofNanos(1));
-        store.retryable.put(7L, "503 slow down");
+        store.retriable.put(7L, "503 slow down");
         store.unhealthy = "bucket endpoint unreachable";
         int[] rounds = {0};
         store.before = batch -> {
@@ -250,7 +250,7 @@ class BatchIsolationTest {
     @Test
     void theEventBoundCanBeSwitchedOff() {
         retry = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ZERO, Duration.ZERO);
-        store.retryable.put(7L, "429");
+        store.retriable.put(7L, "429");
         Map<TopicPartition, OffsetAndMetadata> offsets = write(records(20));
         assertThat(waits).hasSize(50);
         assertThat(dlq.history()).isEmpty();
@@ -264,8 +264,8 @@ class BatchIsolationTest {
             records.add(record(0, 10 + i, "a" + i, "{}"));
             records.add(record(1, 20 + i, "b" + i, "{}"));
         }
-        store.retryable.put(10L, "429"); // p0's first event: dropped once p0 is revoked
-        store.retryable.put(21L, "429"); // keeps the batch retrying until p0 is back
+        store.retriable.put(10L, "429"); // p0's first event: dropped once p0 is revoked
+        store.retriable.put(21L, "429"); // keeps the batch retrying until p0 is back
         Set<TopicPartition> owned = new java.util.HashSet<>(Set.of(P0, P1));
         int[] awaits = {0};
         Map<TopicPartition, OffsetAndMetadata> offsets = writer().write(records, owned::contains, d -> {
@@ -273,7 +273,7 @@ class BatchIsolationTest {
                 case 1 -> owned.remove(P0); // revoked during the first backoff
                 case 2 -> {
                     owned.add(P0); // assigned back to this worker before the batch ends
-                    store.retryable.clear();
+                    store.retriable.clear();
                 }
                 default -> {}
             }
@@ -300,10 +300,10 @@ class BatchIsolationTest {
     }
 
     @Test
-    void ofTwoEventsWithTheSameIdOnlyTheLaterIsRetriedWhenItFailsRetryably() {
+    void ofTwoEventsWithTheSameIdOnlyTheLaterIsRetriedWhenItFailsRetriably() {
         List<ConsumerRecord<ByteBuffer, ByteBuffer>> records =
                 List.of(record(0, 0, "x", "{\"v\":1}"), record(0, 1, "y", "{}"), record(0, 2, "x", "{\"v\":2}"));
-        store.retryableOnce.put(2L, "429");
+        store.retriableOnce.put(2L, "429");
         Map<TopicPartition, OffsetAndMetadata> offsets = write(records);
         assertThat(store.calls).hasSize(2);
         assertThat(store.calls.get(1)).extracting(Event::offset).containsExactly(2L);
@@ -314,10 +314,10 @@ class BatchIsolationTest {
     }
 
     @Test
-    void anEarlierSameIdEventFailingRetryablyIsNotWrittenOverTheStoredLaterOne() {
+    void anEarlierSameIdEventFailingRetriablyIsNotWrittenOverTheStoredLaterOne() {
         List<ConsumerRecord<ByteBuffer, ByteBuffer>> records =
                 List.of(record(0, 0, "x", "{\"v\":1}"), record(0, 1, "y", "{}"), record(0, 2, "x", "{\"v\":2}"));
-        store.retryableOnce.put(0L, "429");
+        store.retriableOnce.put(0L, "429");
         Map<TopicPartition, OffsetAndMetadata> offsets = write(records);
         assertThat(store.calls)
                 .as("nothing left to retry: the newer x is stored")
@@ -329,7 +329,7 @@ class BatchIsolationTest {
 
     @Test
     void healthTurnsRetryingWithTheEventsCoordinatesAndBackOnceResolved() {
-        store.retryableOnce.put(3L, "es_rejected_execution_exception: queue full");
+        store.retriableOnce.put(3L, "es_rejected_execution_exception: queue full");
         health.running();
         writer().write(records(5), Set.of(P0)::contains, d -> {
             assertThat(health.get().state()).isEqualTo(RunnerHealth.State.RETRYING);
@@ -357,8 +357,8 @@ class BatchIsolationTest {
         }
 
         final Set<Long> poison = new TreeSet<>();
-        final Map<Long, String> retryable = new HashMap<>();
-        final Map<Long, String> retryableOnce = new HashMap<>();
+        final Map<Long, String> retriable = new HashMap<>();
+        final Map<Long, String> retriableOnce = new HashMap<>();
         final Map<Long, String> permanent = new HashMap<>();
         Function<Long, Throwable> thrower = offset -> null;
         Function<List<Event>, Void> before = batch -> null;
@@ -386,10 +386,10 @@ class BatchIsolationTest {
             }
             List<EventFailure> failures = new ArrayList<>();
             for (Event e : batch) {
-                if (retryable.containsKey(e.offset())) {
-                    failures.add(EventFailure.retryable(e, retryable.get(e.offset()), "throttled"));
-                } else if (retryableOnce.containsKey(e.offset())) {
-                    failures.add(EventFailure.retryable(e, retryableOnce.remove(e.offset()), "throttled"));
+                if (retriable.containsKey(e.offset())) {
+                    failures.add(EventFailure.retriable(e, retriable.get(e.offset()), "throttled"));
+                } else if (retriableOnce.containsKey(e.offset())) {
+                    failures.add(EventFailure.retriable(e, retriableOnce.remove(e.offset()), "throttled"));
                 } else if (permanent.containsKey(e.offset())) {
                     failures.add(EventFailure.permanent(e, permanent.get(e.offset()), "parse_error"));
                 } else {

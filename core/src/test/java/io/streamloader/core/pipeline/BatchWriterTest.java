@@ -143,10 +143,10 @@ class BatchWriterTest {
     }
 
     @Test
-    void retryableFailuresAreRetriedAloneAfterABackoff() {
+    void retriableFailuresAreRetriedAloneAfterABackoff() {
         sink.script.add(batch -> WriteResult.failed(List.of(
-                EventFailure.retryable(at(batch, 0, 12), "429 too many requests", "es_rejected_execution_exception"),
-                EventFailure.retryable(at(batch, 1, 20), "429 too many requests", "es_rejected_execution_exception"))));
+                EventFailure.retriable(at(batch, 0, 12), "429 too many requests", "es_rejected_execution_exception"),
+                EventFailure.retriable(at(batch, 1, 20), "429 too many requests", "es_rejected_execution_exception"))));
         sink.script.add(batch -> WriteResult.success());
         assertThat(write(Set.of(P0, P1)))
                 .containsEntry(P0, new OffsetAndMetadata(13))
@@ -175,7 +175,7 @@ class BatchWriterTest {
 
     @Test
     void stoppingDuringRetryCommitsOnlyBelowTheFirstUnresolvedEvent() {
-        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 0, 11), "timeout", ""))));
+        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retriable(at(batch, 0, 11), "timeout", ""))));
         Map<TopicPartition, OffsetAndMetadata> offsets = writer().write(batch(), Set.of(P0, P1)::contains, d -> false);
         assertThat(offsets).containsEntry(P0, new OffsetAndMetadata(11)).containsEntry(P1, new OffsetAndMetadata(23));
     }
@@ -184,8 +184,8 @@ class BatchWriterTest {
     void partitionLostDuringBackoffIsNeitherRetriedNorCommitted() {
         Set<TopicPartition> owned = new java.util.HashSet<>(Set.of(P0, P1));
         sink.script.add(batch -> WriteResult.failed(List.of(
-                EventFailure.retryable(at(batch, 0, 10), "timeout", ""),
-                EventFailure.retryable(at(batch, 1, 21), "timeout", ""))));
+                EventFailure.retriable(at(batch, 0, 10), "timeout", ""),
+                EventFailure.retriable(at(batch, 1, 21), "timeout", ""))));
         sink.script.add(batch -> WriteResult.success());
         Map<TopicPartition, OffsetAndMetadata> offsets = writer().write(batch(), owned::contains, d -> {
             owned.remove(P0);
@@ -196,15 +196,15 @@ class BatchWriterTest {
     }
 
     @Test
-    void retryableFailureGoesToTheDeadLetterTopicOnceGiveUpAfterHasPassed() {
+    void retriableFailureGoesToTheDeadLetterTopicOnceGiveUpAfterHasPassed() {
         RunnerSettings bounded = RunnerSettings.builder("docs")
                 .type("fake")
                 .topics(List.of("orders"))
                 .groupId("g")
                 .retry(new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0, Duration.ofNanos(1)))
                 .build();
-        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 1, 22), "503", "x"))));
-        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retryable(at(batch, 1, 22), "503", "x"))));
+        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retriable(at(batch, 1, 22), "503", "x"))));
+        sink.script.add(batch -> WriteResult.failed(List.of(EventFailure.retriable(at(batch, 1, 22), "503", "x"))));
         BatchWriter writer = new BatchWriter(
                 bounded,
                 sink,
@@ -215,7 +215,7 @@ class BatchWriterTest {
         assertThat(writer.write(batch(), Set.of(P0, P1)::contains, d -> true))
                 .containsEntry(P1, new OffsetAndMetadata(23));
         assertThat(dlq.history()).hasSize(1);
-        assertThat(header(dlq.history().getFirst(), "sl.error.reason")).startsWith("retryable failure persisted for");
+        assertThat(header(dlq.history().getFirst(), "sl.error.reason")).startsWith("retriable failure persisted for");
     }
 
     @Test

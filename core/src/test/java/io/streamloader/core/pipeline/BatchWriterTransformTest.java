@@ -46,16 +46,9 @@ class BatchWriterTransformTest {
                 case "boom" -> throw new IllegalArgumentException("cannot transform boom");
                 case "same" -> event;
                 default ->
-                    new Event(
-                            event.id(),
-                            event.topic(),
-                            event.partition(),
-                            event.offset(),
-                            event.timestamp(),
-                            event.key(),
-                            event.valueAsString().toUpperCase().getBytes(StandardCharsets.UTF_8),
-                            event.headers(),
-                            event.contentType());
+                    event.toBuilder()
+                            .value(event.valueAsString().toUpperCase().getBytes(StandardCharsets.UTF_8))
+                            .build();
             };
         }
     };

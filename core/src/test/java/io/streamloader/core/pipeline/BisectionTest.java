@@ -56,7 +56,14 @@ class BisectionTest {
 
     private static List<Event> events(int n) {
         return IntStream.range(0, n)
-                .mapToObj(i -> new Event("id-" + i, "t", 0, i, Instant.EPOCH, null, new byte[] {1}, null, null))
+                .mapToObj(i -> Event.builder()
+                        .id("id-" + i)
+                        .topic("t")
+                        .partition(0)
+                        .offset(i)
+                        .timestamp(Instant.EPOCH)
+                        .value(new byte[] {1})
+                        .build())
                 .toList();
     }
 

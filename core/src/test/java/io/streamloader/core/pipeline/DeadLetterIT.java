@@ -210,10 +210,10 @@ class DeadLetterIT {
     private void start(RunnerSettings settings) {
         TestingRecordingSink sink = new TestingRecordingSink((s, batch) -> {
             List<EventFailure> refused = batch.stream()
-                    .filter(e -> e.value().length > 1 << 20)
+                    .filter(e -> e.valueSize() > 1 << 20)
                     .map(e -> EventFailure.permanent(e, "document too large for the store", "too_large"))
                     .toList();
-            s.store(batch.stream().filter(e -> e.value().length <= 1 << 20).toList());
+            s.store(batch.stream().filter(e -> e.valueSize() <= 1 << 20).toList());
             return WriteResult.failed(refused);
         });
         SinkRunner runner = new SinkRunner(settings, sink, testing.clientProperties(), new SimpleMeterRegistry());

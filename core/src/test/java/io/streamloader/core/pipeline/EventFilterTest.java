@@ -19,16 +19,16 @@ class EventFilterTest {
     }
 
     private static Event event(String value, Map<String, String> headers) {
-        return new Event(
-                "id",
-                "events",
-                0,
-                1,
-                Instant.EPOCH,
-                null,
-                value == null ? null : value.getBytes(StandardCharsets.UTF_8),
-                headers,
-                headers.get(Event.CONTENT_TYPE_HEADER));
+        return Event.builder()
+                .id("id")
+                .topic("events")
+                .partition(0)
+                .offset(1)
+                .timestamp(Instant.EPOCH)
+                .value(value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8)) // null: a tombstone
+                .headers(headers)
+                .contentType(headers.get(Event.CONTENT_TYPE_HEADER))
+                .build();
     }
 
     @Test

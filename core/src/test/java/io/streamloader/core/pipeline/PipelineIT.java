@@ -108,7 +108,7 @@ class PipelineIT {
     }
 
     @Test
-    void retryableFailuresForTenSecondsLoseAndDuplicateNothing(TestInfo info) {
+    void retriableFailuresForTenSecondsLoseAndDuplicateNothing(TestInfo info) {
         topic(info, 3);
         int total = 20_000;
         testing.produce(topic, "r-", total, PipelineIT::json);
@@ -124,7 +124,7 @@ class PipelineIT {
                 List<Event> ok = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
                     if (i % 3 == 0) {
-                        throttled.add(EventFailure.retryable(batch.get(i), "429 too many requests", "throttled"));
+                        throttled.add(EventFailure.retriable(batch.get(i), "429 too many requests", "throttled"));
                     } else {
                         ok.add(batch.get(i));
                     }

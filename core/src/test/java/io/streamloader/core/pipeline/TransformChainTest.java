@@ -14,8 +14,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TransformChainTest {
-    private static final Event EVENT =
-            new Event("id", "t", 3, 7, Instant.EPOCH, null, "{\"a\":1}".getBytes(), Map.of(), null);
+    private static final Event EVENT = Event.builder()
+            .id("id")
+            .topic("t")
+            .partition(3)
+            .offset(7)
+            .timestamp(Instant.EPOCH)
+            .value("{\"a\":1}".getBytes())
+            .build();
 
     private static TransformChain chain(Transform... steps) {
         List<TransformSpec> specs = new ArrayList<>();
@@ -58,8 +64,7 @@ class TransformChainTest {
 
     @Test
     void aStepMayNotMoveTheEventToOtherCoordinates() {
-        Transform moves = e -> new Event(
-                e.id(), "other", e.partition(), e.offset(), e.timestamp(), null, e.value(), e.headers(), null);
+        Transform moves = e -> e.toBuilder().topic("other").build();
         assertThatThrownBy(() -> chain(e -> e, moves).apply(EVENT))
                 .isInstanceOf(TransformChain.StepFailed.class)
                 .hasMessageContaining("sinks.s.transforms[1] (step1)")

@@ -104,7 +104,7 @@ class WritePassTest {
         assertThat(round.suspects).isEmpty();
         assertThat(round.failed).singleElement().satisfies(f -> {
             assertThat(f.event().offset()).isEqualTo(2);
-            assertThat(f.kind()).isEqualTo(FailureKind.RETRYABLE);
+            assertThat(f.kind()).isEqualTo(FailureKind.RETRIABLE);
             assertThat(f.storeWide()).isTrue();
             assertThat(f.reason()).contains("connection refused");
         });
@@ -120,7 +120,7 @@ class WritePassTest {
 
         assertThat(round.stored).isZero();
         assertThat(round.failed).hasSize(5).allSatisfy(f -> {
-            assertThat(f.kind()).isEqualTo(FailureKind.RETRYABLE);
+            assertThat(f.kind()).isEqualTo(FailureKind.RETRIABLE);
             assertThat(f.storeWide()).isTrue();
             assertThat(f.reason()).contains("503 from the store");
             assertThat(f.errorClass()).isEqualTo(RetriableSinkException.class.getName());
@@ -130,14 +130,14 @@ class WritePassTest {
     }
 
     @Test
-    void retryableFailuresOfEveryEventCountAsTheStoresOnlyWhenItIsUnhealthy() {
-        Function<List<Event>, WriteResult> allRetryable = batch -> WriteResult.failed(batch.stream()
-                .map(e -> EventFailure.retryable(e, "429", "es_rejected_execution_exception"))
+    void retriableFailuresOfEveryEventCountAsTheStoresOnlyWhenItIsUnhealthy() {
+        Function<List<Event>, WriteResult> allRetriable = batch -> WriteResult.failed(batch.stream()
+                .map(e -> EventFailure.retriable(e, "429", "es_rejected_execution_exception"))
                 .toList());
 
-        WritePass.Round healthy = pass(allRetryable).write(events(3));
+        WritePass.Round healthy = pass(allRetriable).write(events(3));
         unhealthy = "cluster red";
-        WritePass.Round down = pass(allRetryable).write(events(3));
+        WritePass.Round down = pass(allRetriable).write(events(3));
 
         assertThat(healthy.failed).hasSize(3).noneMatch(WritePass.Failed::storeWide);
         assertThat(down.failed).hasSize(3).allMatch(WritePass.Failed::storeWide);

@@ -51,7 +51,14 @@ class PluginRegistryTest {
     private static String writeOne(SinkFactory<?> factory) {
         try (Sink sink = open(factory);
                 SinkWriter writer = sink.newWriter()) {
-            Event event = new Event("id-1", "events", 0, 0, Instant.EPOCH, null, new byte[] {1}, Map.of(), null);
+            Event event = Event.builder()
+                    .id("id-1")
+                    .topic("events")
+                    .partition(0)
+                    .offset(0)
+                    .timestamp(Instant.EPOCH)
+                    .value(new byte[] {1})
+                    .build();
             return writer.write(List.of(event)).failures().stream()
                     .map(EventFailure::reason)
                     .findFirst()

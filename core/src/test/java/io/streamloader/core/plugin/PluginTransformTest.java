@@ -64,8 +64,7 @@ class PluginTransformTest {
                             }
                             boolean tccl = Thread.currentThread().getContextClassLoader() == %2$s.class.getClassLoader();
                             byte[] value = (event.valueAsString() + suffix + " tccl=" + tccl).getBytes();
-                            return new Event(event.id(), event.topic(), event.partition(), event.offset(),
-                                    event.timestamp(), event.key(), value, event.headers(), event.contentType());
+                            return event.toBuilder().value(value).build();
                         };
                     }
                 }
@@ -80,8 +79,15 @@ class PluginTransformTest {
     }
 
     private static Event event(String value) {
-        return new Event(
-                "id", "t", 0, 5, Instant.EPOCH, null, value.getBytes(StandardCharsets.UTF_8), Map.of(), "text/plain");
+        return Event.builder()
+                .id("id")
+                .topic("t")
+                .partition(0)
+                .offset(5)
+                .timestamp(Instant.EPOCH)
+                .value(value.getBytes(StandardCharsets.UTF_8))
+                .contentType("text/plain")
+                .build();
     }
 
     @Test
@@ -142,7 +148,14 @@ class PluginTransformTest {
         TransformChain chain = TransformChain.of(
                         List.of(new TransformSpec("sinks.s.transforms[0]", "drop-field", Map.of("fields", "a"))))
                 .resolve(BuiltinTransforms.orElse(registry::transform));
-        Event json = new Event("id", "t", 0, 5, Instant.EPOCH, null, "{\"a\":1,\"b\":2}".getBytes(), Map.of(), null);
+        Event json = Event.builder()
+                .id("id")
+                .topic("t")
+                .partition(0)
+                .offset(5)
+                .timestamp(Instant.EPOCH)
+                .value("{\"a\":1,\"b\":2}".getBytes())
+                .build();
         assertThat(chain.apply(json).valueAsString()).isEqualTo("{\"b\":2}");
     }
 }

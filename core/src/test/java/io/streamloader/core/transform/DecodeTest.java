@@ -60,7 +60,7 @@ class DecodeTest {
     void turnsTheOriginalMessageIntoTheBlobEventAnHttpUploadMakes() throws Exception {
         Event in = event(original(ID, 7, 1742700000.25, PNG), Map.of(), null);
         Event out = decode.apply(in);
-        assertThat(out.value()).isEqualTo(PNG);
+        assertThat(out.valueBytes()).isEqualTo(PNG);
         assertThat(out.contentType()).isEqualTo("image/png");
         assertThat(out.headers())
                 .containsEntry("content-type", "image/png")
@@ -114,7 +114,8 @@ class DecodeTest {
                 .packBinaryHeader(PNG.length);
         p.writePayload(PNG);
         byte[] plain = p.toByteArray();
-        assertThat(decode.apply(event(zlib(plain), Map.of(), null)).value()).isEqualTo(PNG);
+        assertThat(decode.apply(event(zlib(plain), Map.of(), null)).valueBytes())
+                .isEqualTo(PNG);
         for (int cut = 0; cut < plain.length; cut++) {
             byte[] truncated = zlib(Arrays.copyOf(plain, cut));
             assertThatThrownBy(() -> decode.apply(event(truncated, Map.of(), null)))

@@ -131,7 +131,7 @@ class FieldTransformsTest {
         assertThat(out.topic()).isEqualTo(in.topic());
         assertThat(out.partition()).isEqualTo(in.partition());
         assertThat(out.offset()).isEqualTo(in.offset());
-        assertThat(out.key()).isEqualTo(in.key());
+        assertThat(out.keyBytes()).isEqualTo(in.keyBytes());
         assertThat(out.headers()).isEqualTo(in.headers());
         assertThat(out.timestamp()).isEqualTo(in.timestamp());
     }

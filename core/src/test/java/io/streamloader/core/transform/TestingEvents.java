@@ -20,8 +20,17 @@ final class TestingEvents {
     }
 
     static Event event(byte[] value, Map<String, String> headers, String contentType) {
-        return new Event(
-                "id-1", "orders", 2, 42, TIME, "k1".getBytes(StandardCharsets.UTF_8), value, headers, contentType);
+        return Event.builder()
+                .id("id-1")
+                .topic("orders")
+                .partition(2)
+                .offset(42)
+                .timestamp(TIME)
+                .key("k1".getBytes(StandardCharsets.UTF_8))
+                .value(value)
+                .headers(headers)
+                .contentType(contentType)
+                .build();
     }
 
     /** A built-in transform of {@code type} with {@code config}. */

@@ -149,10 +149,10 @@ final class ElasticsearchSink implements SinkWriter {
                     event, "event id is longer than Elasticsearch's 512 bytes for _id", "id_too_long"));
             return null;
         }
-        if (!config.positionalFields().isEmpty() && firstByte(event.valueBuffer()) == '[') {
+        if (!config.positionalFields().isEmpty() && firstByte(event.value()) == '[') {
             byte[] object;
             try {
-                object = Json.positionalObject(event.value(), config.positionalFields());
+                object = Json.positionalObject(event.valueBytes(), config.positionalFields());
             } catch (RuntimeException e) {
                 failures.add(EventFailure.permanent(
                         event, "positional array cannot be mapped to fields: " + e.getMessage(), "not_json"));
@@ -161,9 +161,9 @@ final class ElasticsearchSink implements SinkWriter {
             return withTimestamp(event, object, ingestTime, failures);
         }
         if (config.timestampField().isPresent()) {
-            return withTimestamp(event, event.value(), ingestTime, failures);
+            return withTimestamp(event, event.valueBytes(), ingestTime, failures);
         }
-        ByteBuffer value = event.valueBuffer();
+        ByteBuffer value = event.value();
         // Only the first byte is checked here, which costs nothing on the happy path: Elasticsearch parses the document
         // anyway and names any other defect per item (invalid JSON or UTF-8, NUL bytes, duplicate keys, mapping
         // conflicts); a request it refuses as a whole is split until the refused document stands alone.
@@ -264,7 +264,7 @@ final class ElasticsearchSink implements SinkWriter {
 
     private InFlight start(BulkBody body) {
         Request request = new Request("POST", "/_bulk");
-        request.addParameter("filter_path", BulkTriage.FILTER_PATH);
+        request.addParameter("filter_path", ElasticsearchTriage.FILTER_PATH);
         request.setEntity(new NByteArrayEntity(body.array(), 0, body.size(), NDJSON));
         CompletableFuture<Response> response = new CompletableFuture<>();
         Cancellable cancellable = clients.rest().performRequestAsync(request, new ResponseListener() {
@@ -303,7 +303,7 @@ final class ElasticsearchSink implements SinkWriter {
         }
         List<EventFailure> items;
         try {
-            items = BulkTriage.failures(body, request.body().events());
+            items = ElasticsearchTriage.failures(body, request.body().events());
         } catch (IllegalStateException e) {
             // Elasticsearch answers a well-framed request (every line is built here) with one item per action; an
             // answer that is not one is about whatever sits between us and it, never about one event.
@@ -330,7 +330,7 @@ final class ElasticsearchSink implements SinkWriter {
             if (status == 429 || status == 408 || status >= 500) {
                 return new RetriableSinkException("Elasticsearch answered " + status + " to a bulk request", re);
             }
-            String[] error = BulkTriage.requestError(entity(re));
+            String[] error = ElasticsearchTriage.requestError(entity(re));
             if (status == 400 || status == 413) {
                 return split(body, status, error, failures);
             }

@@ -15,7 +15,7 @@ class BulkBodyTest {
         Event a = TestingEvents.event("id-\"1\"", "{\"n\": 1.50,\"s\":\"caf\u00e9\"}");
         Event b = TestingEvents.event("b", "{\n  \"pretty\": true\r\n}");
         for (Event e : new Event[] {a, b}) {
-            body.add(e, BulkBody.actionPrefix("clicks-2025.03.23"), Json.quote(e.id()), e.valueBuffer());
+            body.add(e, BulkBody.actionPrefix("clicks-2025.03.23"), Json.quote(e.id()), e.value());
         }
         String ndjson = new String(body.array(), 0, body.size(), UTF_8);
         assertThat(ndjson)
@@ -38,7 +38,7 @@ class BulkBodyTest {
         List<Event> events = TestingEvents.events(5);
         byte[] prefix = BulkBody.actionPrefix("clicks");
         for (Event e : events) {
-            body.add(e, prefix, Json.quote(e.id()), e.valueBuffer());
+            body.add(e, prefix, Json.quote(e.id()), e.value());
         }
         String whole = new String(body.array(), 0, body.size(), UTF_8);
         BulkBody tail = body.slice(2, 5);
@@ -57,15 +57,15 @@ class BulkBodyTest {
     void aDocumentWithARawLineBreakIsAddedOnlyWhenItIsValidJson() {
         BulkBody body = new BulkBody(16);
         Event first = TestingEvents.event("a", "{\"a\":1}");
-        body.add(first, BulkBody.actionPrefix("i"), Json.quote("a"), first.valueBuffer());
+        body.add(first, BulkBody.actionPrefix("i"), Json.quote("a"), first.value());
         int size = body.size();
         Event broken = TestingEvents.event("b", "{\"s\":\"line1\nline2\"}");
-        assertThat(body.add(broken, BulkBody.actionPrefix("i"), Json.quote("b"), broken.valueBuffer()))
+        assertThat(body.add(broken, BulkBody.actionPrefix("i"), Json.quote("b"), broken.value()))
                 .isFalse();
         assertThat(body.size()).isEqualTo(size);
         assertThat(body.events()).containsExactly(first);
         Event pretty = TestingEvents.event("c", "{\n\"s\":\r\n\"x\"}");
-        assertThat(body.add(pretty, BulkBody.actionPrefix("i"), Json.quote("c"), pretty.valueBuffer()))
+        assertThat(body.add(pretty, BulkBody.actionPrefix("i"), Json.quote("c"), pretty.value()))
                 .isTrue();
         assertThat(new String(body.array(), 0, body.size(), UTF_8))
                 .isEqualTo("{\"index\":{\"_index\":\"i\",\"_id\":\"a\"}}\n{\"a\":1}\n"

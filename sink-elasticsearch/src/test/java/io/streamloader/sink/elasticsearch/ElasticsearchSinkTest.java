@@ -179,7 +179,7 @@ class ElasticsearchSinkTest {
         assertThat(byId.get("s-0").kind()).isEqualTo(FailureKind.PERMANENT);
         assertThat(byId.get("s-0").reason()).contains("mapper_parsing_exception: failed to parse field [n]");
         assertThat(byId.get("s-1").errorClass()).isEqualTo("not_json");
-        assertThat(byId.get("s-2").kind()).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(byId.get("s-2").kind()).isEqualTo(FailureKind.RETRIABLE);
         assertThat(byId.get("s-3").errorClass()).isEqualTo("empty_value");
         assertThat(byId.get("s-4").event()).isSameAs(batch.get(31));
         assertThat(requests.stream().mapToInt(List::size).sum())
@@ -209,7 +209,7 @@ class ElasticsearchSinkTest {
         WriteResult one = sink.write(allBusy.subList(0, 1));
         assertThat(one.failures())
                 .singleElement()
-                .satisfies(f -> assertThat(f.kind()).isEqualTo(FailureKind.RETRYABLE));
+                .satisfies(f -> assertThat(f.kind()).isEqualTo(FailureKind.RETRIABLE));
     }
 
     @Test
@@ -353,8 +353,14 @@ class ElasticsearchSinkTest {
     @Test
     void anExceptionWhileBuildingOneEventsActionIsThatEventsPermanentFailure() throws IOException {
         start(Map.of("index", "events-{yyyy}"));
-        Event outOfRange =
-                new Event("far", "clicks", 0, 7, Instant.MAX, null, "{\"n\":1}".getBytes(UTF_8), Map.of(), null);
+        Event outOfRange = Event.builder()
+                .id("far")
+                .topic("clicks")
+                .partition(0)
+                .offset(7)
+                .timestamp(Instant.MAX)
+                .value("{\"n\":1}".getBytes(UTF_8))
+                .build();
         List<Event> batch = new ArrayList<>(events(10));
         batch.set(4, outOfRange);
         WriteResult result = sink.write(batch);

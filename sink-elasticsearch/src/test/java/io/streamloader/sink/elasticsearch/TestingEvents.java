@@ -4,7 +4,6 @@ import io.streamloader.spi.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /** Events for unit tests. */
@@ -12,16 +11,14 @@ final class TestingEvents {
     private TestingEvents() {}
 
     static Event event(String id, String json) {
-        return new Event(
-                id,
-                "clicks",
-                0,
-                0,
-                Instant.parse("2025-03-23T10:00:00Z"),
-                null,
-                json.getBytes(StandardCharsets.UTF_8),
-                Map.of(),
-                null);
+        return Event.builder()
+                .id(id)
+                .topic("clicks")
+                .partition(0)
+                .offset(0)
+                .timestamp(Instant.parse("2025-03-23T10:00:00Z"))
+                .value(json.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     static List<Event> events(int n) {

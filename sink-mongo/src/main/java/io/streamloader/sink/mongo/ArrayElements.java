@@ -51,14 +51,14 @@ final class ArrayElements {
         if (!event.isJson()) {
             return false;
         }
-        ByteBuffer value = event.valueBuffer();
+        ByteBuffer value = event.value();
         int i = start(value);
         return i < value.limit() && value.get(i) == '[';
     }
 
     /** The documents of the array's elements, or the reason the event cannot be stored; never throws. */
     Converted split(Event event) {
-        ByteBuffer value = event.valueBuffer();
+        ByteBuffer value = event.value();
         byte[] json = new byte[value.remaining()];
         value.get(value.position(), json);
         for (int i = 0; i < Math.min(4, json.length); i++) {

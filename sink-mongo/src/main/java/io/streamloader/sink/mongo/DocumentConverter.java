@@ -65,7 +65,7 @@ final class DocumentConverter {
         if (!event.isJson()) {
             return reject("content type '" + event.contentType() + "' is not JSON", "not_json");
         }
-        return convert(event.valueBuffer(), event.id());
+        return convert(event.value(), event.id());
     }
 
     /**
@@ -88,7 +88,7 @@ final class DocumentConverter {
 
     /** JsonReader parses the text, then the top level is scanned and the {@code _id} spliced in; see the class doc. */
     Converted convertWithJsonReader(Event event) {
-        return convertWithJsonReader(event.valueBuffer(), event.id());
+        return convertWithJsonReader(event.value(), event.id());
     }
 
     private Converted convertWithJsonReader(ByteBuffer value, String id) {

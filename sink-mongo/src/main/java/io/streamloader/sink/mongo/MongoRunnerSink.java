@@ -3,6 +3,7 @@ package io.streamloader.sink.mongo;
 import com.mongodb.MongoException;
 import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoClient;
+import io.streamloader.sink.support.Triage.Outcome;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
@@ -41,7 +42,7 @@ final class MongoRunnerSink implements Sink {
                 prepared.add(namespace);
             }
         } catch (MongoException e) {
-            if (ErrorTriage.isRetriable(e)) {
+            if (MongoTriage.of(e) == Outcome.UNAVAILABLE) {
                 throw new RetriableSinkException(
                         "MongoDB at " + config.maskedConnectionString() + " is not reachable: " + e.getMessage(), e);
             }

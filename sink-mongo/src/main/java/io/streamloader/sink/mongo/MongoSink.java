@@ -11,6 +11,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import io.streamloader.sink.support.Triage.Outcome;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
@@ -156,7 +157,7 @@ final class MongoSink implements SinkWriter {
         try {
             indexes.ensure(namespace);
         } catch (MongoException e) {
-            if (ErrorTriage.isRetriable(e)) {
+            if (MongoTriage.of(e) == Outcome.UNAVAILABLE) {
                 throw new RetriableSinkException(
                         "creating the indexes of " + namespace + " failed: " + e.getMessage(), e);
             }
@@ -233,12 +234,13 @@ final class MongoSink implements SinkWriter {
                 return failures;
             }
         } catch (RuntimeException e) {
-            if (e instanceof MongoException mongo && ErrorTriage.isRetriable(mongo)) {
+            Outcome outcome = MongoTriage.of(e);
+            if (outcome == Outcome.UNAVAILABLE) {
                 throw new RetriableSinkException(
                         "bulk write of " + groups.size() + " documents to " + namespace + " failed: " + e.getMessage(),
                         e);
             }
-            if (ErrorTriage.isFatal(e)) {
+            if (outcome == Outcome.FATAL) {
                 throw new FatalSinkException(
                         "MongoDB at " + config.maskedConnectionString() + " refused the sink: " + e.getMessage(), e);
             }
@@ -256,7 +258,7 @@ final class MongoSink implements SinkWriter {
             }
             failures.put(
                     groups.getFirst(),
-                    new Failure(FailureKind.PERMANENT, ErrorTriage.reason(e), ErrorTriage.errorClass(e)));
+                    new Failure(FailureKind.PERMANENT, MongoTriage.reason(e), MongoTriage.errorClass(e)));
             log.debug("sink {}: document {} in {} refused: {}", config.sinkName(), groups.getFirst().id, namespace, e);
             return failures;
         }
@@ -282,19 +284,19 @@ final class MongoSink implements SinkWriter {
             }
             failed.add(position);
             IdGroup group = groups.get(position);
-            if (existingIds != null && ErrorTriage.isExistingId(error)) {
+            if (existingIds != null && MongoTriage.isExistingId(error)) {
                 existingIds.add(group);
                 continue;
             }
-            Failure failure =
-                    new Failure(ErrorTriage.kindOf(error), ErrorTriage.reason(error), ErrorTriage.errorClass(error));
+            Failure failure = new Failure(
+                    MongoTriage.of(error).failureKind(), MongoTriage.reason(error), MongoTriage.errorClass(error));
             failures.put(group, failure);
             log.debug("sink {}: {} for {} in {}", config.sinkName(), failure, group.events, namespace);
         }
         if (e.getWriteConcernError() != null) {
             // applied on the primary but not acknowledged as asked: write again (idempotent) until it is
             Failure retry = new Failure(
-                    FailureKind.RETRYABLE,
+                    FailureKind.RETRIABLE,
                     "write concern not satisfied: " + e.getWriteConcernError().getMessage(),
                     "write_concern_error");
             for (int i = 0; i < groups.size(); i++) {

@@ -6,7 +6,6 @@ import io.streamloader.spi.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -25,7 +24,15 @@ class ArrayElementsTest {
     }
 
     private static Event event(byte[] value, String contentType) {
-        return new Event("footdata-0-7", "footdata", 0, 7, Instant.EPOCH, null, value, Map.of(), contentType);
+        return Event.builder()
+                .id("footdata-0-7")
+                .topic("footdata")
+                .partition(0)
+                .offset(7)
+                .timestamp(Instant.EPOCH)
+                .value(value)
+                .contentType(contentType)
+                .build();
     }
 
     private static List<Converted.Document> documents(Converted converted) {

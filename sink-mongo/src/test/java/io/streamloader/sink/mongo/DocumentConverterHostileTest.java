@@ -7,7 +7,6 @@ import io.streamloader.sink.mongo.TestingHostileEvents.Sample;
 import io.streamloader.spi.Event;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +24,14 @@ class DocumentConverterHostileTest {
     }
 
     private static Event event(Sample sample) {
-        return new Event("h-000001", "somedata", 0, 7, Instant.EPOCH, null, sample.value(), Map.of(), null);
+        return Event.builder()
+                .id("h-000001")
+                .topic("somedata")
+                .partition(0)
+                .offset(7)
+                .timestamp(Instant.EPOCH)
+                .value(sample.value())
+                .build();
     }
 
     private static void check(DocumentConverter converter, Sample sample) {

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -28,16 +27,15 @@ class DocumentConverterTest {
     }
 
     private static Event event(String value, String contentType) {
-        return new Event(
-                "ev-1",
-                "somedata",
-                0,
-                42,
-                Instant.EPOCH,
-                null,
-                value.getBytes(StandardCharsets.UTF_8),
-                Map.of(),
-                contentType);
+        return Event.builder()
+                .id("ev-1")
+                .topic("somedata")
+                .partition(0)
+                .offset(42)
+                .timestamp(Instant.EPOCH)
+                .value(value.getBytes(StandardCharsets.UTF_8))
+                .contentType(contentType)
+                .build();
     }
 
     private static byte[] bytes(String json) {

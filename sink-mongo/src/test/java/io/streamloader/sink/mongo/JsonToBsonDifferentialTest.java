@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.bson.BsonDocument;
@@ -196,7 +195,14 @@ class JsonToBsonDifferentialTest {
         for (String id :
                 List.of("ev-1", "é", "日本", "\uD83D\uDE00", "lone \uD800 high", "lone \uDC00 low", "nul\u0000")) {
             byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-            Event event = new Event(id, "t", 0, 0, Instant.EPOCH, null, json, Map.of(), null);
+            Event event = Event.builder()
+                    .id(id)
+                    .topic("t")
+                    .partition(0)
+                    .offset(0)
+                    .timestamp(Instant.EPOCH)
+                    .value(json)
+                    .build();
             assertSameConversion(CONVERTERS.get(0), event, "event id " + id);
         }
     }
@@ -236,7 +242,14 @@ class JsonToBsonDifferentialTest {
             System.arraycopy(json, 0, padded, before, json.length);
             value = ByteBuffer.wrap(padded, before, json.length);
         }
-        return new Event("ev-" + i, "somedata", 0, i, Instant.EPOCH, null, value, Map.of(), null);
+        return Event.builder()
+                .id("ev-" + i)
+                .topic("somedata")
+                .partition(0)
+                .offset(i)
+                .timestamp(Instant.EPOCH)
+                .value(value)
+                .build();
     }
 
     private static byte[] concat(byte[]... parts) {

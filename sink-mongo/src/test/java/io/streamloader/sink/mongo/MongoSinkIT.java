@@ -62,8 +62,14 @@ class MongoSinkIT {
     }
 
     private static Event event(String id, String topic, long offset, String json) {
-        return new Event(
-                id, topic, 0, offset, Instant.now(), null, json.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+        return Event.builder()
+                .id(id)
+                .topic(topic)
+                .partition(0)
+                .offset(offset)
+                .timestamp(Instant.now())
+                .value(json.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     @Test
@@ -234,16 +240,14 @@ class MongoSinkIT {
         List<TestingHostileEvents.Sample> samples = TestingHostileEvents.all();
         List<Event> batch = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
-            batch.add(new Event(
-                    String.format("h-%06d", i),
-                    "t",
-                    0,
-                    i,
-                    Instant.now(),
-                    null,
-                    samples.get(i).value(),
-                    Map.of(),
-                    null));
+            batch.add(Event.builder()
+                    .id(String.format("h-%06d", i))
+                    .topic("t")
+                    .partition(0)
+                    .offset(i)
+                    .timestamp(Instant.now())
+                    .value(samples.get(i).value())
+                    .build());
             batch.add(event("good-" + i, "t", i, "{\"n\":" + i + "}"));
         }
         WriteResult result = sink.write(batch);

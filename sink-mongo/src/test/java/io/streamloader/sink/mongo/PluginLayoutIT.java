@@ -66,16 +66,14 @@ class PluginLayoutIT {
                     factory,
                     new SinkContext(
                             "docs", Map.of("connection-string", mongo.connectionString(), "database", database)))) {
-                Event event = new Event(
-                        "p-1",
-                        "somedata",
-                        0,
-                        0,
-                        Instant.now(),
-                        null,
-                        "{\"0\":\"van\"}".getBytes(StandardCharsets.UTF_8),
-                        Map.of(),
-                        null);
+                Event event = Event.builder()
+                        .id("p-1")
+                        .topic("somedata")
+                        .partition(0)
+                        .offset(0)
+                        .timestamp(Instant.now())
+                        .value("{\"0\":\"van\"}".getBytes(StandardCharsets.UTF_8))
+                        .build();
                 assertThat(sink.write(List.of(event)).isSuccess()).isTrue();
             } finally {
                 thread.setContextClassLoader(previous);

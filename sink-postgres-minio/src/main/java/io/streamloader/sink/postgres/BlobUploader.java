@@ -69,10 +69,10 @@ final class BlobUploader implements AutoCloseable {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 String id = put.event().event().id();
-                switch (Triage.s3(cause)) {
-                    case UNREACHABLE -> unreachable = cause;
+                switch (PostgresMinioTriage.s3(cause)) {
+                    case UNAVAILABLE -> unreachable = cause;
                     case FATAL -> fatal = cause;
-                    case RETRYABLE -> failures.putIfAbsent(id, new Failure(false, reason(cause)));
+                    case RETRIABLE -> failures.putIfAbsent(id, new Failure(false, reason(cause)));
                     case PERMANENT -> {
                         failures.put(id, new Failure(true, reason(cause)));
                         denied += accessDenied(cause) ? 1 : 0;

@@ -72,16 +72,7 @@ final class EventPreparer {
         // are matched to events by coordinates, so the pipeline still knows which event this is
         JsonNode attributes = parse(prepared.attributes());
         String id = idTemplate.get().render(variables(event, null, name -> text(attributes.get(name))));
-        Event renamed = new Event(
-                id,
-                event.topic(),
-                event.partition(),
-                event.offset(),
-                event.timestamp(),
-                java.nio.ByteBuffer.wrap(event.key()),
-                event.valueBuffer(), // a view, not a copy: an image may be megabytes
-                event.headers(),
-                event.contentType());
+        Event renamed = event.toBuilder().id(id).build(); // key and value shared, not copied: an image may be megabytes
         return new PreparedEvent(renamed, prepared.attributes(), prepared.blobs());
     }
 
@@ -92,7 +83,7 @@ final class EventPreparer {
                 meta.put(name.substring(META_PREFIX.length()), value);
             }
         });
-        byte[] bytes = event.value();
+        byte[] bytes = event.valueBytes();
         String key = template.render(variables(event, null, name -> text(meta.get(name))));
         var blob = new PreparedEvent.Blob(stored(key, bytes), bytes, ContentTypes.forObject(event.contentType()));
         return new PreparedEvent(event, meta.toString(), List.of(blob));
@@ -103,7 +94,7 @@ final class EventPreparer {
             // not parsed here: PostgreSQL checks it when it casts the text to jsonb, and a value it refuses is
             // dead-lettered with its message (RowWriter); parsing it here too cost the rows-only path ~14 % of its CPU
             // strictly decoded: valueAsString() would store U+FFFD for ill-formed bytes (the caller dead-letters them)
-            return new PreparedEvent(event, Utf8.strict(event.valueBuffer()), List.of());
+            return new PreparedEvent(event, Utf8.strict(event.value()), List.of());
         }
         JsonNode root = parse(event);
         if (!(root instanceof ObjectNode object)) {
@@ -168,7 +159,7 @@ final class EventPreparer {
     }
 
     private JsonNode parse(Event event) {
-        return parse(Utf8.strict(event.valueBuffer())); // not valueAsString(): it would keep U+FFFD for bad bytes
+        return parse(Utf8.strict(event.value())); // not valueAsString(): it would keep U+FFFD for bad bytes
     }
 
     private JsonNode parse(String text) {

@@ -1,6 +1,7 @@
 package io.streamloader.sink.postgres;
 
 import io.minio.errors.MinioException;
+import io.streamloader.sink.support.Triage.Outcome;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.RetriableSinkException;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Events are prepared (blobs decoded, object keys rendered); an event that cannot be prepared fails
  *       permanently. A JSON value is checked by PostgreSQL, which refuses it with the row if it is not JSON.
- *   <li>Blobs are PUT, idempotently. An unreachable S3 server fails the whole batch as retryable before any row is
+ *   <li>Blobs are PUT, idempotently. An unreachable S3 server fails the whole batch as retriable before any row is
  *       written; refused credentials or a missing bucket stop the runner ({@code FatalSinkException}); a 5xx, 429 or
  *       SlowDown for one blob retries that event; another 4xx, or a request the client refuses to send, dead-letters
  *       it.
@@ -112,7 +113,7 @@ final class PostgresMinioSink implements SinkWriter {
                 removeUnreferencedBlobs(p);
                 failures.add(EventFailure.permanent(p.event(), failure.reason(), "s3_rejected"));
             } else {
-                failures.add(EventFailure.retryable(p.event(), failure.reason(), "s3_unavailable"));
+                failures.add(EventFailure.retriable(p.event(), failure.reason(), "s3_unavailable"));
             }
         }
         // ids are distinct within a round, so the id names exactly one event of it
@@ -152,7 +153,7 @@ final class PostgresMinioSink implements SinkWriter {
         try {
             uploader.remove(first.key());
         } catch (MinioException e) {
-            if (Triage.s3(e) == Triage.S3Outcome.UNREACHABLE) {
+            if (PostgresMinioTriage.s3(e) == Outcome.UNAVAILABLE) {
                 throw new RetriableSinkException(
                         "sink " + name + ": cannot remove object " + first.key() + " of refused event "
                                 + p.event().id() + ": " + e.getMessage(),

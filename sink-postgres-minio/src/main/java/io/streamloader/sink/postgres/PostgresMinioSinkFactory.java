@@ -1,6 +1,7 @@
 package io.streamloader.sink.postgres;
 
 import io.minio.errors.MinioException;
+import io.streamloader.sink.support.Triage.Outcome;
 import io.streamloader.spi.FatalSinkException;
 import io.streamloader.spi.RetriableSinkException;
 import io.streamloader.spi.Sink;
@@ -85,8 +86,8 @@ public final class PostgresMinioSinkFactory implements SinkFactory<PostgresMinio
             return f;
         }
         if (e instanceof MinioException) {
-            Triage.S3Outcome outcome = Triage.s3(e);
-            if (outcome == Triage.S3Outcome.UNREACHABLE || outcome == Triage.S3Outcome.RETRYABLE) {
+            Outcome outcome = PostgresMinioTriage.s3(e);
+            if (outcome.passes()) {
                 return new RetriableSinkException("sink " + name + ": S3 not reachable at start: " + e.getMessage(), e);
             }
             return new FatalSinkException(
@@ -94,12 +95,13 @@ public final class PostgresMinioSinkFactory implements SinkFactory<PostgresMinio
                             + BlobUploader.reason(e),
                     e);
         }
-        if (Triage.sql(e) == Triage.SqlOutcome.RETRY_BATCH) {
+        if (PostgresMinioTriage.sql(e) == Outcome.UNAVAILABLE) {
             return new RetriableSinkException(
-                    "sink " + name + ": PostgreSQL not reachable at start: " + Triage.sqlReason(e), e);
+                    "sink " + name + ": PostgreSQL not reachable at start: " + PostgresMinioTriage.sqlReason(e), e);
         }
         if (e instanceof FlywayException) {
-            return new FatalSinkException("sink " + name + ": PostgreSQL migration failed: " + Triage.sqlReason(e), e);
+            return new FatalSinkException(
+                    "sink " + name + ": PostgreSQL migration failed: " + PostgresMinioTriage.sqlReason(e), e);
         }
         if (e instanceof RuntimeException r) {
             return r;

@@ -31,7 +31,7 @@ record PreparedEvent(Event event, String attributes, List<Blob> blobs) {
 
     /** The row to insert: a {@link NewEventRow}, or a {@link NewBlobEventRow} describing the first blob. */
     EventColumns row(Instant receivedAt) {
-        byte[] key = event.key();
+        byte[] key = event.keyBytes();
         EventColumns row;
         if (blobs.isEmpty()) {
             row = new NewEventRow();

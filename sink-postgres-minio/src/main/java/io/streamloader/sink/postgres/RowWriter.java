@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * ({@link NewEventRow}, {@link NewBlobEventRow}): nearly every event arrives once, and PostgreSQL inserts a row faster
  * than it upserts one. When that fails on a row (SQLSTATE class 22 or 23: an id stored before, or data the database
  * refuses) the slice is rolled back and written as upserts ({@link EventRow}); when those are refused, it is split in
- * halves until the refused rows are alone; every other row is stored. An error {@link Triage} does not know is treated
+ * halves until the refused rows are alone; every other row is stored. An error {@link PostgresMinioTriage} does not know is treated
  * like a refused row: narrowed down, never fatal for the runner nor retried for ever. Login, schema and grant errors
  * (SQLSTATE 28, 42, 3D, 3F) throw {@link FatalSinkException}. When a slice fails as a whole (connection lost),
- * the batch fails as retryable; the slices that were committed are written again on the retry, which the upsert makes
+ * the batch fails as retriable; the slices that were committed are written again on the retry, which the upsert makes
  * harmless.
  */
 final class RowWriter {
@@ -145,7 +145,7 @@ final class RowWriter {
         return refused;
     }
 
-    /** The failure the batch reports: a fatal one over a retryable one, the first of a kind. */
+    /** The failure the batch reports: a fatal one over a retriable one, the first of a kind. */
     private static RuntimeException worse(RuntimeException so, Throwable next) {
         RuntimeException e = next instanceof RuntimeException r ? r : new IllegalStateException(next);
         if (so == null || (so instanceof RetriableSinkException && !(e instanceof RetriableSinkException))) {
@@ -187,7 +187,7 @@ final class RowWriter {
         } catch (RuntimeException | SQLException e) {
             throwUnlessRowProblem(slot, e);
             if (rows.size() == 1) {
-                refused.put(rows.getFirst().id(), Triage.sqlReason(e));
+                refused.put(rows.getFirst().id(), PostgresMinioTriage.sqlReason(e));
             } else {
                 int half = rows.size() / 2;
                 upsert(slot, rows.subList(0, half), refused);
@@ -196,23 +196,23 @@ final class RowWriter {
         }
     }
 
-    /** Rethrows a failure of the connection (retryable) or of the database as a whole (fatal) for the batch. */
+    /** Rethrows a failure of the connection (retriable) or of the database as a whole (fatal) for the batch. */
     private void throwUnlessRowProblem(ConnectionLanes.Lane slot, Exception e) {
-        switch (Triage.sql(e)) {
-            case RETRY_BATCH -> {
+        switch (PostgresMinioTriage.sql(e)) {
+            case UNAVAILABLE -> {
                 slot.discard();
                 throw new RetriableSinkException(
-                        "PostgreSQL unavailable for sink " + sinkName + ": " + Triage.sqlReason(e), e);
+                        "PostgreSQL unavailable for sink " + sinkName + ": " + PostgresMinioTriage.sqlReason(e), e);
             }
             case FATAL -> {
                 slot.discard();
                 throw new FatalSinkException(
                         "PostgreSQL refused the batch of sink " + sinkName + " (schema, grants or login): "
-                                + Triage.sqlReason(e),
+                                + PostgresMinioTriage.sqlReason(e),
                         e);
             }
-            case BAD_ROW -> {
-                // the caller isolates it
+            case PERMANENT, RETRIABLE -> {
+                // the caller isolates it (sql() never answers RETRIABLE)
             }
         }
     }

@@ -17,7 +17,14 @@ class EventPreparerTest {
     private static final Instant T = Instant.parse("2026-11-02T10:15:30.123Z");
 
     private static Event json(String id, String value) {
-        return new Event(id, "fleet", 2, 41, T, null, value.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+        return Event.builder()
+                .id(id)
+                .topic("fleet")
+                .partition(2)
+                .offset(41)
+                .timestamp(T)
+                .value(value.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 
     private static String sha256(byte[] bytes) throws Exception {
@@ -57,15 +64,14 @@ class EventPreparerTest {
     @Test
     void aBinaryEventIsOneBlobKeyedFromItsMetadata() throws Exception {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 3};
-        Event event = new Event(
-                "id-1",
-                "images",
-                0,
-                5,
-                T,
-                null,
-                png,
-                Map.of(
+        Event event = Event.builder()
+                .id("id-1")
+                .topic("images")
+                .partition(0)
+                .offset(5)
+                .timestamp(T)
+                .value(png)
+                .headers(Map.of(
                         "meta.customer_id",
                         "7",
                         "meta.uuid",
@@ -73,8 +79,9 @@ class EventPreparerTest {
                         "sl-event-id",
                         "id-1",
                         "content-type",
-                        "image/png"),
-                "image/png");
+                        "image/png"))
+                .contentType("image/png")
+                .build();
         var preparer = new EventPreparer("bucket", KeyTemplate.parse("{customer_id}/{uuid}"), List.of());
         PreparedEvent p = preparer.prepare(event);
         assertThat(p.attributes())
@@ -89,7 +96,15 @@ class EventPreparerTest {
 
     @Test
     void aBinaryEventMissingAKeyVariableFails() {
-        Event event = new Event("id-1", "images", 0, 5, T, null, new byte[] {1}, Map.of(), "image/png");
+        Event event = Event.builder()
+                .id("id-1")
+                .topic("images")
+                .partition(0)
+                .offset(5)
+                .timestamp(T)
+                .value(new byte[] {1})
+                .contentType("image/png")
+                .build();
         var preparer = new EventPreparer("bucket", KeyTemplate.parse("{customer_id}/{uuid}"), List.of());
         assertThatThrownBy(() -> preparer.prepare(event)).hasMessageContaining("needs variable 'customer_id'");
     }
@@ -141,33 +156,31 @@ class EventPreparerTest {
                 KeyTemplate.parse("{customer_id}/{uuid}"),
                 List.of(),
                 java.util.Optional.of(KeyTemplate.parse("{uuid}")));
-        Event image = new Event(
-                "event-1",
-                "images",
-                2,
-                7,
-                java.time.Instant.EPOCH,
-                null,
-                new byte[] {(byte) 0x89, 'P', 'N', 'G'},
-                Map.of("meta.uuid", "3f2b8c1e-5d4a-4b6f-9e2d-1a7c3b5d9f01", "meta.customer_id", "1"),
-                "image/png");
+        Event image = Event.builder()
+                .id("event-1")
+                .topic("images")
+                .partition(2)
+                .offset(7)
+                .timestamp(java.time.Instant.EPOCH)
+                .value(new byte[] {(byte) 0x89, 'P', 'N', 'G'})
+                .headers(Map.of("meta.uuid", "3f2b8c1e-5d4a-4b6f-9e2d-1a7c3b5d9f01", "meta.customer_id", "1"))
+                .contentType("image/png")
+                .build();
         PreparedEvent prepared = preparer.prepare(image);
         assertThat(prepared.event().id()).isEqualTo("3f2b8c1e-5d4a-4b6f-9e2d-1a7c3b5d9f01");
         assertThat(prepared.event().offset()).isEqualTo(7);
         assertThat(prepared.event().partition()).isEqualTo(2);
-        assertThat(prepared.event().value()).isEqualTo(image.value());
+        assertThat(prepared.event().valueBytes()).isEqualTo(image.valueBytes());
         assertThat(prepared.blobs().getFirst().stored().key()).isEqualTo("1/3f2b8c1e-5d4a-4b6f-9e2d-1a7c3b5d9f01");
 
-        Event json = new Event(
-                "event-2",
-                "images",
-                0,
-                1,
-                java.time.Instant.EPOCH,
-                null,
-                "{\"uuid\":\"u-9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Map.of(),
-                null);
+        Event json = Event.builder()
+                .id("event-2")
+                .topic("images")
+                .partition(0)
+                .offset(1)
+                .timestamp(java.time.Instant.EPOCH)
+                .value("{\"uuid\":\"u-9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build();
         assertThat(new EventPreparer(
                                 "b",
                                 KeyTemplate.parse("{topic}/{id}"),
@@ -177,16 +190,14 @@ class EventPreparerTest {
                         .event()
                         .id())
                 .isEqualTo("u-9");
-        Event without = new Event(
-                "event-3",
-                "images",
-                0,
-                2,
-                java.time.Instant.EPOCH,
-                null,
-                "{\"other\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Map.of(),
-                null);
+        Event without = Event.builder()
+                .id("event-3")
+                .topic("images")
+                .partition(0)
+                .offset(2)
+                .timestamp(java.time.Instant.EPOCH)
+                .value("{\"other\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build();
         assertThatThrownBy(() -> new EventPreparer(
                                 "b",
                                 KeyTemplate.parse("{topic}/{id}"),

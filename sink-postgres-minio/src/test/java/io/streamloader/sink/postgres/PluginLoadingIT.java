@@ -56,28 +56,27 @@ class PluginLoadingIT {
                     "s3.key-template",
                     "{customer_id}/{uuid}"));
             try (TestingOpenSink sink = TestingOpenSink.open(factory, new SinkContext("archive", config))) {
-                Event json = new Event(
-                        "j1",
-                        "events",
-                        0,
-                        1,
-                        Instant.now(),
-                        null,
-                        ("{\"timestamp\":1.5,\"vin\":\"V\",\"position_x\":1,\"position_y\":2,\"position_z\":3,"
+                Event json = Event.builder()
+                        .id("j1")
+                        .topic("events")
+                        .partition(0)
+                        .offset(1)
+                        .timestamp(Instant.now())
+                        .value(("{\"timestamp\":1.5,\"vin\":\"V\",\"position_x\":1,\"position_y\":2,\"position_z\":3,"
                                         + "\"speed\":4}")
-                                .getBytes(StandardCharsets.UTF_8),
-                        Map.of(),
-                        "application/json");
-                Event blob = new Event(
-                        "b1",
-                        "events",
-                        0,
-                        2,
-                        Instant.now(),
-                        null,
-                        new byte[] {1, 2, 3},
-                        Map.of("meta.customer_id", "9", "meta.uuid", UUID),
-                        "image/png");
+                                .getBytes(StandardCharsets.UTF_8))
+                        .contentType("application/json")
+                        .build();
+                Event blob = Event.builder()
+                        .id("b1")
+                        .topic("events")
+                        .partition(0)
+                        .offset(2)
+                        .timestamp(Instant.now())
+                        .value(new byte[] {1, 2, 3})
+                        .headers(Map.of("meta.customer_id", "9", "meta.uuid", UUID))
+                        .contentType("image/png")
+                        .build();
                 assertThat(sink.write(List.of(json, blob)).isSuccess()).isTrue();
             }
         }

@@ -39,29 +39,30 @@ class PostgresMinioSinkIT {
     }
 
     private static Event json(String id, long offset, String value) {
-        return new Event(
-                id,
-                "fleet",
-                1,
-                offset,
-                T,
-                ("k-" + id).getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8),
-                Map.of(Event.ID_HEADER, id),
-                "application/json");
+        return Event.builder()
+                .id(id)
+                .topic("fleet")
+                .partition(1)
+                .offset(offset)
+                .timestamp(T)
+                .key(("k-" + id).getBytes(StandardCharsets.UTF_8))
+                .value(value.getBytes(StandardCharsets.UTF_8))
+                .headers(Map.of(Event.ID_HEADER, id))
+                .contentType("application/json")
+                .build();
     }
 
     private static Event image(String id, long offset, String customer, String uuid, byte[] png) {
-        return new Event(
-                id,
-                "images",
-                0,
-                offset,
-                T,
-                null,
-                png,
-                Map.of("meta.customer_id", customer, "meta.uuid", uuid, "content-type", "image/png"),
-                "image/png");
+        return Event.builder()
+                .id(id)
+                .topic("images")
+                .partition(0)
+                .offset(offset)
+                .timestamp(T)
+                .value(png)
+                .headers(Map.of("meta.customer_id", customer, "meta.uuid", uuid, "content-type", "image/png"))
+                .contentType("image/png")
+                .build();
     }
 
     private static byte[] random(int size, long seed) {
@@ -287,22 +288,40 @@ class PostgresMinioSinkIT {
         TestingStores stores = new TestingStores("shared");
         TestingOpenSink sink = sink(stores, Map.of("s3.key-template", "{customer_id}/{uuid}"));
         Map<String, String> headers = Map.of("meta.customer_id", "1", "meta.uuid", "u1", "content-type", "image/png");
-        Event first = new Event("s1", "images", 0, 0, T, null, random(100, 1), headers, "image/png");
+        Event first = Event.builder()
+                .id("s1")
+                .topic("images")
+                .partition(0)
+                .offset(0)
+                .timestamp(T)
+                .value(random(100, 1))
+                .headers(headers)
+                .contentType("image/png")
+                .build();
         assertThat(sink.write(List.of(first)).isSuccess()).isTrue();
 
         Map<String, String> nul = new java.util.HashMap<>(headers);
         nul.put("meta.note", "a\u0000b"); // PostgreSQL refuses \u0000 in jsonb
-        Event second = new Event("s2", "images", 0, 1, T, null, random(100, 2), nul, "image/png");
-        Event alone = new Event(
-                "s3",
-                "images",
-                0,
-                2,
-                T,
-                null,
-                random(100, 3),
-                Map.of("meta.customer_id", "1", "meta.uuid", "u3", "meta.note", "\u0000"),
-                "image/png");
+        Event second = Event.builder()
+                .id("s2")
+                .topic("images")
+                .partition(0)
+                .offset(1)
+                .timestamp(T)
+                .value(random(100, 2))
+                .headers(nul)
+                .contentType("image/png")
+                .build();
+        Event alone = Event.builder()
+                .id("s3")
+                .topic("images")
+                .partition(0)
+                .offset(2)
+                .timestamp(T)
+                .value(random(100, 3))
+                .headers(Map.of("meta.customer_id", "1", "meta.uuid", "u3", "meta.note", "\u0000"))
+                .contentType("image/png")
+                .build();
         WriteResult result = sink.write(List.of(second, alone));
 
         assertThat(result.failures()).extracting(f -> f.event().id()).containsExactlyInAnyOrder("s2", "s3");
@@ -317,7 +336,15 @@ class PostgresMinioSinkIT {
         TestingStores stores = new TestingStores("ctype");
         TestingOpenSink sink = sink(stores, Map.of());
         byte[] png = random(64, 9);
-        Event event = new Event("c1", "images", 0, 0, T, null, png, Map.of(), "image/png; x");
+        Event event = Event.builder()
+                .id("c1")
+                .topic("images")
+                .partition(0)
+                .offset(0)
+                .timestamp(T)
+                .value(png)
+                .contentType("image/png; x")
+                .build();
         assertThat(sink.write(List.of(event)).isSuccess()).isTrue();
         assertThat(stores.object("images/c1")).isEqualTo(png);
         assertThat(stores.minio()
@@ -357,7 +384,7 @@ class PostgresMinioSinkIT {
     }
 
     @Test
-    void postgresDownFailsTheBatchAsRetryableWithoutRowsAndRecovers() throws Exception {
+    void postgresDownFailsTheBatchAsRetriableWithoutRowsAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("pgdown");
         TestingOpenSink sink = sink(stores, Map.of());
         assertThat(sink.write(List.of(image("a", 0, "1", "u", new byte[] {1}))).isSuccess())
@@ -378,7 +405,7 @@ class PostgresMinioSinkIT {
     }
 
     @Test
-    void s3DownFailsTheBatchAsRetryableBeforeAnyRowAndRecovers() throws Exception {
+    void s3DownFailsTheBatchAsRetriableBeforeAnyRowAndRecovers() throws Exception {
         TestingStores stores = new TestingStores("s3down");
         TestingOpenSink sink = sink(stores, Map.of());
         stores.s3.stop();
@@ -398,7 +425,7 @@ class PostgresMinioSinkIT {
     }
 
     @Test
-    void startingFailsAsRetryableWhileTheDatabaseIsUnreachable() {
+    void startingFailsAsRetriableWhileTheDatabaseIsUnreachable() {
         TestingStores stores = new TestingStores("nodb");
         Map<String, String> config = stores.config(Map.of("jdbc.url", "jdbc:postgresql://127.0.0.1:1/postgres"));
         assertThatThrownBy(

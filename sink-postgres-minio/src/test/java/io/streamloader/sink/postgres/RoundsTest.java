@@ -6,21 +6,19 @@ import io.streamloader.spi.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RoundsTest {
     private static PreparedEvent event(String id, long offset) {
-        Event e = new Event(
-                id,
-                "t",
-                0,
-                offset,
-                Instant.EPOCH,
-                null,
-                "{}".getBytes(StandardCharsets.UTF_8),
-                Map.of(),
-                "application/json");
+        Event e = Event.builder()
+                .id(id)
+                .topic("t")
+                .partition(0)
+                .offset(offset)
+                .timestamp(Instant.EPOCH)
+                .value("{}".getBytes(StandardCharsets.UTF_8))
+                .contentType("application/json")
+                .build();
         return new PreparedEvent(e, "{}", List.of());
     }
 

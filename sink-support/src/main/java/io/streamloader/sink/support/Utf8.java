@@ -24,7 +24,7 @@ public final class Utf8 {
      * replaces every ill-formed sequence with U+FFFD; a result without U+FFFD therefore came from well-formed bytes.
      * Only a value that decodes to U+FFFD (sent as such, or ill-formed) is decoded again strictly to tell the two apart.
      * The bytes are taken from the buffer's array, or copied out once: a read-only or direct buffer (what {@code
-     * Event.valueBuffer()} returns) would make {@link CharsetDecoder} take its per-byte loop, measured at 30 % of the
+     * Event.value()} returns) would make {@link CharsetDecoder} take its per-byte loop, measured at 30 % of the
      * PostgreSQL sink's pipeline CPU.
      *
      * @throws IllegalArgumentException naming the byte offset of the first ill-formed sequence

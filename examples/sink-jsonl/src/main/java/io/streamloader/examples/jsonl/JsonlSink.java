@@ -98,7 +98,7 @@ record JsonlSink(String name, JsonlConfig config) implements Sink {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(event.valueSize() + 160);
         try (JsonGenerator g = JSON.createGenerator(out);
-                JsonParser p = JSON.createParser(event.value())) {
+                JsonParser p = JSON.createParser(event.valueBytes())) {
             g.writeStartObject();
             g.writeStringField("id", event.id());
             g.writeStringField("topic", event.topic());

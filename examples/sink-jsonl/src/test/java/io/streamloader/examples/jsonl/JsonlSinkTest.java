@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,8 +66,15 @@ class JsonlSinkTest {
     void badValuesFailPermanentlyAndTheRestIsStored() throws IOException {
         Event broken = event("broken", 0, 1, "{\"n\": ");
         Event twoValues = event("two", 0, 2, "{} {}");
-        Event binary = new Event(
-                "png", "clicks", 0, 3, Instant.EPOCH, null, new byte[] {(byte) 0x89, 'P'}, Map.of(), "image/png");
+        Event binary = Event.builder()
+                .id("png")
+                .topic("clicks")
+                .partition(0)
+                .offset(3)
+                .timestamp(Instant.EPOCH)
+                .value(new byte[] {(byte) 0x89, 'P'})
+                .contentType("image/png")
+                .build();
         WriteResult result;
         try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, true)).newWriter()) {
             result = sink.write(List.of(broken, event("ok", 0, 4, "{}"), twoValues, binary));
@@ -129,15 +135,13 @@ class JsonlSinkTest {
     }
 
     private static Event event(String id, int partition, long offset, String json) {
-        return new Event(
-                id,
-                "clicks",
-                partition,
-                offset,
-                Instant.parse("2025-01-02T03:04:05Z"),
-                null,
-                json.getBytes(StandardCharsets.UTF_8),
-                Map.of(),
-                null);
+        return Event.builder()
+                .id(id)
+                .topic("clicks")
+                .partition(partition)
+                .offset(offset)
+                .timestamp(Instant.parse("2025-01-02T03:04:05Z"))
+                .value(json.getBytes(StandardCharsets.UTF_8))
+                .build();
     }
 }

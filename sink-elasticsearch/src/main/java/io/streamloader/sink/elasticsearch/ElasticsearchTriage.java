@@ -1,8 +1,8 @@
 package io.streamloader.sink.elasticsearch;
 
+import io.streamloader.sink.support.Triage.Outcome;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
-import io.streamloader.spi.FailureKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,12 +14,12 @@ import tools.jackson.core.JsonToken;
  * Reads a {@code _bulk} response and turns every failed item into an {@link EventFailure} for the event at the same
  * position of the request (Elasticsearch answers items in request order, one per action). Stateless.
  */
-final class BulkTriage {
+final class ElasticsearchTriage {
     /** What Elasticsearch needs to answer for triage; keeps responses small ({@code filter_path}). */
     static final String FILTER_PATH = "errors,items.*.status,items.*.error";
 
     /** Error types that mean "try again later" whatever the status says. */
-    private static final Set<String> RETRYABLE_TYPES = Set.of(
+    private static final Set<String> RETRIABLE_TYPES = Set.of(
             "es_rejected_execution_exception",
             "circuit_breaking_exception",
             "unavailable_shards_exception",
@@ -33,7 +33,7 @@ final class BulkTriage {
             "timeout_exception",
             "cluster_block_exception");
 
-    private BulkTriage() {}
+    private ElasticsearchTriage() {}
 
     /**
      * The failed items of a bulk response, each mapped to the event sent at its position.
@@ -107,7 +107,7 @@ final class BulkTriage {
         }
         String errorClass = type == null ? "http_" + status : type;
         String message = "Elasticsearch " + status + " " + errorClass + ": " + (reason == null ? "" : reason);
-        return new EventFailure(event, classify(status, errorClass), message, errorClass);
+        return new EventFailure(event, classify(status, errorClass).failureKind(), message, errorClass);
     }
 
     /**
@@ -165,17 +165,17 @@ final class BulkTriage {
      * else, 400 above all (mapping conflicts, unparseable documents, refused field names, field and depth limits,
      * strict-mapping violations) and any other 4xx, fails again the same way, so it is permanent.
      */
-    static FailureKind classify(int status, String type) {
+    static Outcome classify(int status, String type) {
         if (status == 429
                 || status == 408
                 || status >= 500
                 || status == 401
                 || status == 403
                 || status == 404
-                || RETRYABLE_TYPES.contains(type)) {
-            return FailureKind.RETRYABLE;
+                || RETRIABLE_TYPES.contains(type)) {
+            return Outcome.RETRIABLE;
         }
-        return FailureKind.PERMANENT;
+        return Outcome.PERMANENT;
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {

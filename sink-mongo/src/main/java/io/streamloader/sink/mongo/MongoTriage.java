@@ -16,22 +16,23 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
 import com.mongodb.bulk.BulkWriteError;
-import io.streamloader.spi.FailureKind;
+import io.streamloader.sink.support.Triage.Outcome;
 import java.util.Set;
 import org.bson.BsonMaximumSizeExceededException;
 
 /**
  * Which MongoDB failures pass with time and which repeat for ever. Per-document write errors: a duplicate key on a
  * secondary unique index, a document too large, an invalid field name or a validation failure are PERMANENT (the
- * event goes to the dead-letter topic); stepped-down primaries, shutdowns, timeouts and write conflicts are RETRYABLE.
+ * event goes to the dead-letter topic); stepped-down primaries, shutdowns, timeouts and write conflicts are RETRIABLE.
  * Whole-operation exceptions: unreachable server, network errors, not-primary and write-concern failures are
- * retriable; anything else (authentication, a bug) is fatal.
+ * UNAVAILABLE (the batch is retried); authentication and rights are FATAL; anything else is PERMANENT for the
+ * documents it carried. The {@link Outcome}s are the ones every built-in sink shares.
  */
-final class ErrorTriage {
+final class MongoTriage {
     static final int DUPLICATE_KEY = 11000;
 
     /** Server error codes that name a passing condition (MongoDB's own RetryableWriteError set and friends). */
-    private static final Set<Integer> RETRYABLE_CODES = Set.of(
+    private static final Set<Integer> RETRIABLE_CODES = Set.of(
             6, // HostUnreachable
             7, // HostNotFound
             46, // LockBusy
@@ -55,16 +56,16 @@ final class ErrorTriage {
             16500 // request rate too large (Cosmos DB's MongoDB API)
             );
 
-    private ErrorTriage() {}
+    private MongoTriage() {}
 
-    /** The kind of one failed write inside a bulk. */
-    static FailureKind kindOf(BulkWriteError error) {
+    /** What one failed write inside a bulk means: {@link Outcome#RETRIABLE} or {@link Outcome#PERMANENT}. */
+    static Outcome of(BulkWriteError error) {
         if (error.getCode() == DUPLICATE_KEY || error.getCode() == 11001) {
             // Two concurrent upserts of the same _id race; the retry finds the document and replaces it. A clash on
             // any other unique index repeats until someone changes the data.
-            return isIdIndex(error) ? FailureKind.RETRYABLE : FailureKind.PERMANENT;
+            return isIdIndex(error) ? Outcome.RETRIABLE : Outcome.PERMANENT;
         }
-        return RETRYABLE_CODES.contains(error.getCode()) ? FailureKind.RETRYABLE : FailureKind.PERMANENT;
+        return RETRIABLE_CODES.contains(error.getCode()) ? Outcome.RETRIABLE : Outcome.PERMANENT;
     }
 
     /** An insert refused because a document with its {@code _id} exists: to be replaced, not a failure. */
@@ -95,6 +96,18 @@ final class ErrorTriage {
             18, // AuthenticationFailed
             8000 // AtlasError (Atlas's authentication failures)
             );
+
+    /**
+     * What an exception that failed a whole write (or the indexes' creation) means: {@link Outcome#UNAVAILABLE} when it
+     * may pass if the write is repeated ({@link #isRetriable}), {@link Outcome#FATAL} when it is about the sink's access
+     * ({@link #isFatal}), else {@link Outcome#PERMANENT}: about the documents it carried.
+     */
+    static Outcome of(RuntimeException e) {
+        if (e instanceof MongoException mongo && isRetriable(mongo)) {
+            return Outcome.UNAVAILABLE;
+        }
+        return isFatal(e) ? Outcome.FATAL : Outcome.PERMANENT;
+    }
 
     /**
      * Whether an exception that failed a whole write is about the sink's access to MongoDB (authentication, rights,
@@ -145,7 +158,7 @@ final class ErrorTriage {
             return true;
         }
         if (e instanceof MongoCommandException command) {
-            return RETRYABLE_CODES.contains(command.getErrorCode());
+            return RETRIABLE_CODES.contains(command.getErrorCode());
         }
         return e.getCause() instanceof MongoException cause && cause != e && isRetriable(cause);
     }

@@ -4,17 +4,18 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamloader.sink.support.Triage.Outcome;
 import io.streamloader.spi.Event;
 import io.streamloader.spi.EventFailure;
 import io.streamloader.spi.FailureKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BulkTriageTest {
+class ElasticsearchTriageTest {
     private static final List<Event> SIX = TestingEvents.events(6);
 
     private static List<EventFailure> triage(String json, List<Event> events) {
-        return BulkTriage.failures(json.getBytes(UTF_8), events);
+        return ElasticsearchTriage.failures(json.getBytes(UTF_8), events);
     }
 
     @Test
@@ -46,7 +47,7 @@ class BulkTriageTest {
         assertThat(failures)
                 .extracting(EventFailure::kind)
                 .containsExactly(
-                        FailureKind.PERMANENT, FailureKind.RETRYABLE, FailureKind.PERMANENT, FailureKind.RETRYABLE);
+                        FailureKind.PERMANENT, FailureKind.RETRIABLE, FailureKind.PERMANENT, FailureKind.RETRIABLE);
         assertThat(failures.get(0).errorClass()).isEqualTo("document_parsing_exception");
         assertThat(failures.get(0).reason())
                 .isEqualTo("Elasticsearch 400 document_parsing_exception: [1:12] failed to parse field [clicks] of type"
@@ -68,28 +69,31 @@ class BulkTriageTest {
 
     @Test
     void classification() {
-        assertThat(BulkTriage.classify(429, "circuit_breaking_exception")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(500, "internal_server_error")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(503, "http_503")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(408, "http_408")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(400, "es_rejected_execution_exception")).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(ElasticsearchTriage.classify(429, "circuit_breaking_exception"))
+                .isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(500, "internal_server_error")).isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(503, "http_503")).isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(408, "http_408")).isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(400, "es_rejected_execution_exception"))
+                .isEqualTo(Outcome.RETRIABLE);
         for (String type : List.of(
                 "mapper_parsing_exception",
                 "document_parsing_exception",
                 "illegal_argument_exception",
                 "strict_dynamic_mapping_exception")) {
-            assertThat(BulkTriage.classify(400, type)).as(type).isEqualTo(FailureKind.PERMANENT);
+            assertThat(ElasticsearchTriage.classify(400, type)).as(type).isEqualTo(Outcome.PERMANENT);
         }
-        assertThat(BulkTriage.classify(409, "version_conflict_engine_exception"))
-                .isEqualTo(FailureKind.PERMANENT);
-        assertThat(BulkTriage.classify(413, "http_413")).isEqualTo(FailureKind.PERMANENT);
-        assertThat(BulkTriage.classify(422, "http_422")).isEqualTo(FailureKind.PERMANENT);
+        assertThat(ElasticsearchTriage.classify(409, "version_conflict_engine_exception"))
+                .isEqualTo(Outcome.PERMANENT);
+        assertThat(ElasticsearchTriage.classify(413, "http_413")).isEqualTo(Outcome.PERMANENT);
+        assertThat(ElasticsearchTriage.classify(422, "http_422")).isEqualTo(Outcome.PERMANENT);
         // fixable by an operator, and bounded by the pipeline: retried alone, dead-lettered after its retry budget
-        assertThat(BulkTriage.classify(403, "security_exception")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(401, "security_exception")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(404, "index_not_found_exception")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(403, "cluster_block_exception")).isEqualTo(FailureKind.RETRYABLE);
-        assertThat(BulkTriage.classify(504, "http_504")).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(ElasticsearchTriage.classify(403, "security_exception")).isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(401, "security_exception")).isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(404, "index_not_found_exception"))
+                .isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(403, "cluster_block_exception")).isEqualTo(Outcome.RETRIABLE);
+        assertThat(ElasticsearchTriage.classify(504, "http_504")).isEqualTo(Outcome.RETRIABLE);
     }
 
     /** Item errors Elasticsearch 8.19 gives hostile documents: every one is a 400, so every one is permanent. */
@@ -134,17 +138,18 @@ class BulkTriageTest {
 
     @Test
     void aWholeRequestErrorIsReadFromElasticsearchsErrorObjectOrTheRawBody() {
-        assertThat(BulkTriage.requestError(("{\"error\":{\"root_cause\":[{\"type\":\"x\"}],"
+        assertThat(ElasticsearchTriage.requestError(("{\"error\":{\"root_cause\":[{\"type\":\"x\"}],"
                                 + "\"type\":\"action_request_validation_exception\",\"reason\":\"Validation Failed: 1:"
                                 + " id is too long\"},\"status\":400}")
                         .getBytes(UTF_8)))
                 .containsExactly("action_request_validation_exception", "Validation Failed: 1: id is too long");
-        assertThat(BulkTriage.requestError("{\"error\":\"Incorrect HTTP method\",\"status\":405}".getBytes(UTF_8)))
+        assertThat(ElasticsearchTriage.requestError(
+                        "{\"error\":\"Incorrect HTTP method\",\"status\":405}".getBytes(UTF_8)))
                 .containsExactly("http_error", "Incorrect HTTP method");
-        assertThat(BulkTriage.requestError(("<html>" + "x".repeat(1000) + "</html>").getBytes(UTF_8)))
+        assertThat(ElasticsearchTriage.requestError(("<html>" + "x".repeat(1000) + "</html>").getBytes(UTF_8)))
                 .satisfies(e -> assertThat(e[0]).isEqualTo("http_error"))
                 .satisfies(e -> assertThat(e[1]).hasSize(500).startsWith("<html>"));
-        assertThat(BulkTriage.requestError(new byte[0])).containsExactly("http_error", "");
+        assertThat(ElasticsearchTriage.requestError(new byte[0])).containsExactly("http_error", "");
     }
 
     @Test
