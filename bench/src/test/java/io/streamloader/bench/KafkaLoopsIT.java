@@ -13,7 +13,7 @@ import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
-import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
+import io.streamloader.sink.postgresminio.PostgresMinioSinkFactory;
 import io.streamloader.spi.SinkContext;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -20,7 +20,7 @@ import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
 import io.streamloader.sink.elasticsearch.ElasticsearchSinkFactory;
 import io.streamloader.sink.mongo.MongoSinkFactory;
-import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
+import io.streamloader.sink.postgresminio.PostgresMinioSinkFactory;
 import io.streamloader.spi.SinkFactory;
 import java.sql.DriverManager;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.streamloader.bench.OpenedSink;
-import io.streamloader.sink.postgres.NoDelaySocketFactory;
+import io.streamloader.sink.postgresminio.NoDelaySocketFactory;
 import io.streamloader.spi.Event;
 import java.time.Instant;
 import java.util.ArrayList;

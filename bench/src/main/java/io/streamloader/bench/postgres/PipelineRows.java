@@ -2,7 +2,7 @@ package io.streamloader.bench.postgres;
 
 import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
-import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
+import io.streamloader.sink.postgresminio.PostgresMinioSinkFactory;
 import java.time.Duration;
 
 /**

@@ -4,7 +4,7 @@ import io.streamloader.bench.BenchProducer;
 import io.streamloader.bench.OpenedSink;
 import io.streamloader.bench.PeerRatios;
 import io.streamloader.bench.connect.ConnectWorker;
-import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
+import io.streamloader.sink.postgresminio.PostgresMinioSinkFactory;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.ProducerRecord;

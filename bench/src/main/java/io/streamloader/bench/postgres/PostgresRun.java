@@ -8,7 +8,7 @@ import io.streamloader.devstack.DevStack;
 import io.streamloader.devstack.KafkaService;
 import io.streamloader.devstack.PostgresService;
 import io.streamloader.devstack.S3Service;
-import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
+import io.streamloader.sink.postgresminio.PostgresMinioSinkFactory;
 import io.streamloader.spi.SinkContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -6,7 +6,7 @@ import io.streamloader.bench.TimedPipeline;
 import io.streamloader.core.pipeline.BatchPolicy;
 import io.streamloader.sink.elasticsearch.ElasticsearchSinkFactory;
 import io.streamloader.sink.mongo.MongoSinkFactory;
-import io.streamloader.sink.postgres.PostgresMinioSinkFactory;
+import io.streamloader.sink.postgresminio.PostgresMinioSinkFactory;
 import io.streamloader.spi.SinkFactory;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

@@ -70,7 +70,7 @@ public final class ElasticsearchSinkFactory implements SinkFactory<Elasticsearch
                     config.urls(),
                     config.index(),
                     config.templates().size());
-            return new ElasticsearchRunnerSink(context.name(), config, clients);
+            return new ElasticsearchSink(context.name(), config, clients);
         } catch (RuntimeException e) {
             try {
                 clients.close();

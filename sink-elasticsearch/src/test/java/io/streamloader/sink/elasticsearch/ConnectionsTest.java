@@ -33,8 +33,8 @@ class ConnectionsTest {
 
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private HttpsServer server;
-    private ElasticsearchSink sink;
-    private ElasticsearchRunnerSink runnerSink;
+    private ElasticsearchWriter sink;
+    private ElasticsearchSink runnerSink;
 
     @BeforeEach
     void startHttps() throws Exception {
@@ -76,15 +76,15 @@ class ConnectionsTest {
         server.stop(0);
     }
 
-    private ElasticsearchSink open(Map<String, String> settings) {
+    private ElasticsearchWriter open(Map<String, String> settings) {
         Map<String, String> raw = new HashMap<>(settings);
         raw.put("urls", "https://127.0.0.1:" + server.getAddress().getPort());
         raw.put("connect-timeout", "2s");
         raw.put("request-timeout", "5s");
         SinkContext context = new SinkContext("search", raw);
         ElasticsearchSinkConfig config = ElasticsearchSinkConfig.from(context);
-        runnerSink = new ElasticsearchRunnerSink("search", config, Connections.open(context, config));
-        sink = (ElasticsearchSink) runnerSink.newWriter();
+        runnerSink = new ElasticsearchSink("search", config, Connections.open(context, config));
+        sink = (ElasticsearchWriter) runnerSink.newWriter();
         return sink;
     }
 

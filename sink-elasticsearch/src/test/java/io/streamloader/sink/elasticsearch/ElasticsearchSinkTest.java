@@ -41,8 +41,8 @@ class ElasticsearchSinkTest {
     private volatile String wholeRequestBody = null;
     private volatile int maxContentLength = Integer.MAX_VALUE;
     private HttpServer server;
-    private ElasticsearchSink sink;
-    private ElasticsearchRunnerSink runnerSink;
+    private ElasticsearchWriter sink;
+    private ElasticsearchSink runnerSink;
 
     @AfterEach
     void stop() {
@@ -55,7 +55,7 @@ class ElasticsearchSinkTest {
         }
     }
 
-    private ElasticsearchSink start(Map<String, String> settings) throws IOException {
+    private ElasticsearchWriter start(Map<String, String> settings) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/_bulk", this::bulk);
@@ -65,11 +65,11 @@ class ElasticsearchSinkTest {
         return open(raw);
     }
 
-    private ElasticsearchSink open(Map<String, String> raw) {
+    private ElasticsearchWriter open(Map<String, String> raw) {
         SinkContext context = new SinkContext("search", raw);
         ElasticsearchSinkConfig config = ElasticsearchSinkConfig.from(context);
-        runnerSink = new ElasticsearchRunnerSink("search", config, Connections.open(context, config));
-        sink = (ElasticsearchSink) runnerSink.newWriter();
+        runnerSink = new ElasticsearchSink("search", config, Connections.open(context, config));
+        sink = (ElasticsearchWriter) runnerSink.newWriter();
         return sink;
     }
 

@@ -30,7 +30,7 @@ public final class MongoSinkFactory implements SinkFactory<MongoSinkConfig> {
     @Override
     public Sink open(SinkContext context, MongoSinkConfig config) {
         MongoClient client = MongoClients.create(MongoClientSettingsFactory.settings(config));
-        MongoRunnerSink sink = new MongoRunnerSink(config, client);
+        MongoSink sink = new MongoSink(config, client);
         try {
             sink.start();
         } catch (RuntimeException e) {

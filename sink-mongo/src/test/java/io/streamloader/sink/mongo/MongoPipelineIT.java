@@ -36,7 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-/** Kafka → SinkRunner → MongoSink → the devstack MongoDB: every event stored once, failures isolated, outages ridden. */
+/** Kafka → SinkRunner → MongoWriter → the devstack MongoDB: every event stored once, failures isolated, outages ridden. */
 class MongoPipelineIT {
     private final KafkaService kafka = DevStack.kafka();
     private final MongoService mongo = DevStack.mongo();

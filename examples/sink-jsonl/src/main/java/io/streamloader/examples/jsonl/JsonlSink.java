@@ -36,7 +36,7 @@ import java.util.Map;
  * open between batches and closes a partition's file when Kafka takes the partition away ({@link
  * Writer#partitionsRevoked}), so no file is held by a worker that no longer owns it.
  */
-record JsonlSink(String name, JsonlConfig config) implements Sink {
+record JsonlSink(String name, JsonlSinkConfig config) implements Sink {
     private static final JsonFactory JSON = new JsonFactory();
 
     @Override

@@ -9,7 +9,7 @@ import io.streamloader.spi.SinkFactory;
  * Type {@code jsonl}: every event as one JSON line in {@code <dir>/<topic>/<partition>.jsonl}. Listed in {@code
  * META-INF/services/io.streamloader.spi.SinkFactory}; stateless, so the host may share it between threads.
  */
-public final class JsonlSinkFactory implements SinkFactory<JsonlConfig> {
+public final class JsonlSinkFactory implements SinkFactory<JsonlSinkConfig> {
 
     @Override
     public String type() {
@@ -18,14 +18,14 @@ public final class JsonlSinkFactory implements SinkFactory<JsonlConfig> {
 
     /** Once per runner, and by config check: parse the settings, no I/O. */
     @Override
-    public JsonlConfig parse(SinkContext context) {
-        return JsonlConfig.from(context);
+    public JsonlSinkConfig parse(SinkContext context) {
+        return JsonlSinkConfig.from(context);
     }
 
     /** Once per runner: creates the directory, so a bad path stops the runner at start. */
     @Override
-    public Sink open(SinkContext context, JsonlConfig config) {
-        Directories.create(context, JsonlConfig.DIR, config.dir());
+    public Sink open(SinkContext context, JsonlSinkConfig config) {
+        Directories.create(context, JsonlSinkConfig.DIR, config.dir());
         return new JsonlSink(context.name(), config);
     }
 }

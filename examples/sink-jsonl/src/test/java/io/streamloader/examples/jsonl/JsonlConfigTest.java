@@ -13,19 +13,20 @@ class JsonlConfigTest {
 
     @Test
     void defaults() {
-        JsonlConfig config = JsonlConfig.from(new SinkContext("files", Map.of("dir", "/var/lib/events")));
-        assertThat(config).isEqualTo(new JsonlConfig(Path.of("/var/lib/events"), true));
+        JsonlSinkConfig config = JsonlSinkConfig.from(new SinkContext("files", Map.of("dir", "/var/lib/events")));
+        assertThat(config).isEqualTo(new JsonlSinkConfig(Path.of("/var/lib/events"), true));
     }
 
     @Test
     void everyKeyMapped() {
-        JsonlConfig config = JsonlConfig.from(new SinkContext("files", Map.of("dir", "out", "fsync", "false")));
-        assertThat(config).isEqualTo(new JsonlConfig(Path.of("out"), false));
+        JsonlSinkConfig config = JsonlSinkConfig.from(new SinkContext("files", Map.of("dir", "out", "fsync", "false")));
+        assertThat(config).isEqualTo(new JsonlSinkConfig(Path.of("out"), false));
     }
 
     @Test
     void reportsEveryProblemWithItsKeyPath() {
-        assertThatThrownBy(() -> JsonlConfig.from(new SinkContext("files", Map.of("fsync", "sometimes", "dri", "x"))))
+        assertThatThrownBy(
+                        () -> JsonlSinkConfig.from(new SinkContext("files", Map.of("fsync", "sometimes", "dri", "x"))))
                 .isInstanceOfSatisfying(
                         SinkConfigException.class,
                         e -> assertThat(e.problems())

@@ -31,7 +31,7 @@ class JsonlSinkFactoryTest {
     void parseTouchesNoFiles() {
         Path out = dir.resolve("not-yet");
         assertThat(new JsonlSinkFactory().parse(new SinkContext("files", Map.of("dir", out.toString()))))
-                .isEqualTo(new JsonlConfig(out, true));
+                .isEqualTo(new JsonlSinkConfig(out, true));
         assertThat(out).doesNotExist();
     }
 

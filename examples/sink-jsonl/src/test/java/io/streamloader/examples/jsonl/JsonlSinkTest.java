@@ -29,7 +29,7 @@ class JsonlSinkTest {
 
     @Test
     void appendsOneCompactLinePerEventToItsPartitionsFile() throws IOException {
-        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, true)).newWriter()) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlSinkConfig(dir, true)).newWriter()) {
             assertThat(sink.write(List.of(
                                     event("a", 0, 10, "{\n  \"n\": 1,\n  \"s\": \"x\\ny\"\n}"),
                                     event("b", 1, 20, "[1, 2]"),
@@ -55,7 +55,7 @@ class JsonlSinkTest {
 
     @Test
     void aTombstoneIsWrittenWithANullValue() throws IOException {
-        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, false)).newWriter()) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlSinkConfig(dir, false)).newWriter()) {
             sink.write(List.of(event("gone", 0, 1, "")));
         }
         JsonNode line = MAPPER.readTree(Files.readString(dir.resolve("clicks/0.jsonl")));
@@ -76,7 +76,7 @@ class JsonlSinkTest {
                 .contentType("image/png")
                 .build();
         WriteResult result;
-        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, true)).newWriter()) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlSinkConfig(dir, true)).newWriter()) {
             result = sink.write(List.of(broken, event("ok", 0, 4, "{}"), twoValues, binary));
         }
         assertThat(result.failures()).extracting(EventFailure::event).containsExactly(broken, twoValues, binary);
@@ -91,7 +91,7 @@ class JsonlSinkTest {
     @Test
     void aFileThatCannotBeWrittenMakesTheBatchRetriable() throws IOException {
         Files.writeString(dir.resolve("clicks"), "a file where the topic directory should be");
-        try (SinkWriter sink = new JsonlSink("files", new JsonlConfig(dir, true)).newWriter()) {
+        try (SinkWriter sink = new JsonlSink("files", new JsonlSinkConfig(dir, true)).newWriter()) {
             assertThatThrownBy(() -> sink.write(List.of(event("a", 0, 1, "{}"))))
                     .isInstanceOf(RetriableSinkException.class)
                     .hasMessageContaining("sink files: appending to");
@@ -100,7 +100,7 @@ class JsonlSinkTest {
 
     @Test
     void aWriterKeepsAPartitionsFileOpenUntilThePartitionIsRevokedAndAnotherWorkerMayAppendThen() throws Exception {
-        JsonlSink sink = new JsonlSink("files", new JsonlConfig(dir, false));
+        JsonlSink sink = new JsonlSink("files", new JsonlSinkConfig(dir, false));
         JsonlSink.Writer first = (JsonlSink.Writer) sink.newWriter();
         JsonlSink.Writer second = (JsonlSink.Writer) sink.newWriter();
         SourcePartition p0 = new SourcePartition("clicks", 0);
@@ -126,7 +126,7 @@ class JsonlSinkTest {
 
     @Test
     void healthFollowsTheDirectory() throws Exception {
-        JsonlSink sink = new JsonlSink("files", new JsonlConfig(dir.resolve("missing"), true));
+        JsonlSink sink = new JsonlSink("files", new JsonlSinkConfig(dir.resolve("missing"), true));
         assertThatThrownBy(sink::checkHealth).hasMessageContaining("is not a writable directory");
         Files.createDirectories(dir.resolve("missing"));
         sink.checkHealth();
